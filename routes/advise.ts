@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { advise } from '../src/advise.js';
+import { AdviceSchema } from '../src/schemas/advice.js';
+import { BatchEnvelopeSchema, BatchReplySchema, BatchRequestSchema, type BatchResult } from '../src/schemas/batch.js';
+import { ErrorReplySchema } from '../src/schemas/errors.js';
+import { ProfileSchema } from '../src/schemas/profile.js';
+import { summarise, toFieldIssues } from '../src/validation-issues.js';
+
+export interface AdviseRoutesOptions {
+  defaultCores: number;
+}
+
+const errorReplies = {
+  400: ErrorReplySchema.describe('A field is invalid: each one is named, with what is wrong and the limit.'),
+  413: ErrorReplySchema.describe('The body is over the size limit.'),
+  415: ErrorReplySchema.describe('The body is not JSON.'),
+};
+
+export const adviseRoutes: FastifyPluginAsyncZod<AdviseRoutesOptions> = async (app, { defaultCores }) => {
+  app.post('/advise', {
+    schema: {
+      operationId: 'advise',
+      tags: ['advice'],
+      summary: 'Advise threads, processes, both, or neither for a batch of tasks',
+      description:
+        'Classifies the work, predicts the wall time of every execution model from a performance model of this runtime, and recommends the fastest viable one (a simpler one when within 5%), with sizes, reasons in numbers, practices and a code skeleton.',
+      body: ProfileSchema,
+      response: { 200: AdviceSchema, ...errorReplies },
+    },
+    handler: async (request) => advise(request.body, { defaultCores }),
+  });
+
+  app.post('/advise/batch', {
+    schema: {
+      operationId: 'adviseBatch',
+      tags: ['advice'],
+      summary: 'Advise on up to 100 profiles at once',
+      description:
+        'Each profile is validated and advised on its own: a bad profile gets its own error, with its index, while the others are still answered.',
+      body: BatchRequestSchema,
+      response: { 200: BatchReplySchema, ...errorReplies },
+    },
+    // The document shows full profiles; the route checks only the envelope so one bad profile cannot fail the rest.
+    validatorCompiler: ({ method, url, httpPart }) =>
+      validatorCompiler({ schema: BatchEnvelopeSchema, method, url, httpPart }),
+    handler: async (request) => {
+      const results = request.body.profiles.map((candidate, index): BatchResult => {
+        const parsed = ProfileSchema.safeParse(candidate);
+        if (parsed.success) return { index, ok: true, advice: advise(parsed.data, { defaultCores }) };
+        const issues = toFieldIssues(parsed.error.issues, ['profiles', index]);
+        return {
+          index,
+          ok: false,
+          error: {
+            statusCode: 400,
+            error: 'Bad Request',
+            code: 'INVALID_PROFILE',
+            message: `Profile ${index} is invalid: ${summarise(issues)}`,
+            issues,
+          },
+        };
+      });
+      const succeeded = results.filter((result) => result.ok).length;
+      return { results, succeeded, failed: results.length - succeeded };
+    },
+  });
+};

@@ -1,0 +1,14 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/health', {
+    schema: {
+      operationId: 'health',
+      tags: ['operations'],
+      summary: 'Liveness: the process answers',
+      response: { 200: z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }) },
+    },
+    handler: async () => ({ status: 'ok' as const, uptimeSeconds: process.uptime() }),
+  });
+};

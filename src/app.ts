@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { adviseRoutes } from '../routes/advise.js';
+import { costsRoutes } from '../routes/costs.js';
+import { healthRoutes } from '../routes/health.js';
+import { errorHandler } from './error-handler.js';
+
+export interface AppOptions {
+  /** pino options, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+  /** Cores assumed for a profile that does not say; the serving machine's by default. */
+  defaultCores?: number;
+}
+
+const REQUEST_ID_HEADER = 'x-request-id';
+
+/** One log line per request, written when it completes, with its id, route, status and time. */
+class OneLinePerRequest extends LogController {
+  incomingRequest(): void {}
+
+  requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request');
+  }
+}
+
+export async function buildApp(options: AppOptions = {}) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: REQUEST_ID_HEADER,
+    genReqId: () => randomUUID(),
+    logController: new OneLinePerRequest(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // The API speaks JSON only: a text body is refused with 415 rather than validated as a string.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'task-advisor',
+        version: '0.1.0',
+        description:
+          'Threads, processes, both, or neither? Send a task profile; get the execution model, pool sizes, predicted wall times, the reasons in numbers, practices and a code skeleton.',
+      },
+      tags: [
+        { name: 'advice', description: 'Recommendations from the performance model' },
+        { name: 'operations', description: 'Health of the service' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const defaultCores = options.defaultCores ?? availableParallelism();
+  await app.register(adviseRoutes, { defaultCores });
+  await app.register(costsRoutes);
+  await app.register(healthRoutes);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,190 @@
+import type { Costs } from './costs/index.js';
+import { RUNTIME_TRAITS, type ModelName } from './runtimes.js';
+import { nativeThreadsPerTask } from './sizing.js';
+import type { Work } from './task-cost.js';
+
+/** Payload sizes are counted in decimal megabytes, as the calibration reports them. */
+export const BYTES_PER_MB = 1e6;
+
+export interface Plan {
+  model: ModelName;
+  processes: number;
+  threadsPerProcess: number;
+  chunkSize: number;
+}
+
+/** What limits a plan: the resource whose total demand sets the wall time. */
+export type Bottleneck =
+  | 'serial'
+  | 'workers'
+  | 'cores'
+  | 'gil'
+  | 'event-loop'
+  | 'dispatcher'
+  | 'shared-state';
+
+export interface Prediction {
+  wallMs: number;
+  startupMs: number;
+  bottleneck: Bottleneck;
+  /** Busy time of the bottleneck resource, start-up excluded. */
+  bottleneckMs: number;
+  /** Wall time of one task inside the plan, overheads included. */
+  taskLatencyMs: number;
+  /** Serialising one task's payload across the process boundary, both sides. */
+  payloadMsPerTask: number;
+  /** Threads that want a core at once, averaged over the run. */
+  runnableThreads: number;
+}
+
+interface Bound {
+  bottleneck: Bottleneck;
+  busyMs: number;
+  /** The part of one task that cannot overlap the bottleneck at the end of the run (pipeline drain). */
+  drainMs: number;
+}
+
+function slowest(bounds: Bound[]): Bound {
+  return bounds.reduce((a, b) => (b.busyMs + b.drainMs > a.busyMs + a.drainMs ? b : a));
+}
+
+/** Runnable threads beyond the cores share them and pay for switching. */
+function oversubscriptionFactor(runnable: number, cores: number, costs: Costs): number {
+  return 1 + costs.oversubscriptionPenalty * Math.max(0, runnable / cores - 1);
+}
+
+function finish(bounds: Bound[], startupMs: number, extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs'>): Prediction {
+  const limit = slowest(bounds);
+  return {
+    wallMs: startupMs + limit.busyMs + limit.drainMs,
+    startupMs,
+    bottleneck: limit.bottleneck,
+    bottleneckMs: limit.busyMs,
+    ...extra,
+  };
+}
+
+function predictSequential(work: Work): Prediction {
+  const taskMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
+  return {
+    wallMs: work.tasks * taskMs,
+    startupMs: 0,
+    bottleneck: 'serial',
+    bottleneckMs: work.tasks * taskMs,
+    taskLatencyMs: taskMs,
+    payloadMsPerTask: 0,
+    runnableThreads: Math.min(work.threadsPerTask, work.cores),
+  };
+}
+
+/** All CPU on the one event-loop thread; waits overlap up to the concurrency. */
+function predictAsync(work: Work, plan: Plan, costs: Costs): Prediction {
+  const { tasks, cpuMs, waitMs } = work;
+  const slots = Math.min(plan.threadsPerProcess, work.maxConcurrency, tasks);
+  const latency = cpuMs + waitMs + costs.asyncDispatchMs;
+  return finish(
+    [
+      { bottleneck: 'workers', busyMs: Math.ceil(tasks / slots) * latency, drainMs: 0 },
+      { bottleneck: 'event-loop', busyMs: tasks * (cpuMs + costs.asyncDispatchMs), drainMs: waitMs },
+    ],
+    0,
+    { taskLatencyMs: latency, payloadMsPerTask: 0, runnableThreads: 1 },
+  );
+}
+
+/**
+ * Pools: `processes` workers (1 for threads, the main process being the pool), each with
+ * `threadsPerProcess` threads. Work crosses a process boundary only when the model uses processes.
+ */
+function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
+  const { tasks, cpuMs, waitMs, cores } = work;
+  const crossesProcesses = plan.model === 'processes' || plan.model === 'hybrid';
+  const threaded = plan.model === 'threads' || plan.model === 'hybrid';
+  const processes = crossesProcesses ? plan.processes : 1;
+  const threads = threaded ? plan.threadsPerProcess : 1;
+  const slots = Math.min(processes * threads, work.maxConcurrency, tasks);
+  const nativeThreads = nativeThreadsPerTask(work, slots);
+  const computeMs = cpuMs / nativeThreads;
+  const payloadMb = work.payloadBytes / BYTES_PER_MB;
+
+  // Per task, on the dispatcher (the main thread or parent process) and inside the worker.
+  const dispatcherMs = crossesProcesses
+    ? costs.processItemMs + payloadMb * costs.serializeMsPerMB
+    : costs.threadDispatchMs + payloadMb * costs.threadSerializeMsPerMB;
+  const workerSideMs =
+    (crossesProcesses ? costs.processItemMs + payloadMb * costs.deserializeMsPerMB : 0) +
+    (plan.model === 'hybrid' ? costs.threadDispatchMs : 0);
+  const sharedSyncMs = crossesProcesses && work.sharedState === 'read-write' ? costs.sharedStateSyncMs : 0;
+  const latency = computeMs + waitMs + workerSideMs + sharedSyncMs;
+
+  const chunks = crossesProcesses ? Math.ceil(tasks / plan.chunkSize) : tasks;
+  const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
+  // One chunk runs on one process's threads; threads of a process idle at the end of each chunk.
+  const chunkMs = Math.ceil(Math.min(plan.chunkSize, tasks) / threads) * latency + messageMs;
+  const workersBusyMs = crossesProcesses
+    ? Math.ceil(chunks / Math.min(processes, slots)) * chunkMs
+    : Math.ceil(tasks / slots) * latency;
+
+  const bounds: Bound[] = [{ bottleneck: 'workers', busyMs: workersBusyMs, drainMs: 0 }];
+
+  const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
+  const gilHeldMs = hasGil ? cpuMs * (1 - work.gilReleasedShare) : 0;
+  const computingShare = latency > 0 ? computeMs / latency : 0;
+  let runnable = slots * nativeThreads * computingShare;
+  if (hasGil && threaded) {
+    // Under a GIL only the released share of the other threads' CPU can run beside the holder.
+    const perProcessRunnable = (slots / processes) * nativeThreads * computingShare;
+    runnable = processes * Math.min(perProcessRunnable, 1 + perProcessRunnable * work.gilReleasedShare);
+  }
+  const cpuTotalMs = tasks * (cpuMs + dispatcherMs + workerSideMs);
+  const usableCores = Math.min(cores, slots * nativeThreads + (crossesProcesses ? 1 : 0));
+  bounds.push({
+    bottleneck: 'cores',
+    busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
+    drainMs: latency - computeMs,
+  });
+
+  if (hasGil && threaded) {
+    const contention = threads > 1 && gilHeldMs > 0 ? 1 + costs.gilContentionOverhead : 1;
+    // In a thread pool the main thread's dispatch holds the same GIL as the workers.
+    const perTaskGilMs = gilHeldMs + costs.threadDispatchMs;
+    bounds.push({
+      bottleneck: 'gil',
+      busyMs: (tasks / processes) * perTaskGilMs * contention,
+      drainMs: Math.max(0, latency - gilHeldMs),
+    });
+  }
+
+  bounds.push({
+    bottleneck: 'dispatcher',
+    busyMs: chunks * messageMs + tasks * dispatcherMs,
+    drainMs: crossesProcesses ? chunkMs : latency,
+  });
+
+  if (sharedSyncMs > 0) {
+    // One state server answers every process in turn.
+    bounds.push({ bottleneck: 'shared-state', busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs });
+  }
+
+  const startupMs =
+    (crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0) +
+    (threaded ? threads * costs.threadStartMs : 0);
+
+  return finish(bounds, startupMs, {
+    taskLatencyMs: latency,
+    payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
+    runnableThreads: runnable,
+  });
+}
+
+/** Predicted wall time of running the whole batch on `plan`, pool start-up and shutdown included. */
+export function predict(work: Work, plan: Plan, costs: Costs): Prediction {
+  switch (plan.model) {
+    case 'sequential':
+      return predictSequential(work);
+    case 'async':
+      return predictAsync(work, plan, costs);
+    default:
+      return predictPool(work, plan, costs);
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const FieldIssueSchema = z.object({
+  path: z.string().describe('Where the problem is, as a dotted path into the body ("measurement.wallMs", "profiles.3.tasks").'),
+  message: z.string().describe('What is wrong, with the limit where there is one.'),
+  code: z.string().describe("The validator's code for the problem (too_big, invalid_type, unrecognized_keys, ...)."),
+  limit: z.number().optional().describe('The bound the value broke.'),
+  allowed: z.array(z.string()).optional().describe('The values the field accepts.'),
+});
+
+export const ErrorReplySchema = z
+  .object({
+    statusCode: z.number().int(),
+    error: z.string(),
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(FieldIssueSchema).optional(),
+  })
+  .meta({ id: 'ErrorReply' });
+
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+export type ErrorReply = z.infer<typeof ErrorReplySchema>;

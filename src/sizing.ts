@@ -1,0 +1,74 @@
+import type { Costs } from './costs/index.js';
+import { RUNTIME_TRAITS } from './runtimes.js';
+import type { Work } from './task-cost.js';
+
+/** A chunk sent to a process should hold this much work, so one IPC round trip is amortised over it. */
+export const TARGET_CHUNK_MS = 50;
+/** Chunks per process at the least, so the last chunks balance across processes. */
+export const MIN_CHUNKS_PER_PROCESS = 4;
+/** A hybrid chunk keeps each thread of a process busy for about this long. */
+export const TARGET_HYBRID_CHUNK_MS_PER_THREAD = 2000;
+
+/** Ratio of waiting to computing for one task; a task that only waits has an unbounded ratio. */
+export function waitComputeRatio(computeMs: number, waitMs: number): number {
+  if (computeMs > 0) return waitMs / computeMs;
+  return waitMs > 0 ? Number.POSITIVE_INFINITY : 0;
+}
+
+/** Native threads one task may use once each of `workers` concurrent workers is capped to its share of the cores. */
+export function nativeThreadsPerTask(work: Work, workers: number): number {
+  if (work.threadsPerTask <= 1) return 1;
+  const share = Math.floor(work.cores / Math.min(Math.max(workers, 1), work.cores));
+  return Math.max(1, Math.min(work.threadsPerTask, share));
+}
+
+/**
+ * Threads that keep one process's usable cores busy: Goetz's cores x (1 + wait / compute).
+ * The usable cores are the process's share of the machine, divided among a task's native threads,
+ * and, under a GIL, no more than 1 / (GIL-held share): beyond that the threads queue for the lock.
+ */
+export function goetzThreads(work: Work, coresForProcess: number): number {
+  const tasksComputingAtOnce = Math.max(1, coresForProcess / work.threadsPerTask);
+  const gilHeldShare = 1 - work.gilReleasedShare;
+  const gilLimit =
+    RUNTIME_TRAITS[work.runtime].hasGil && gilHeldShare > 0 ? 1 / gilHeldShare : Number.POSITIVE_INFINITY;
+  const usable = Math.min(tasksComputingAtOnce, gilLimit);
+  const computeMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores);
+  return Math.ceil(usable * (1 + waitComputeRatio(computeMs, work.waitMs)));
+}
+
+/**
+ * Threads for one process: the Goetz count, and at least one per core (what a CPU-bound pool is sized to,
+ * so its estimate shows what the GIL does to it), within the tasks, the downstream's limit and the runtime's cap.
+ */
+export function threadCount(work: Work, costs: Costs, coresForProcess: number, concurrencyLimit: number): number {
+  const wanted = Math.max(goetzThreads(work, coresForProcess), Math.floor(coresForProcess));
+  return Math.max(1, Math.min(wanted, work.tasks, concurrencyLimit, costs.maxThreadsPerProcess));
+}
+
+/** Event-loop concurrency: the loop is one core, so Goetz with one core, within the downstream's limit. */
+export function asyncConcurrency(work: Work): number {
+  const wanted = Math.ceil(1 + waitComputeRatio(work.cpuMs, work.waitMs));
+  return Math.max(1, Math.min(wanted, work.tasks, work.maxConcurrency));
+}
+
+/** Tasks per message to a worker process: enough work to amortise dispatch, and enough chunks to balance. */
+export function processChunkSize(tasks: number, processes: number, perTaskMs: number): number {
+  const forBalance = Math.ceil(tasks / (MIN_CHUNKS_PER_PROCESS * processes));
+  const forAmortising = perTaskMs > 0 ? Math.ceil(TARGET_CHUNK_MS / perTaskMs) : forBalance;
+  return Math.max(1, Math.min(forBalance, forAmortising));
+}
+
+/** Tasks per message to a hybrid worker: its threads' worth, up to an even share of the batch. */
+export function hybridChunkSize(tasks: number, processes: number, threads: number, perTaskMs: number): number {
+  const evenShare = Math.ceil(tasks / processes);
+  const forThreads =
+    perTaskMs > 0 ? Math.ceil((threads * TARGET_HYBRID_CHUNK_MS_PER_THREAD) / perTaskMs) : evenShare;
+  return Math.max(1, Math.min(evenShare, Math.max(threads, forThreads)));
+}
+
+/** Worker processes the memory limit allows; unlimited when either figure is missing. */
+export function processesWithinMemory(work: Work): number {
+  if (work.memoryMbPerWorker === undefined || work.memoryLimitMb === undefined) return Number.POSITIVE_INFINITY;
+  return Math.floor(work.memoryLimitMb / work.memoryMbPerWorker);
+}

@@ -1,0 +1,116 @@
+/**
+ * Typical per-task costs assumed when a client names a kind of work instead of giving numbers.
+ * They are starting points, not measurements of the client's job: the reply says which were used,
+ * and a measured profile should replace them.
+ */
+export interface WorkloadAssumption {
+  cpuMsPerTask: number;
+  waitMsPerTask: number;
+  gilReleasedShare: number;
+  payloadBytesPerTask: number;
+  threadsPerTask: number;
+  why: string;
+}
+
+export const WORKLOADS = {
+  'web-scraping': {
+    cpuMsPerTask: 5,
+    waitMsPerTask: 300,
+    gilReleasedShare: 0.2,
+    payloadBytesPerTask: 100_000,
+    threadsPerTask: 1,
+    why: 'a page fetch over the internet (~300 ms) and an HTML parse (~5 ms, partly in lxml)',
+  },
+  'api-calls': {
+    cpuMsPerTask: 2,
+    waitMsPerTask: 150,
+    gilReleasedShare: 0,
+    payloadBytesPerTask: 5_000,
+    threadsPerTask: 1,
+    why: 'a JSON API round trip (~150 ms) and decoding a small reply (~2 ms)',
+  },
+  'file-io': {
+    cpuMsPerTask: 2,
+    waitMsPerTask: 20,
+    gilReleasedShare: 0.5,
+    payloadBytesPerTask: 1_000_000,
+    threadsPerTask: 1,
+    why: 'reading or writing a ~1 MB file (~20 ms on network or cold storage) with light handling',
+  },
+  'database-queries': {
+    cpuMsPerTask: 3,
+    waitMsPerTask: 50,
+    gilReleasedShare: 0.3,
+    payloadBytesPerTask: 20_000,
+    threadsPerTask: 1,
+    why: 'one indexed query to a database server (~50 ms) and row decoding (~3 ms, partly in the driver)',
+  },
+  'image-processing': {
+    cpuMsPerTask: 150,
+    waitMsPerTask: 10,
+    gilReleasedShare: 0.6,
+    payloadBytesPerTask: 3_000_000,
+    threadsPerTask: 1,
+    why: 'decode, resize and encode a photo (~150 ms; Pillow releases the GIL in most filters)',
+  },
+  'video-encoding': {
+    cpuMsPerTask: 5_000,
+    waitMsPerTask: 200,
+    gilReleasedShare: 0.95,
+    payloadBytesPerTask: 200,
+    threadsPerTask: 2,
+    why: 'encoding a clip in native code (~5 s) that keeps ~2 threads busy; files passed by path, not by value',
+  },
+  'data-analysis': {
+    cpuMsPerTask: 200,
+    waitMsPerTask: 20,
+    gilReleasedShare: 0.3,
+    payloadBytesPerTask: 2_000_000,
+    threadsPerTask: 1,
+    why: 'a pandas group-by over a few MB (~200 ms; much of pandas holds the GIL)',
+  },
+  'scientific-computing': {
+    cpuMsPerTask: 500,
+    waitMsPerTask: 5,
+    gilReleasedShare: 0.8,
+    payloadBytesPerTask: 1_000_000,
+    threadsPerTask: 1,
+    why: 'a NumPy/SciPy kernel (~500 ms) with some Python glue between calls',
+  },
+  'ml-training': {
+    cpuMsPerTask: 30_000,
+    waitMsPerTask: 500,
+    gilReleasedShare: 0.9,
+    payloadBytesPerTask: 50_000_000,
+    threadsPerTask: 4,
+    why: 'fitting one model (~30 s) whose BLAS keeps several threads busy, on a ~50 MB data set',
+  },
+  'numpy-vectorized': {
+    cpuMsPerTask: 50,
+    waitMsPerTask: 0,
+    gilReleasedShare: 0.95,
+    payloadBytesPerTask: 8_000_000,
+    threadsPerTask: 1,
+    why: 'vectorised NumPy over a ~8 MB array (~50 ms); NumPy releases the GIL inside its loops',
+  },
+  compression: {
+    cpuMsPerTask: 40,
+    waitMsPerTask: 5,
+    gilReleasedShare: 0.9,
+    payloadBytesPerTask: 2_000_000,
+    threadsPerTask: 1,
+    why: 'zlib/lzma on ~1 MB in, less out (~40 ms); both release the GIL while they compress',
+  },
+  hashing: {
+    cpuMsPerTask: 10,
+    waitMsPerTask: 2,
+    gilReleasedShare: 0.95,
+    payloadBytesPerTask: 4_000_000,
+    threadsPerTask: 1,
+    why: 'SHA-256 over ~4 MB (~10 ms); hashlib releases the GIL for inputs over 2 KB',
+  },
+} as const satisfies Record<string, WorkloadAssumption>;
+
+export type WorkloadName = keyof typeof WORKLOADS;
+
+export const WORKLOAD_NAMES = Object.keys(WORKLOADS) as [WorkloadName, ...WorkloadName[]];

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AdviceSchema } from '../../src/schemas/advice.js';
+import { BatchReplySchema } from '../../src/schemas/batch.js';
+import { ErrorReplySchema } from '../../src/schemas/errors.js';
+import { EXAMPLE_PROFILE } from '../../src/schemas/profile.js';
+import { startApp } from '../helpers.js';
+
+let ctx: Awaited<ReturnType<typeof startApp>>;
+before(async () => {
+  ctx = await startApp({ bodyLimit: 64 * 1024 });
+});
+after(async () => {
+  await ctx.app.close();
+});
+
+function issuePaths(body: unknown): string[] {
+  return ErrorReplySchema.parse(body).issues?.map((issue) => issue.path) ?? [];
+}
+
+describe('POST /advise', () => {
+  test('answers the example profile with advice that matches the schema', async () => {
+    const res = await ctx.http.post('/advise').send(EXAMPLE_PROFILE).expect(200).expect('content-type', /json/);
+    const advice = AdviceSchema.parse(res.body);
+    assert.equal(advice.name, EXAMPLE_PROFILE.name);
+    assert.equal(advice.classification.kind, 'mixed');
+    assert.equal(advice.estimates.length, 4);
+    assert.ok(advice.rationale.length >= 3);
+    assert.ok(advice.practices.some((p) => p.id === 'measure-baseline-first'));
+    assert.equal(advice.snippet.language, 'python');
+    assert.ok(res.headers['x-request-id'], 'a request id header');
+  });
+
+  test('takes defaults from the server: runtime cpython and the server cores', async () => {
+    const res = await ctx.http.post('/advise').send({ tasks: 10, cpuMsPerTask: 100, waitMsPerTask: 0 }).expect(200);
+    const advice = AdviceSchema.parse(res.body);
+    assert.equal(advice.resolved.runtime, 'cpython');
+    assert.equal(advice.resolved.cores, 2);
+    assert.ok(advice.warnings.some((w) => w.includes('cores was not given')));
+  });
+
+  test('a workload category reports the numbers it assumed', async () => {
+    const res = await ctx.http.post('/advise').send({ tasks: 300, workload: 'web-scraping', cores: 4 }).expect(200);
+    const advice = AdviceSchema.parse(res.body);
+    assert.equal(advice.classification.basis, 'workload');
+    assert.ok(advice.warnings.some((w) => w.includes('Workload "web-scraping" assumes 5 ms CPU and 300 ms wait')));
+    assert.equal(advice.resolved.waitMsPerTask, 300);
+  });
+
+  test('names every bad field with what is wrong and the limit', async () => {
+    const res = await ctx.http
+      .post('/advise')
+      .send({ tasks: 2e9, cpuMsPerTask: -1, waitMsPerTask: 'slow', runtime: 'jython', gilReleasedShare: 1.5, cores: 0, colour: 'red' })
+      .expect(400);
+    const body = ErrorReplySchema.parse(res.body);
+    const byPath = new Map(body.issues?.map((issue) => [issue.path, issue]));
+    assert.equal(byPath.get('tasks')?.limit, 1e9);
+    assert.equal(byPath.get('cpuMsPerTask')?.limit, 0);
+    assert.equal(byPath.get('gilReleasedShare')?.limit, 1);
+    assert.equal(byPath.get('cores')?.limit, 1);
+    assert.equal(byPath.get('waitMsPerTask')?.code, 'invalid_type');
+    assert.deepEqual(byPath.get('runtime')?.allowed, ['cpython', 'cpython-free-threaded', 'pypy', 'node']);
+    assert.match(byPath.get('colour')?.message ?? '', /Unknown field "colour"/);
+    assert.match(body.message, /tasks: Too big/);
+  });
+
+  test('refuses two cost sources at once and says which to drop', async () => {
+    const res = await ctx.http
+      .post('/advise')
+      .send({ tasks: 10, cpuMsPerTask: 5, waitMsPerTask: 1, workload: 'hashing' })
+      .expect(400);
+    const body = ErrorReplySchema.parse(res.body);
+    assert.deepEqual(issuePaths(body), ['workload']);
+    assert.match(body.issues?.[0]?.message ?? '', /given twice.*drop/);
+  });
+
+  test('refuses a profile with no cost source', async () => {
+    const res = await ctx.http.post('/advise').send({ tasks: 10 }).expect(400);
+    assert.match(ErrorReplySchema.parse(res.body).message, /per-task cost is missing/);
+  });
+
+  test('names nested fields by their path', async () => {
+    const res = await ctx.http
+      .post('/advise')
+      .send({ tasks: 10, measurement: { wallMs: 0, cpuMs: 1, extra: true }, costs: { processStartMs: -5 } })
+      .expect(400);
+    assert.deepEqual(issuePaths(res.body).sort(), ['costs.processStartMs', 'measurement.extra', 'measurement.wallMs']);
+  });
+
+  test('a body that is not an object is a 400 naming the body', async () => {
+    const res = await ctx.http.post('/advise').set('content-type', 'application/json').send('[1,2]').expect(400);
+    assert.deepEqual(issuePaths(res.body), ['(body)']);
+  });
+
+  test('415 for a body that is not JSON', async () => {
+    const res = await ctx.http.post('/advise').set('content-type', 'text/plain').send('tasks=10').expect(415);
+    assert.match(ErrorReplySchema.parse(res.body).message, /must be JSON/);
+  });
+
+  test('400 for malformed or empty JSON', async () => {
+    const bad = await ctx.http.post('/advise').set('content-type', 'application/json').send('{"tasks":').expect(400);
+    assert.match(ErrorReplySchema.parse(bad.body).message, /not valid JSON/);
+    const empty = await ctx.http.post('/advise').set('content-type', 'application/json').send('').expect(400);
+    assert.match(ErrorReplySchema.parse(empty.body).message, /empty/);
+  });
+
+  test('413 over the body limit, naming the limit', async () => {
+    const res = await ctx.http.post('/advise').send({ tasks: 1, cpuMsPerTask: 1, name: 'x'.repeat(70 * 1024) }).expect(413);
+    assert.match(ErrorReplySchema.parse(res.body).message, /65536 bytes/);
+  });
+
+  test('404 in the same error shape', async () => {
+    const res = await ctx.http.get('/advice').expect(404);
+    assert.equal(ErrorReplySchema.parse(res.body).code, 'NOT_FOUND');
+  });
+});
+
+describe('POST /advise/batch', () => {
+  test('answers each profile in order; a bad one gets its own error with its index', async () => {
+    const res = await ctx.http
+      .post('/advise/batch')
+      .send({
+        profiles: [
+          { tasks: 100, cpuMsPerTask: 1, waitMsPerTask: 100 },
+          { tasks: -1, cpuMsPerTask: 1 },
+          { tasks: 50, workload: 'compression', runtime: 'node' },
+        ],
+      })
+      .expect(200);
+    const body = BatchReplySchema.parse(res.body);
+    assert.deepEqual(body.results.map((r) => [r.index, r.ok]), [[0, true], [1, false], [2, true]]);
+    assert.equal(body.succeeded, 2);
+    assert.equal(body.failed, 1);
+    const failed = body.results[1];
+    assert.ok(failed && !failed.ok);
+    assert.deepEqual(failed.error.issues?.map((i) => i.path), ['profiles.1.tasks']);
+    const nodeResult = body.results[2];
+    assert.ok(nodeResult?.ok && nodeResult.advice.snippet.language === 'typescript');
+  });
+
+  test('refuses more than 100 profiles, an empty list and a missing list', async () => {
+    const many = Array.from({ length: 101 }, () => ({ tasks: 1, cpuMsPerTask: 1 }));
+    const tooMany = await ctx.http.post('/advise/batch').send({ profiles: many }).expect(400);
+    assert.equal(ErrorReplySchema.parse(tooMany.body).issues?.[0]?.limit, 100);
+    await ctx.http.post('/advise/batch').send({ profiles: [] }).expect(400);
+    const missing = await ctx.http.post('/advise/batch').send({ profile: [] }).expect(400);
+    assert.deepEqual(issuePaths(missing.body).sort(), ['profile', 'profiles']);
+  });
+});
+
+describe('GET /costs and /health', () => {
+  test('lists every runtime constant with its source', async () => {
+    const res = await ctx.http.get('/costs').expect(200);
+    const cpython = res.body.runtimes.cpython;
+    assert.ok(cpython.processStartMs.value > 0);
+    assert.ok(cpython.processStartMs.source.length > 10);
+    assert.deepEqual(Object.keys(res.body.runtimes).sort(), ['cpython', 'cpython-free-threaded', 'node', 'pypy']);
+  });
+
+  test('a profile can override a cost and the advice follows it', async () => {
+    const profile = { tasks: 8, cpuMsPerTask: 100, waitMsPerTask: 0, cores: 8 };
+    const plain = AdviceSchema.parse((await ctx.http.post('/advise').send(profile).expect(200)).body);
+    assert.equal(plain.recommendation.model, 'processes');
+    const slowStart = AdviceSchema.parse(
+      (await ctx.http.post('/advise').send({ ...profile, costs: { processStartMs: 5000 } }).expect(200)).body,
+    );
+    assert.equal(slowStart.recommendation.model, 'sequential');
+  });
+
+  test('health answers', async () => {
+    const res = await ctx.http.get('/health').expect(200);
+    assert.equal(res.body.status, 'ok');
+  });
+});
