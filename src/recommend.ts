@@ -75,13 +75,7 @@ function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
       return processCounts(work).map((processes) => {
         const perProcessLimit = Math.floor(work.maxConcurrency / processes);
         const threads = Math.max(2, threadCount(work, costs, work.cores / processes, perProcessLimit));
-        const workers = processes * threads;
-        return {
-          model,
-          processes,
-          threadsPerProcess: threads,
-          chunkSize: hybridChunkSize(work.tasks, processes, threads, perTaskMs(work, workers)),
-        };
+        return { model, processes, threadsPerProcess: threads, chunkSize: hybridChunkSize(work.tasks, processes, threads) };
       });
   }
 }

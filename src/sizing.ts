@@ -6,8 +6,6 @@ import type { Work } from './task-cost.js';
 export const TARGET_CHUNK_MS = 50;
 /** Chunks per process at the least, so the last chunks balance across processes. */
 export const MIN_CHUNKS_PER_PROCESS = 4;
-/** A hybrid chunk keeps each thread of a process busy for about this long. */
-export const TARGET_HYBRID_CHUNK_MS_PER_THREAD = 2000;
 
 /** Ratio of waiting to computing for one task; a task that only waits has an unbounded ratio. */
 export function waitComputeRatio(computeMs: number, waitMs: number): number {
@@ -59,12 +57,13 @@ export function processChunkSize(tasks: number, processes: number, perTaskMs: nu
   return Math.max(1, Math.min(forBalance, forAmortising));
 }
 
-/** Tasks per message to a hybrid worker: its threads' worth, up to an even share of the batch. */
-export function hybridChunkSize(tasks: number, processes: number, threads: number, perTaskMs: number): number {
-  const evenShare = Math.ceil(tasks / processes);
-  const forThreads =
-    perTaskMs > 0 ? Math.ceil((threads * TARGET_HYBRID_CHUNK_MS_PER_THREAD) / perTaskMs) : evenShare;
-  return Math.max(1, Math.min(evenShare, Math.max(threads, forThreads)));
+/**
+ * Tasks per message to a hybrid worker: up to MIN_CHUNKS_PER_PROCESS chunks per process for balance, but
+ * never fewer tasks than the process has threads, which would leave threads idle (bench/python uses the same rule).
+ */
+export function hybridChunkSize(tasks: number, processes: number, threads: number): number {
+  const chunksPerProcess = Math.max(1, Math.min(MIN_CHUNKS_PER_PROCESS, Math.floor(tasks / (processes * threads))));
+  return Math.ceil(tasks / Math.min(tasks, processes * chunksPerProcess));
 }
 
 /** Worker processes the memory limit allows; unlimited when either figure is missing. */

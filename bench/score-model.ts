@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { advise } from '../src/advise.js';
+import { costsFor } from '../src/costs/index.js';
+import { predict } from '../src/model.js';
+import type { ModelName } from '../src/runtimes.js';
+import { ProfileSchema, type ProfileInput } from '../src/schemas/profile.js';
+import { resolveWork } from '../src/task-cost.js';
+
+/** One measured configuration, as bench/python/harness.py writes it. */
+export interface MeasuredRun {
+  model: Exclude<ModelName, 'async'>;
+  processes: number;
+  threadsPerProcess: number;
+  chunkSize: number;
+  wallMs: number;
+}
+
+export interface MeasuredCase {
+  id: string;
+  description: string;
+  profile: ProfileInput;
+  runs: MeasuredRun[];
+  best: Partial<Record<MeasuredRun['model'], MeasuredRun>>;
+  fastest: MeasuredRun['model'];
+}
+
+export interface CaseScore {
+  id: string;
+  fastest: string;
+  advised: string;
+  advisedSizes: string;
+  /** Measured wall of the advised model (its best measured sizing) over the measured fastest. */
+  advisedOverFastest: number;
+  agrees: boolean;
+  predictedMs: number;
+  measuredMs: number;
+  /** predicted / measured - 1, for the advised model. */
+  predictionError: number;
+}
+
+/** Advice names the measured fastest model, or one measured within this share of it. */
+export const AGREEMENT_WITHIN = 0.1;
+/** A prediction within this share of the measured wall time counts as close. */
+export const PREDICTION_WITHIN = 0.25;
+
+export function loadCases(path: string): MeasuredCase[] {
+  return JSON.parse(readFileSync(path, 'utf8')).cases;
+}
+
+export function scoreCase(measured: MeasuredCase): CaseScore {
+  const profile = ProfileSchema.parse(measured.profile);
+  const advice = advise(profile, { defaultCores: profile.cores ?? 2 });
+  const rec = advice.recommendation;
+  const fastestMs = measured.best[measured.fastest]?.wallMs ?? Number.NaN;
+  const advisedRun = measured.best[rec.model as MeasuredRun['model']];
+  const measuredMs = advisedRun?.wallMs ?? Number.NaN;
+  return {
+    id: measured.id,
+    fastest: measured.fastest,
+    advised: rec.model,
+    advisedSizes: `${rec.processes}x${rec.threadsPerProcess}`,
+    advisedOverFastest: measuredMs / fastestMs,
+    agrees: measuredMs <= fastestMs * (1 + AGREEMENT_WITHIN),
+    predictedMs: rec.predictedWallMs,
+    measuredMs,
+    predictionError: rec.predictedWallMs / measuredMs - 1,
+  };
+}
+
+/** The model's error on every measured configuration, at the sizes that were measured. */
+export function runErrors(measured: MeasuredCase): Array<{ run: MeasuredRun; predictedMs: number; error: number }> {
+  const profile = ProfileSchema.parse(measured.profile);
+  const work = resolveWork(profile, profile.cores ?? 2);
+  const costs = costsFor(work.runtime, profile.costs);
+  return measured.runs.map((run) => {
+    const predictedMs = predict(work, run, costs).wallMs;
+    return { run, predictedMs, error: predictedMs / run.wallMs - 1 };
+  });
+}
+
+function pct(x: number): string {
+  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const path = process.argv[2] ?? 'bench/python/results.json';
+  const cases = loadCases(path);
+  const scores = cases.map(scoreCase);
+  console.log('| case | measured fastest | advised | advised / fastest (measured) | predicted | measured | error |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const s of scores) {
+    console.log(
+      `| ${s.id} | ${s.fastest} | ${s.advised} ${s.advisedSizes} | ${s.advisedOverFastest.toFixed(2)}${s.agrees ? '' : ' MISS'} | ${s.predictedMs.toFixed(0)} ms | ${s.measuredMs.toFixed(0)} ms | ${pct(s.predictionError)} |`,
+    );
+  }
+  const agree = scores.filter((s) => s.agrees).length;
+  const close = scores.filter((s) => Math.abs(s.predictionError) <= PREDICTION_WITHIN).length;
+  console.log(`\nmodel agrees with the measured fastest (within ${AGREEMENT_WITHIN * 100}%): ${agree}/${scores.length}`);
+  console.log(`advised model's prediction within ${PREDICTION_WITHIN * 100}% of measured: ${close}/${scores.length}`);
+  if (process.argv.includes('--runs')) {
+    console.log('\n| case | model | sizes | chunk | predicted | measured | error |\n|---|---|---|---|---|---|---|');
+    for (const c of cases) {
+      for (const { run, predictedMs, error } of runErrors(c)) {
+        console.log(`| ${c.id} | ${run.model} | ${run.processes}x${run.threadsPerProcess} | ${run.chunkSize} | ${predictedMs.toFixed(0)} | ${run.wallMs.toFixed(0)} | ${pct(error)} |`);
+      }
+    }
+  }
+}
