@@ -3,7 +3,7 @@ import { costsFor, type Costs } from './costs/index.js';
 import { fmt, fmtBytes, fmtMs } from './format.js';
 import { BYTES_PER_MB, predict } from './model.js';
 import { practicesFor } from './practices.js';
-import { choose, estimateAll, fastestOf, OVERHEAD_UNCERTAINTY, SIMPLER_WITHIN, type Estimate } from './recommend.js';
+import { choose, estimateAll, fastestOf, SIMPLER_WITHIN, type Estimate } from './recommend.js';
 import { RUNTIME_TRAITS, type ModelName } from './runtimes.js';
 import type { Advice, EstimateReply } from './schemas/advice.js';
 import type { Profile } from './schemas/profile.js';
@@ -14,6 +14,10 @@ import { resolveWork, type Work } from './task-cost.js';
 export interface AdviseOptions {
   /** Cores assumed when the profile does not say: the serving machine's. */
   defaultCores: number;
+}
+
+function sequentialWallMs(work: Work, costs: Costs): number {
+  return predict(work, { model: 'sequential', processes: 1, threadsPerProcess: 1, chunkSize: 1 }, costs).wallMs;
 }
 
 /** Scale-out search stops here: a batch that needs more machines is a different problem. */
@@ -107,8 +111,6 @@ function ruleOfThumbNote(kind: WorkKind, chosen: Estimate, estimates: Estimate[]
   if (chosen.plan.model === 'sequential') {
     const perTask = work.cpuMs + work.waitMs;
     if (!rule) why = `each task is only ${fmt(perTask)} ms`;
-    else if (rule.prediction.wallMs < chosen.prediction.wallMs)
-      why = `each task is only ${fmt(perTask)} ms, so what ${ruleModel} would gain hangs on start-up and dispatch costs that differ from machine to machine`;
     else
       why = `each task is only ${fmt(perTask)} ms, and ${ruleModel} cost more than they save: ${limitOf(rule, work)}${rule.prediction.startupMs > 0 ? `, after ${fmtMs(rule.prediction.startupMs)} of start-up` : ''}`;
   } else if (kind === 'cpu-bound' && chosen.plan.model === 'threads' && hasGil) {
@@ -126,33 +128,32 @@ function ruleOfThumbNote(kind: WorkKind, chosen: Estimate, estimates: Estimate[]
   return `The rule of thumb for ${kind} work is ${ruleModel}${ruleTime}, but the numbers favour ${chosen.plan.model}: ${why}.`;
 }
 
-function rationaleFor(work: Work, kind: WorkKind, share: number, chosen: Estimate, estimates: Estimate[], sequentialMs: number): string[] {
+function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: number, chosen: Estimate, estimates: Estimate[], sequentialMs: number): string[] {
   const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
   const sentences = [
     `Each task spends ${fmt(work.cpuMs)} ms on CPU and ${fmt(work.waitMs)} ms waiting: ${fmt(share * 100)}% CPU, so the work is ${kind}.` +
       (hasGil && work.gilReleasedShare > 0 ? ` ${fmt(work.gilReleasedShare * 100)}% of the CPU time releases the GIL.` : ''),
     `One after another, the ${fmt(work.tasks)} tasks take ${fmtMs(sequentialMs)}.`,
     chosen.plan.model === 'sequential'
-      ? `Sequential is recommended: no pool is predicted to beat its ${fmtMs(sequentialMs)} by a safe margin.`
+      ? `Sequential is recommended: no pool is predicted to beat its ${fmtMs(sequentialMs)} by more than ${SIMPLER_WITHIN * 100}%.`
       : `${MODEL_LABEL[chosen.plan.model]} (${describePlan(chosen)}) is predicted at ${fmtMs(chosen.prediction.wallMs)}, ${speedup(chosen, sequentialMs)} faster than sequential${chosen.prediction.startupMs > 0 ? `, including ${fmtMs(chosen.prediction.startupMs)} of pool start-up` : ''}; ${limitOf(chosen, work)}.`,
   ];
   const viable = estimates.filter((e) => e.viable);
   const fastest = viable.length > 0 ? fastestOf(viable) : undefined;
   if (fastest && fastest !== chosen) {
     const gain = (1 - fastest.prediction.wallMs / chosen.prediction.wallMs) * 100;
-    const within = fastest.prediction.wallMs * (1 + SIMPLER_WITHIN) >= chosen.prediction.wallMs;
+    const withinWall = fastest.prediction.wallMs * (1 + SIMPLER_WITHIN) >= chosen.prediction.wallMs;
+    const savedShare = (sequentialMs - chosen.prediction.wallMs) / (sequentialMs - fastest.prediction.wallMs);
     sentences.push(
-      within
+      withinWall
         ? `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would be ${fmt(gain)}% faster (${fmtMs(fastest.prediction.wallMs)}), within the ${SIMPLER_WITHIN * 100}% margin where the simpler model is preferred.`
-        : `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) is predicted ${fmt(gain)}% faster (${fmtMs(fastest.prediction.wallMs)}), but its gain rests on its overheads: with start-up, dispatch and serialisation at ${OVERHEAD_UNCERTAINTY}x the measured figures (as another machine, start method or Python version easily makes them) it would take ${fmtMs(fastest.pessimisticWallMs)}, no better than ${chosen.plan.model}. The simpler model is kept; ${limitOf(fastest, work)}.`,
+        : `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would take ${fmtMs(fastest.prediction.wallMs)}, but ${chosen.plan.model} already saves ${fmt(savedShare * 100)}% of what it saves against sequential, so the simpler model is preferred.`,
     );
   }
-  for (const estimate of estimates) {
-    if (estimate === chosen || estimate === fastest) continue;
+  if ((chosen.plan.model === 'processes' || chosen.plan.model === 'hybrid') && chosen.plan.chunkSize > 1) {
+    const perTaskMs = work.cpuMs + work.waitMs;
     sentences.push(
-      estimate.viable
-        ? `${MODEL_LABEL[estimate.plan.model]} (${describePlan(estimate)}): ${fmtMs(estimate.prediction.wallMs)}, ${speedup(estimate, sequentialMs)}; ${limitOf(estimate, work)}.`
-        : `${MODEL_LABEL[estimate.plan.model]} is ruled out: ${estimate.notViable}`,
+      `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmt(costs.processDispatchMs)} ms message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmt(perTaskMs)} ms task would cost more than the task` : ''}.`,
     );
   }
   const note = ruleOfThumbNote(kind, chosen, estimates, work, sequentialMs);
@@ -164,7 +165,7 @@ function rationaleFor(work: Work, kind: WorkKind, share: number, chosen: Estimat
 function machinesForDeadline(work: Work, costs: Costs, deadlineMs: number): number | undefined {
   const bestMs = (machines: number) => {
     const share: Work = { ...work, tasks: Math.ceil(work.tasks / machines) };
-    return choose(estimateAll(share, costs)).prediction.wallMs;
+    return choose(estimateAll(share, costs), sequentialWallMs(share, costs)).prediction.wallMs;
   };
   let high = 2;
   while (bestMs(high) > deadlineMs) {
@@ -254,8 +255,8 @@ export function advise(profile: Profile, options: AdviseOptions): Advice {
   const costs = costsFor(work.runtime, profile.costs);
   const { kind, cpuShare } = classify(work);
   const estimates = estimateAll(work, costs);
-  const chosen = choose(estimates);
-  const sequentialMs = predict(work, { model: 'sequential', processes: 1, threadsPerProcess: 1, chunkSize: 1 }, costs).wallMs;
+  const sequentialMs = sequentialWallMs(work, costs);
+  const chosen = choose(estimates, sequentialMs);
   const { plan, prediction } = chosen;
   return {
     ...(profile.name !== undefined ? { name: profile.name } : {}),
@@ -269,7 +270,7 @@ export function advise(profile: Profile, options: AdviseOptions): Advice {
       predictedSpeedup: speedupOf(sequentialMs, prediction.wallMs),
     },
     estimates: estimates.map((e) => toReply(e, sequentialMs, work)),
-    rationale: rationaleFor(work, kind, cpuShare, chosen, estimates, sequentialMs),
+    rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
     practices: practicesFor({ work, kind, plan, prediction, sequentialMs }),
     warnings: warningsFor(work, costs, chosen, estimates),
     snippet: snippetFor(work, plan),

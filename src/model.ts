@@ -1,5 +1,6 @@
 import type { Costs } from './costs/index.js';
 import { RUNTIME_TRAITS, type ModelName } from './runtimes.js';
+import { batchTime, type ClosedNetwork } from './queueing.js';
 import { nativeThreadsPerTask } from './sizing.js';
 import type { Work } from './task-cost.js';
 
@@ -77,24 +78,27 @@ function predictSequential(work: Work): Prediction {
   };
 }
 
-/** All CPU on the one event-loop thread; waits overlap up to the concurrency. */
+/** All CPU on the one event-loop thread (the serial station); waits overlap up to the concurrency. */
 function predictAsync(work: Work, plan: Plan, costs: Costs): Prediction {
   const { tasks, cpuMs, waitMs } = work;
-  const slots = Math.min(plan.threadsPerProcess, work.maxConcurrency, tasks);
-  const latency = cpuMs + waitMs + costs.asyncDispatchMs;
+  const inFlight = Math.min(plan.threadsPerProcess, work.maxConcurrency, tasks);
+  const loopMs = cpuMs + costs.asyncDispatchMs;
+  const net: ClosedNetwork = { serialMs: loopMs, parallelMs: 0, servers: 1, delayMs: waitMs };
   return finish(
     [
-      { bottleneck: 'workers', busyMs: Math.ceil(tasks / slots) * latency, drainMs: 0 },
-      { bottleneck: 'event-loop', busyMs: tasks * (cpuMs + costs.asyncDispatchMs), drainMs: waitMs },
+      { bottleneck: 'workers', busyMs: batchTime(net, tasks, inFlight), drainMs: 0 },
+      { bottleneck: 'event-loop', busyMs: tasks * loopMs, drainMs: waitMs },
     ],
     0,
-    { taskLatencyMs: latency, payloadMsPerTask: 0, runnableThreads: 1 },
+    { taskLatencyMs: loopMs + waitMs, payloadMsPerTask: 0, runnableThreads: 1 },
   );
 }
 
 /**
  * Pools: `processes` workers (1 for threads, the main process being the pool), each with
  * `threadsPerProcess` threads. Work crosses a process boundary only when the model uses processes.
+ * Each process is a closed queueing network (its threads cycling through its GIL, its share of the
+ * cores and their waits); the machine-wide cores, the dispatcher and a shared-state server bound the rest.
  */
 function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const { tasks, cpuMs, waitMs, cores } = work;
@@ -103,6 +107,7 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const processes = crossesProcesses ? plan.processes : 1;
   const threads = threaded ? plan.threadsPerProcess : 1;
   const slots = Math.min(processes * threads, work.maxConcurrency, tasks);
+  const threadsPerProcess = Math.max(1, Math.min(threads, Math.floor(slots / processes)));
   const nativeThreads = nativeThreadsPerTask(work, slots);
   const computeMs = cpuMs / nativeThreads;
   const payloadMb = work.payloadBytes / BYTES_PER_MB;
@@ -117,59 +122,62 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const sharedSyncMs = crossesProcesses && work.sharedState === 'read-write' ? costs.sharedStateSyncMs : 0;
   const latency = computeMs + waitMs + workerSideMs + sharedSyncMs;
 
-  const chunks = crossesProcesses ? Math.ceil(tasks / plan.chunkSize) : tasks;
-  const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
-  // One chunk runs on one process's threads; threads of a process idle at the end of each chunk.
-  const chunkMs = Math.ceil(Math.min(plan.chunkSize, tasks) / threads) * latency + messageMs;
-  const workersBusyMs = crossesProcesses
-    ? Math.ceil(chunks / Math.min(processes, slots)) * chunkMs
-    : Math.ceil(tasks / slots) * latency;
-
-  const bounds: Bound[] = [{ bottleneck: 'workers', busyMs: workersBusyMs, drainMs: 0 }];
-
   const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
-  const gilHeldMs = hasGil ? cpuMs * (1 - work.gilReleasedShare) : 0;
+  const gilBound = hasGil && threaded;
+  // More processes than cores share them: each process's GIL-held code runs that much slower.
+  const coreShare = Math.max(1, processes / cores);
+  // In a thread pool the main thread's dispatch holds the same GIL as the workers.
+  const gilHeldMs = gilBound
+    ? (cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0)) * coreShare
+    : 0;
+  const parallelMs = (gilBound ? cpuMs * work.gilReleasedShare : cpuMs) / nativeThreads + workerSideMs;
+  const net: ClosedNetwork = {
+    serialMs: gilHeldMs,
+    parallelMs,
+    servers: Math.max(1, cores / (processes * nativeThreads)),
+    delayMs: waitMs + sharedSyncMs,
+  };
+
+  const chunkSize = crossesProcesses ? Math.min(plan.chunkSize, tasks) : tasks;
+  const chunks = Math.ceil(tasks / chunkSize);
+  const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
+  // One chunk at a time per process; its threads idle at the end of each chunk.
+  const chunkMs = batchTime(net, chunkSize, threadsPerProcess) + messageMs;
+  const threadStartsMs = (threaded ? Math.min(threadsPerProcess, chunkSize) : 0) * costs.threadStartMs;
+  const workersBusyMs = crossesProcesses
+    ? Math.ceil(chunks / processes) * chunkMs + (plan.model === 'hybrid' ? threadStartsMs : 0)
+    : chunkMs;
+
   const computingShare = latency > 0 ? computeMs / latency : 0;
   let runnable = slots * nativeThreads * computingShare;
-  if (hasGil && threaded) {
+  if (gilBound) {
     // Under a GIL only the released share of the other threads' CPU can run beside the holder.
-    const perProcessRunnable = (slots / processes) * nativeThreads * computingShare;
+    const perProcessRunnable = runnable / processes;
     runnable = processes * Math.min(perProcessRunnable, 1 + perProcessRunnable * work.gilReleasedShare);
   }
   const cpuTotalMs = tasks * (cpuMs + dispatcherMs + workerSideMs);
   const usableCores = Math.min(cores, slots * nativeThreads + (crossesProcesses ? 1 : 0));
-  bounds.push({
-    bottleneck: 'cores',
-    busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
-    drainMs: latency - computeMs,
-  });
 
-  if (hasGil && threaded) {
-    const contention = threads > 1 && gilHeldMs > 0 ? 1 + costs.gilContentionOverhead : 1;
-    // In a thread pool the main thread's dispatch holds the same GIL as the workers.
-    const perTaskGilMs = gilHeldMs + costs.threadDispatchMs;
-    bounds.push({
-      bottleneck: 'gil',
-      busyMs: (tasks / processes) * perTaskGilMs * contention,
-      drainMs: Math.max(0, latency - gilHeldMs),
-    });
-  }
-
-  bounds.push({
-    bottleneck: 'dispatcher',
-    busyMs: chunks * messageMs + tasks * dispatcherMs,
-    drainMs: crossesProcesses ? chunkMs : latency,
-  });
-
+  const bounds: Bound[] = [
+    { bottleneck: gilBound && gilHeldMs >= parallelMs ? 'gil' : 'workers', busyMs: workersBusyMs, drainMs: 0 },
+    {
+      bottleneck: 'cores',
+      busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
+      drainMs: latency - computeMs,
+    },
+    {
+      bottleneck: 'dispatcher',
+      // Thread pools start their threads lazily, one per submitted task, on the dispatching thread.
+      busyMs: chunks * messageMs + tasks * dispatcherMs + (plan.model === 'threads' ? threadStartsMs : 0),
+      drainMs: crossesProcesses ? chunkMs : latency,
+    },
+  ];
   if (sharedSyncMs > 0) {
     // One state server answers every process in turn.
     bounds.push({ bottleneck: 'shared-state', busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs });
   }
 
-  const startupMs =
-    (crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0) +
-    (threaded ? threads * costs.threadStartMs : 0);
-
+  const startupMs = crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0;
   return finish(bounds, startupMs, {
     taskLatencyMs: latency,
     payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,

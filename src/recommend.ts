@@ -1,4 +1,4 @@
-import { COST_NAMES, type Costs } from './costs/index.js';
+import type { Costs } from './costs/index.js';
 import { predict, type Plan, type Prediction } from './model.js';
 import { RUNTIME_TRAITS, SIMPLICITY_RANK, type ModelName } from './runtimes.js';
 import {
@@ -11,22 +11,16 @@ import {
 } from './sizing.js';
 import type { Work } from './task-cost.js';
 
-/** A faster model must beat a simpler one by more than this share to be chosen over it. */
-export const SIMPLER_WITHIN = 0.05;
-
 /**
- * Overhead constants are measured on one machine and one Python; another start method (spawn on macOS,
- * forkserver from 3.14) or machine easily doubles them. A more complex model is chosen only when it still
- * wins with its overheads at this multiple, so advice that rests on a thin, overhead-sensitive margin
- * keeps the simpler model.
+ * A simpler model is kept when it is within this share of the fastest: in wall time, or in the time it
+ * saves against sequential. The second matters when both are far faster than sequential: a job cut from
+ * 5 minutes to 2.2 s by threads needs no hybrid to reach 0.6 s.
  */
-export const OVERHEAD_UNCERTAINTY = 2;
+export const SIMPLER_WITHIN = 0.05;
 
 export interface Estimate {
   plan: Plan;
   prediction: Prediction;
-  /** The same plan with every overhead at OVERHEAD_UNCERTAINTY times its value. */
-  pessimisticWallMs: number;
   viable: boolean;
   /** Why the model cannot be used; absent when it can. */
   notViable?: string;
@@ -96,23 +90,13 @@ function constraintViolation(model: ModelName, plan: Plan, work: Work): string |
   return undefined;
 }
 
-function pessimistic(costs: Costs): Costs {
-  const scaled = { ...costs };
-  for (const name of COST_NAMES) {
-    if (name !== 'maxThreadsPerProcess') scaled[name] = costs[name] * OVERHEAD_UNCERTAINTY;
-  }
-  return scaled;
-}
-
 export function estimateAll(work: Work, costs: Costs): Estimate[] {
-  const worse = pessimistic(costs);
   return RUNTIME_TRAITS[work.runtime].models.map((model) => {
     const { plan, prediction } = fastest(work, plansFor(model, work, costs), costs);
-    const pessimisticWallMs = predict(work, plan, worse).wallMs;
     const notViable = constraintViolation(model, plan, work);
     return notViable
-      ? { plan, prediction, pessimisticWallMs, viable: false, notViable }
-      : { plan, prediction, pessimisticWallMs, viable: true };
+      ? { plan, prediction, viable: false, notViable }
+      : { plan, prediction, viable: true };
   });
 }
 
@@ -120,25 +104,25 @@ export function fastestOf(estimates: Estimate[]): Estimate {
   return estimates.reduce((a, b) => (b.prediction.wallMs < a.prediction.wallMs ? b : a));
 }
 
-/**
- * How slow a simpler model may be and still be preferred to `best`: within SIMPLER_WITHIN of it, or no
- * slower than `best` would be with its overheads at OVERHEAD_UNCERTAINTY times the measured figures.
- */
-export function simplerLimit(best: Estimate): number {
-  return Math.max(best.prediction.wallMs * (1 + SIMPLER_WITHIN), best.pessimisticWallMs);
+/** The simpler model is close enough to `best`: within SIMPLER_WITHIN of its wall time or of its saving. */
+export function closeEnough(candidate: Estimate, best: Estimate, sequentialMs: number): boolean {
+  const wall = candidate.prediction.wallMs;
+  const bestWall = best.prediction.wallMs;
+  const saving = sequentialMs - wall;
+  const bestSaving = sequentialMs - bestWall;
+  return wall <= bestWall * (1 + SIMPLER_WITHIN) || (bestSaving > 0 && saving >= bestSaving * (1 - SIMPLER_WITHIN));
 }
 
 /**
- * The fastest viable estimate, unless a simpler one is within simplerLimit of it.
+ * The fastest viable estimate, unless a simpler one is close enough to it.
  * With nothing viable, the fastest of all, so that the client still gets sizes to start from.
  */
-export function choose(estimates: Estimate[]): Estimate {
+export function choose(estimates: Estimate[], sequentialMs: number): Estimate {
   const viable = estimates.filter((e) => e.viable);
   const pool = viable.length > 0 ? viable : estimates;
   const best = fastestOf(pool);
-  const limit = simplerLimit(best);
   return pool
-    .filter((e) => e.prediction.wallMs <= limit)
+    .filter((e) => closeEnough(e, best, sequentialMs))
     .reduce((a, b) => {
       const rankA = SIMPLICITY_RANK[a.plan.model];
       const rankB = SIMPLICITY_RANK[b.plan.model];

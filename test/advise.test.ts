@@ -5,15 +5,18 @@ import { AdviceSchema } from '../src/schemas/advice.js';
 import { adviceFor, estimateOf } from './helpers.js';
 
 describe('advice for the cases the issue names', () => {
-  test('many short IO waits on CPython go to thread pools, far more threads than cores', () => {
+  test('many short IO waits on CPython go to threads, far more threads than cores', () => {
     const advice = adviceFor({ tasks: 1000, cpuMsPerTask: 2, waitMsPerTask: 300, runtime: 'cpython', cores: 8 });
     assert.equal(advice.classification.kind, 'io-bound');
-    const threads = estimateOf(advice, 'threads');
-    assert.ok(threads.threadsPerProcess > 8, `threads: ${threads.threadsPerProcess}`);
-    assert.ok(threads.predictedSpeedup > 20, `speed-up ${threads.predictedSpeedup}`);
-    assert.ok(['threads', 'hybrid'].includes(advice.recommendation.model));
-    assert.ok(advice.recommendation.threadsPerProcess > 8);
-    assert.ok(advice.recommendation.predictedSpeedup > 20);
+    assert.equal(advice.recommendation.model, 'threads');
+    assert.ok(advice.recommendation.threadsPerProcess > 8, `threads: ${advice.recommendation.threadsPerProcess}`);
+    assert.ok(advice.recommendation.predictedSpeedup > 20, `speed-up ${advice.recommendation.predictedSpeedup}`);
+    // A hybrid spreads the 2 s of GIL-held CPU over eight GILs and is faster still (measured here on 2 cores:
+    // 151 threads 2.36 s, 2 processes x 151 threads 1.58 s), but threads already save over 99% of the
+    // sequential 5 minutes: the reply says so rather than hiding the faster option.
+    const hybrid = estimateOf(advice, 'hybrid');
+    assert.ok(hybrid.predictedWallMs < advice.recommendation.predictedWallMs);
+    assert.ok(advice.rationale.some((s) => s.startsWith('Hybrid') && s.includes('so the simpler model is preferred')));
   });
 
   test('maxConcurrency caps the threads', () => {
@@ -38,10 +41,18 @@ describe('advice for the cases the issue names', () => {
     assert.ok(advice.rationale.some((s) => s.includes('releases the GIL')), 'the reply says why the rule of thumb loses');
   });
 
-  test('tiny tasks stay sequential', () => {
-    const advice = adviceFor({ tasks: 100_000, cpuMsPerTask: 0.005, waitMsPerTask: 0 });
-    assert.equal(advice.recommendation.model, 'sequential');
-    assert.equal(advice.recommendation.predictedSpeedup, 1);
+  test('tiny tasks: a short batch stays sequential; a long one is chunked, never dispatched one by one', () => {
+    const short = adviceFor({ tasks: 2000, cpuMsPerTask: 0.005, waitMsPerTask: 0 });
+    assert.equal(short.recommendation.model, 'sequential');
+    assert.equal(short.recommendation.predictedSpeedup, 1);
+    // 100,000 x 5 us is 500 ms of work: measured here (bench/python, tiny-tasks), two forked processes with
+    // chunks of 10,000 finish it about 1.8x faster than a loop, so the numbers, not the rule, decide.
+    const long = adviceFor({ tasks: 100_000, cpuMsPerTask: 0.005, waitMsPerTask: 0 });
+    const rec = long.recommendation;
+    assert.equal(rec.model, 'processes');
+    assert.equal(rec.chunkSize, 10_000);
+    assert.ok(long.practices.some((p) => p.id === 'chunk-small-tasks'));
+    assert.ok(estimateOf(long, 'threads').predictedSpeedup < 0.5, 'per-task thread dispatch costs more than the task');
   });
 
   test('mixed work on CPython goes to a hybrid with several threads per process', () => {
