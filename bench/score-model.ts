@@ -22,6 +22,8 @@ export interface MeasuredCase {
   runs: MeasuredRun[];
   best: Partial<Record<MeasuredRun['model'], MeasuredRun>>;
   fastest: MeasuredRun['model'];
+  /** The plan the advisor gave for the profile measured in the first round, run at its exact sizes. */
+  advised?: { model: ModelName; processes: number; threadsPerProcess: number; measuredWallMs: number } | null;
 }
 
 export interface CaseScore {
@@ -52,13 +54,16 @@ export function scoreCase(measured: MeasuredCase): CaseScore {
   const advice = advise(profile, { defaultCores: profile.cores ?? 2 });
   const rec = advice.recommendation;
   const fastestMs = measured.best[measured.fastest]?.wallMs ?? Number.NaN;
-  const advisedRun = measured.best[rec.model as MeasuredRun['model']];
-  const measuredMs = advisedRun?.wallMs ?? Number.NaN;
+  // The exact advised plan when the harness ran it (and the advice is unchanged), else the model's best sizing.
+  const ran = measured.advised;
+  const sameAdvice =
+    ran && ran.model === rec.model && ran.processes === rec.processes && ran.threadsPerProcess === rec.threadsPerProcess;
+  const measuredMs = sameAdvice ? ran.measuredWallMs : (measured.best[rec.model as MeasuredRun['model']]?.wallMs ?? Number.NaN);
   return {
     id: measured.id,
     fastest: measured.fastest,
     advised: rec.model,
-    advisedSizes: `${rec.processes}x${rec.threadsPerProcess}`,
+    advisedSizes: `${rec.processes}x${rec.threadsPerProcess}${sameAdvice ? '' : ' (not run: best measured sizing)'}`,
     advisedOverFastest: measuredMs / fastestMs,
     agrees: measuredMs <= fastestMs * (1 + AGREEMENT_WITHIN),
     predictedMs: rec.predictedWallMs,

@@ -142,10 +142,17 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const chunks = Math.ceil(tasks / chunkSize);
   const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
   // One chunk at a time per process; its threads idle at the end of each chunk.
-  const chunkMs = batchTime(net, chunkSize, threadsPerProcess) + messageMs;
+  const timeOfChunk = (size: number) => batchTime(net, size, threadsPerProcess) + messageMs;
+  const chunkMs = timeOfChunk(chunkSize);
   const threadStartsMs = (threaded ? Math.min(threadsPerProcess, chunkSize) : 0) * costs.threadStartMs;
+  // Chunks go to whichever process is free: the busiest takes ceil(chunks / processes) of them, and the
+  // short last chunk too when it is the only one over an even share.
+  const lastChunk = tasks - (chunks - 1) * chunkSize;
+  const busiestLastChunk = chunks % processes === 1 ? lastChunk : chunkSize;
   const workersBusyMs = crossesProcesses
-    ? Math.ceil(chunks / processes) * chunkMs + (plan.model === 'hybrid' ? threadStartsMs : 0)
+    ? (Math.ceil(chunks / processes) - 1) * chunkMs +
+      timeOfChunk(busiestLastChunk) +
+      (plan.model === 'hybrid' ? threadStartsMs : 0)
     : chunkMs;
 
   const computingShare = latency > 0 ? computeMs / latency : 0;

@@ -63,7 +63,7 @@ function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
         model,
         processes,
         threadsPerProcess: 1,
-        chunkSize: processChunkSize(work.tasks, processes, perTaskMs(work, processes)),
+        chunkSize: processChunkSize(work.tasks, processes, perTaskMs(work, processes), work.payloadBytes),
       }));
     case 'hybrid':
       return processCounts(work).map((processes) => {

@@ -1,0 +1,635 @@
+#!/usr/bin/env python3
+"""Run real workloads on real pools and record what each execution model took.
+
+    python3 bench/python/harness.py [--out FILE] [--case ID]... [--quick]
+                                    [--repeat R] [--list]
+
+For every case: a sequential loop, ThreadPoolExecutor(k), ProcessPoolExecutor(p)
+(fresh pool per run, creation and shutdown inside the timing) and a hybrid
+(p processes each with a k-thread pool). Each configuration runs --repeat
+times (default 3; 1 with --quick) and the median wall time is kept.
+Writes bench/python/results.json by default. Standard library only.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+import workloads as W  # noqa: E402
+from benchlib import median, rnd  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MiB = 1 << 20
+
+# The advisor computes the process-pool chunksize with exactly this rule; the
+# harness must use the same one or it would score a configuration the
+# advisor never recommends. A chunk also carries at most 1 MiB of payload:
+# calibrate.py measured 0.75 ms/MiB for 1 MiB messages and 2.7 for 8 MiB ones.
+TARGET_CHUNK_MS = 50.0
+MAX_CHUNK_PAYLOAD_BYTES = 1 << 20
+
+
+def rule_chunksize(tasks, processes, per_task_ms, payload_bytes=0):
+    per_task_ms = max(per_task_ms, 1e-9)
+    by_payload = max(1, MAX_CHUNK_PAYLOAD_BYTES // payload_bytes) if payload_bytes > 0 else tasks
+    size = max(1, min(math.ceil(tasks / (4 * processes)),
+                      math.ceil(TARGET_CHUNK_MS / per_task_ms),
+                      by_payload))
+    # As many rounds, in chunks that share out evenly: 32 tasks in chunks of 3 leave a process 17.
+    rounds = math.ceil(tasks / (processes * size))
+    return max(1, tasks // (processes * rounds))
+
+
+def advised_plan(advisor, profile):
+    """The advisor's recommended plan for a profile, from `advisor` (a command reading JSON on stdin)."""
+    if not advisor:
+        return None
+    out = subprocess.run(advisor, shell=True, input=json.dumps(profile), capture_output=True,
+                         text=True, timeout=60, check=True)
+    return json.loads(out.stdout)
+
+
+# --------------------------------------------------------------------------
+# Execution models. Each returns (wall ms, parent CPU ms, results).
+# Pool creation and shutdown are inside the timed region on purpose: the
+# question is "how long does the batch take if I do it this way", and a
+# short batch cannot amortize a pool it has to create.
+# --------------------------------------------------------------------------
+
+
+def _timed(body):
+    c0, t0 = time.process_time(), time.perf_counter()
+    results = body()
+    return ((time.perf_counter() - t0) * 1000.0,
+            (time.process_time() - c0) * 1000.0, results)
+
+
+def run_sequential(fn, args):
+    return _timed(lambda: [fn(a) for a in args])
+
+
+def run_threads(fn, args, k):
+    def body():
+        with ThreadPoolExecutor(max_workers=k) as ex:
+            return list(ex.map(fn, args))
+    return _timed(body)
+
+
+def run_processes(fn, args, p, chunksize):
+    def body():
+        with ProcessPoolExecutor(max_workers=p) as ex:
+            return list(ex.map(fn, args, chunksize=chunksize))
+    return _timed(body)
+
+
+def hybrid_layout(tasks, p, k):
+    """Chunks for the hybrid model: p*m contiguous chunks.
+
+    m (chunks per process) is "a few" (up to 4) for load balancing, but not
+    so many that a chunk holds fewer than k tasks: a process runs one chunk
+    at a time on its k threads, so a chunk smaller than k would leave
+    threads idle and cap concurrency below what was asked for.
+    """
+    m = max(1, min(4, tasks // (p * k)))
+    n_chunks = min(tasks, p * m)
+    size = math.ceil(tasks / n_chunks)
+    return m, n_chunks, size
+
+
+def run_hybrid(fn, args, p, k):
+    _, _, size = hybrid_layout(len(args), p, k)
+    chunks = [args[i:i + size] for i in range(0, len(args), size)]
+
+    def body():
+        with ProcessPoolExecutor(max_workers=p) as ex:
+            futs = [ex.submit(W.hybrid_chunk, (fn, k, c)) for c in chunks]
+            out = []
+            for f in futs:
+                out.extend(f.result())
+            return out
+    return _timed(body)
+
+
+# --------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------
+
+
+class Case:
+    def __init__(self, id, description, fn, args, g, gil_note, threads,
+                 hybrid, quick_threads=None, quick_hybrid=None,
+                 cpu_part=None, target_cpu_ms=None, target_wait_ms=None,
+                 needs_http=False):
+        self.id = id
+        self.description = description
+        self.fn = fn
+        self.args = args  # a list, or a callable(env) -> list
+        self.g = g
+        self.gil_note = gil_note
+        self.threads = threads
+        self.hybrid = hybrid
+        self.quick_threads = quick_threads or threads[:1] + threads[-1:]
+        self.quick_hybrid = quick_hybrid or hybrid[:1]
+        # cpu_part: "same" -> observedParallelism from the sequential and
+        # 2-thread runs of the case itself; (fn, args) -> measured apart on
+        # the CPU part only; None -> not meaningful (pure waiting).
+        self.cpu_part = cpu_part
+        self.target_cpu_ms = target_cpu_ms
+        self.target_wait_ms = target_wait_ms
+        self.needs_http = needs_http
+
+
+G_PURE = ("0: pure-Python bytecode holds the GIL throughout; threads can only "
+          "interleave it, never run it in parallel.")
+
+
+def build_cases(it, units):
+    """it(ms) -> spin iterations for ~ms of pure-Python CPU on this machine;
+    units: measured ms per unit of each native workload."""
+    def n_for(ms, ms_per_unit):
+        return max(1, round(ms / ms_per_unit))
+
+    io_threads = [2, 4, 8, 16, 32, 64, 128, 256]
+    cases = [
+        Case("pure-cpu-32x50ms",
+             "32 tasks of ~50 ms pure-Python integer loop.",
+             W.spin_task, [it(50)] * 32, 0.0, G_PURE,
+             threads=[2, 4, 8], hybrid=[2, 4], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=50),
+        Case("pure-cpu-2x200ms",
+             "Few tasks: 2 tasks of ~200 ms pure-Python loop (fewer tasks than "
+             "a rule like 'one process per core, chunk by 4' assumes).",
+             W.spin_task, [it(200)] * 2, 0.0, G_PURE,
+             threads=[2], hybrid=[2], cpu_part="same", target_cpu_ms=200),
+        Case("pure-cpu-3x100ms",
+             "Few tasks: 3 tasks of ~100 ms on 2 cores - the third task "
+             "runs alone, so 2 processes cannot halve the time.",
+             W.spin_task, [it(100)] * 3, 0.0, G_PURE,
+             threads=[2, 4], hybrid=[2], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=100),
+        Case("startup-4x10ms",
+             "4 tasks of ~10 ms pure Python: so little work that pool "
+             "start-up is most of the cost.",
+             W.spin_task, [it(10)] * 4, 0.0, G_PURE,
+             threads=[2, 4], hybrid=[2], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=10),
+        Case("skewed-31x5ms+1x300ms",
+             "32 tasks: 31 of ~5 ms then one of ~300 ms last. The mean "
+             "(~14 ms) hides a straggler that alone bounds the wall time.",
+             W.spin_task, [it(5)] * 31 + [it(300)], 0.0, G_PURE,
+             threads=[2, 4], hybrid=[2], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=(31 * 5 + 300) / 32),
+        Case("hash-big-32x30ms",
+             "32 tasks: SHA-256 over a 1 MiB buffer built in the task, "
+             "updated repeatedly for ~30 ms.",
+             W.hash_big_task, [n_for(30, units["hashBigMsPerMiB"])] * 32, 0.97,
+             "~0.97: hashlib releases the GIL while hashing any update of "
+             ">= 2048 bytes; only the buffer build (a C memset) and a few "
+             "bytecodes per 1 MiB update hold it.",
+             threads=[2, 4, 8], hybrid=[2, 4], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=30),
+        Case("hash-small-32x30ms",
+             "32 tasks: SHA-256 fed in 1 KiB updates for ~30 ms - same "
+             "algorithm as hash-big, but below hashlib's 2048-byte threshold "
+             "for releasing the GIL.",
+             W.hash_small_task,
+             [n_for(30, units["hashSmallMsPerKiB"])] * 32, 0.0,
+             "0: hashlib keeps the GIL for updates < 2048 bytes "
+             "(HASHLIB_GIL_MINSIZE), and the Python loop around update() "
+             "holds it too. Native code, yet no thread parallelism.",
+             threads=[2, 4], hybrid=[2, 4], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=30),
+        Case("zlib-32x30ms",
+             "32 tasks: zlib.compress(level 6) of a 64 KiB semi-compressible "
+             "block (built once per process), repeated for ~30 ms.",
+             W.zlib_task, [n_for(30, units["zlibMsPer64KiB"])] * 32, 0.95,
+             "~0.95: zlib.compress releases the GIL around deflate(); the "
+             "block is cached per process so its (GIL-holding) construction "
+             "is paid once, not per task.",
+             threads=[2, 4, 8], hybrid=[2, 4], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=30),
+        Case("json-32x30ms",
+             "32 tasks: json.loads of a ~200 KB document (cached per process) "
+             "repeated for ~30 ms.",
+             W.json_task, [n_for(30, units["jsonMsPerParse"])] * 32, 0.0,
+             "0: the json C accelerator never releases the GIL (it builds "
+             "Python objects). 'Native' does not mean 'GIL released'.",
+             threads=[2, 4], hybrid=[2], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=30),
+        Case("sleep-200x20ms",
+             "200 tasks of time.sleep(0.02): pure waiting.",
+             W.sleep_task, [0.02] * 200, 0.0,
+             "0 (irrelevant): there is almost no CPU; the wait itself "
+             "releases the GIL and is accounted as waitMsPerTask.",
+             threads=io_threads, hybrid=[2, 4, 8, 16, 32],
+             quick_threads=[8, 64, 256], quick_hybrid=[32],
+             cpu_part=None, target_wait_ms=20),
+        Case("http-100x20ms",
+             "100 tasks: urllib GET to a loopback ThreadingHTTPServer (in its "
+             "own process) whose handler sleeps 20 ms, new connection each.",
+             W.http_task, lambda env: [env["url"]] * 100, 0.0,
+             "~0: the client-side CPU is urllib/http.client Python code; "
+             "socket calls release the GIL but are a small share. The "
+             "server's CPU is in another process and counts as wait.",
+             threads=[2, 4, 8, 16, 32, 64, 128], hybrid=[2, 4, 8, 16, 32],
+             quick_threads=[8, 64], quick_hybrid=[32],
+             cpu_part=None, target_wait_ms=20, needs_http=True),
+        Case("mixed-60x(20cpu+40sleep)",
+             "60 tasks of ~20 ms pure-Python CPU then a 40 ms sleep.",
+             W.mixed_task, [(it(20), 0.04)] * 60, 0.0,
+             "0 for the CPU part (pure Python); the sleep releases the GIL "
+             "and is the wait.",
+             threads=[2, 4, 8, 16, 32], hybrid=[2, 4, 8, 16],
+             quick_threads=[4, 32], quick_hybrid=[8],
+             cpu_part=(W.spin_task, [it(20)] * 16),
+             target_cpu_ms=20, target_wait_ms=40),
+        Case("mixed-40x(50cpu+50sleep)",
+             "40 tasks of ~50 ms pure-Python CPU then a 50 ms sleep.",
+             W.mixed_task, [(it(50), 0.05)] * 40, 0.0,
+             "0 for the CPU part (pure Python); the sleep releases the GIL "
+             "and is the wait.",
+             threads=[2, 4, 8], hybrid=[2, 4, 8],
+             quick_threads=[4], quick_hybrid=[4],
+             cpu_part=(W.spin_task, [it(50)] * 16),
+             target_cpu_ms=50, target_wait_ms=50),
+        Case("tiny-100000x5us",
+             "100000 tasks of ~5 us pure Python: dispatch overhead dwarfs "
+             "the work.",
+             W.spin_task, [it(0.005)] * 100000, 0.0, G_PURE,
+             threads=[2, 8], hybrid=[2], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=0.005),
+        Case("small-2000x0.5ms",
+             "2000 tasks of ~0.5 ms pure Python.",
+             W.spin_task, [it(0.5)] * 2000, 0.0, G_PURE,
+             threads=[2, 8], hybrid=[2, 4], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=0.5),
+        Case("payload-in-32x8MiB",
+             "32 tasks each passed its own 8 MiB bytes object made in the "
+             "parent; ~1.5 ms CPU; returns (len, crc32 of the first 4 KiB).",
+             W.payload_task,
+             lambda env: [(bytes([i]) * (8 * MiB), it(1.5)) for i in range(32)],
+             0.0,
+             "0: the task's own CPU is a pure-Python loop. (Process pools "
+             "pay pickling + pipe transfer of 8 MiB per task; threads share "
+             "the object for free.)",
+             threads=[2, 4, 8], hybrid=[2, 4], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=1.5),
+        Case("payload-in-32x2MiB+20ms",
+             "32 tasks each passed its own 2 MiB bytes object and doing "
+             "~20 ms pure-Python CPU.",
+             W.payload_task,
+             lambda env: [(bytes([i]) * (2 * MiB), it(20)) for i in range(32)],
+             0.0, G_PURE,
+             threads=[2, 4], hybrid=[2, 4], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=20),
+        Case("payload-out-32x4MiB+5ms",
+             "32 tasks: small argument in, ~5 ms pure-Python CPU, then return "
+             "a 4 MiB bytes object built in the task: results are unpickled "
+             "by the parent, one at a time.",
+             W.return_payload_task, [(4 * MiB, it(5))] * 32, 0.0,
+             "0: pure-Python loop plus a C memset (holds the GIL) to build "
+             "the result.",
+             threads=[2, 4, 8], hybrid=[2], quick_threads=[2],
+             cpu_part="same", target_cpu_ms=5),
+    ]
+    return cases
+
+
+# --------------------------------------------------------------------------
+# Loopback HTTP server (a separate process, so its CPU is not ours)
+# --------------------------------------------------------------------------
+
+
+def start_http_server():
+    parent_conn, child_conn = multiprocessing.Pipe()
+    proc = multiprocessing.Process(target=W.serve_http, args=(child_conn,),
+                                   daemon=True)
+    proc.start()
+    port = parent_conn.recv()
+    url = f"http://127.0.0.1:{port}/"
+    W.http_task(url)  # make sure it answers before any timing
+    return proc, url
+
+
+def stop_http_server(proc):
+    proc.terminate()
+    proc.join(5)
+
+
+# --------------------------------------------------------------------------
+# Running one case
+# --------------------------------------------------------------------------
+
+
+def payload_bytes_per_task(args, results):
+    """Mean pickled size of (args,) plus result, over a sample of tasks.
+
+    Sampled because pickling 100000 tiny tasks would take longer than the
+    point deserves; tasks within a case are alike or evenly spread.
+    """
+    n = len(args)
+    idx = sorted(set(range(0, n, max(1, n // 64))) | {n - 1})
+    tot = sum(len(pickle.dumps((args[i],))) + len(pickle.dumps(results[i]))
+              for i in idx)
+    return round(tot / len(idx))
+
+
+def make_run(model, p, k, chunk, walls, cpus, repeat, **extra):
+    r = {"model": model, "processes": p, "threadsPerProcess": k,
+         "chunkSize": chunk, "wallMs": rnd(median(walls), 2),
+         "repeats": [rnd(w, 2) for w in walls],
+         "parentCpuMs": rnd(median(cpus), 2)}
+    r.update(extra)
+    if len(walls) < repeat:
+        r["repeatsNote"] = (f"run once, not {repeat} times: in round 1 it took "
+                            f"> {HOPELESS_FACTOR:g}x the case's best and > "
+                            f"{HOPELESS_MIN_MS:g} ms")
+    return r
+
+
+def observed_parallelism(fn, args, repeat):
+    """Sequential wall / 2-thread wall of a CPU part measured on its own,
+    the two interleaved per repetition so drift affects both alike."""
+    ratios = []
+    for _ in range(repeat):
+        s = run_sequential(fn, args)[0]
+        t = run_threads(fn, args, 2)[0]
+        ratios.append(s / t)
+    return median(ratios)
+
+
+def advised_config(plan):
+    """The sweep's key for an advised plan; None for sequential, which every round runs anyway."""
+    if plan is None or plan["model"] == "sequential":
+        return None
+    if plan["model"] == "threads":
+        return ("threads", 1, plan["threadsPerProcess"], 1)
+    if plan["model"] == "processes":
+        return ("processes", plan["processes"], 1, plan["chunkSize"])
+    return ("hybrid", plan["processes"], plan["threadsPerProcess"], None)
+
+
+def run_case(case, env, repeat, quick, log, advisor=None):
+    t_case = time.perf_counter()
+    args = case.args(env) if callable(case.args) else case.args
+    fn = case.fn
+    n = len(args)
+    start_method = multiprocessing.get_start_method()
+
+    # One untimed call: imports, per-process caches (zlib block, json
+    # document) and the first-call paths are warm in the parent, as they are
+    # in forked children, so the sequential baseline is not penalized.
+    fn(args[0])
+
+    threads = case.quick_threads if quick else case.threads
+    hybrid_ks = case.quick_hybrid if quick else case.hybrid
+    # --quick drops the 1-process pool: it only shows the overhead of a
+    # process pool over the plain loop, never wins, and is slow on the long
+    # cases.
+    procs = [2, 4] if quick else [1, 2, 4]
+
+    seq_w, seq_c = [], []
+    hopeless = set()
+    results = None
+    cfg = {}  # key -> (walls, cpus)
+    chunk_for = {}
+    advised, advised_key, advised_walls = None, None, []
+    for rep in range(repeat):
+        # Every round starts with a sequential run and then goes through all
+        # configurations; rounds rather than "all repeats of one config in
+        # a row" so slow drift of this shared machine spreads over all of
+        # them instead of favouring whichever ran in a quiet moment.
+        w, c, res = run_sequential(fn, args)
+        if len(res) != n:
+            raise RuntimeError(f"{case.id}: sequential returned {len(res)} results")
+        seq_w.append(w)
+        seq_c.append(c)
+        results = res
+        if rep == 0:
+            per_task = w / n  # cpu + wait per task = wall per task
+            payload = payload_bytes_per_task(args, res)
+            chunk_for = {p: rule_chunksize(n, p, per_task, payload) for p in procs}
+            chunk_rule_per_task = per_task
+            # The advice for the profile as measured so far; its exact plan is run beside the sweep.
+            advised = advised_plan(advisor, {
+                "runtime": "cpython", "tasks": n, "cpuMsPerTask": c / n,
+                "waitMsPerTask": max(0.0, (w - c) / n), "payloadBytesPerTask": payload,
+                "gilReleasedShare": case.g, "cores": len(os.sched_getaffinity(0)),
+            })
+            advised_key = advised_config(advised)
+        plan = [("threads", 1, k, 1) for k in threads]
+        plan += [("processes", p, 1, chunk_for[p]) for p in procs]
+        plan += [("processes_chunk1", 2, 1, 1)]
+        plan += [("hybrid", 2, k, None) for k in hybrid_ks]
+        if advised_key is not None and advised_key not in plan:
+            plan.append(advised_key)
+        if rep == 1:
+            # Configurations that were hopeless in round 1 (slower than
+            # HOPELESS_FACTOR x the round's best and longer than
+            # HOPELESS_MIN_MS) are not repeated: they cannot become a best
+            # run of any consequence, and repeating them (e.g. 100000 tasks
+            # at chunksize 1, or 200 sleeps on 1 process) would push the
+            # whole sweep past its time budget. They are marked in the JSON.
+            best_r1 = min([seq_w[0]] + [v[0][0] for v in cfg.values()])
+            hopeless = {key for key, (walls, _) in cfg.items()
+                        if walls[0] > max(HOPELESS_MIN_MS, HOPELESS_FACTOR * best_r1)
+                        and key != advised_key}
+        if rep >= 1:
+            plan = [c for c in plan if c not in hopeless]
+        for model, p, k, chunk in plan:
+            if model == "threads":
+                w, c, res = run_threads(fn, args, k)
+            elif model.startswith("processes"):
+                w, c, res = run_processes(fn, args, p, chunk)
+            else:
+                w, c, res = run_hybrid(fn, args, p, k)
+            if (model, p, k, chunk) == advised_key and len(advised_walls) < rep + 1:
+                advised_walls.append(w)
+            if len(res) != n:
+                raise RuntimeError(f"{case.id}: {model} returned {len(res)} results")
+            walls, cpus = cfg.setdefault((model, p, k, chunk), ([], []))
+            walls.append(w)
+            cpus.append(c)
+        log(f"  round {rep + 1}/{repeat} done at {time.perf_counter() - t_case:.1f}s")
+
+    seq_wall, seq_cpu = median(seq_w), median(seq_c)
+    cpu_pt = seq_cpu / n
+    wait_pt = max(0.0, seq_wall / n - cpu_pt)
+    profile = {
+        "runtime": "cpython",
+        "tasks": n,
+        "cpuMsPerTask": rnd(cpu_pt, 4),
+        "waitMsPerTask": rnd(wait_pt, 4),
+        "payloadBytesPerTask": payload_bytes_per_task(args, results),
+        "gilReleasedShare": case.g,
+        "cores": len(os.sched_getaffinity(0)),
+    }
+
+    runs = [make_run("sequential", 1, 1, 1, seq_w, seq_c, repeat)]
+    chunk1 = None
+    for (model, p, k, chunk), (walls, cpus) in cfg.items():
+        if model == "processes_chunk1":
+            chunk1 = make_run("processes", p, k, 1, walls, cpus, repeat,
+                              startMethod=start_method)
+        elif model == "processes":
+            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat,
+                                 startMethod=start_method))
+        elif model == "hybrid":
+            m, n_chunks, size = hybrid_layout(n, p, k)
+            runs.append(make_run(model, p, k, size, walls, cpus, repeat,
+                                 chunks=n_chunks, chunksPerProcess=m,
+                                 startMethod=start_method))
+        else:
+            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat))
+
+    best = {}
+    for r in runs:
+        b = best.get(r["model"])
+        if b is None or r["wallMs"] < b["wallMs"]:
+            best[r["model"]] = r
+    fastest = min(best, key=lambda m: best[m]["wallMs"])
+    ratio = {m: rnd(best[m]["wallMs"] / best[fastest]["wallMs"], 3) for m in best}
+
+    if case.cpu_part == "same":
+        t2 = [r for r in runs if r["model"] == "threads" and r["threadsPerProcess"] == 2]
+        obs = seq_wall / t2[0]["wallMs"] if t2 else None
+        obs_note = "sequential wall / ThreadPoolExecutor(2) wall of this case"
+    elif case.cpu_part is None:
+        obs = None
+        obs_note = "not meaningful: the task is (almost) all waiting"
+    else:
+        obs = observed_parallelism(case.cpu_part[0], case.cpu_part[1], repeat)
+        obs_note = (f"measured on the CPU part alone ({len(case.cpu_part[1])} "
+                    "tasks without the sleep): sequential / 2 threads")
+
+    # The advisor would derive the chunksize from the final (median)
+    # profile; the runs used the first sequential repetition. Flag any
+    # difference instead of hiding it.
+    final_chunks = {str(p): rule_chunksize(n, p, cpu_pt + wait_pt, profile["payloadBytesPerTask"]) for p in procs}
+    if advised is not None:
+        advised["measuredWallMs"] = rnd(median(advised_walls), 2) if advised_walls else rnd(median(seq_w), 2)
+
+    return {
+        "id": case.id,
+        "description": case.description,
+        "gilNote": case.gil_note,
+        "profile": profile,
+        "observedParallelism": rnd(obs, 3),
+        "observedParallelismNote": obs_note,
+        "target": {"cpuMsPerTask": case.target_cpu_ms,
+                   "waitMsPerTask": case.target_wait_ms},
+        "sequentialCpuMsRepeats": [rnd(c, 2) for c in seq_c],
+        "chunkRule": {
+            "perTaskMsUsed": rnd(chunk_rule_per_task, 4),
+            "chunkSizeUsed": {str(p): chunk_for[p] for p in procs},
+            "chunkSizeFromFinalProfile": final_chunks,
+        },
+        "runs": runs,
+        "processesChunk1": chunk1,
+        "advised": advised,
+        "best": best,
+        "fastest": fastest,
+        "ratioToFastest": ratio,
+        "elapsedS": rnd(time.perf_counter() - t_case, 1),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--out", default=os.path.join(HERE, "results.json"))
+    ap.add_argument("--case", action="append", default=[],
+                    help="run only this case id (repeatable)")
+    ap.add_argument("--quick", action="store_true",
+                    help="fewer pool sizes and 1 repetition (under ~2 min)")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="repetitions per configuration, median kept "
+                         "(default 3, or 1 with --quick)")
+    ap.add_argument("--list", action="store_true", help="list case ids and exit")
+    ap.add_argument("--advisor", default="node dist/bench/advise-plan.js",
+                    help="command that reads a profile on stdin and prints the advised plan "
+                         "(run from the repo root after npm run build); '' to skip")
+    a = ap.parse_args()
+    repeat = a.repeat if a.repeat is not None else (1 if a.quick else 3)
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    t_start = time.perf_counter()
+    machine = benchlib.machine_info()
+    rate = benchlib.calibrate_spin()
+    units = W.calibrate_units()
+    cases = build_cases(lambda ms: benchlib.iters_for_ms(rate, ms), units)
+    if a.list:
+        for c in cases:
+            print(c.id)
+        return
+    ids = [c.id for c in cases]
+    for cid in a.case:
+        if cid not in ids:
+            ap.error(f"unknown case {cid!r}; known: {', '.join(ids)}")
+    if a.case:
+        cases = [c for c in cases if c.id in a.case]
+
+    env = {}
+    http_proc = None
+    out_cases = []
+    try:
+        if any(c.needs_http for c in cases):
+            http_proc, env["url"] = start_http_server()
+        for c in cases:
+            # The vCPU speed of this shared machine drifts by 10-20% over
+            # minutes, so a loop count fixed at start-up made "50 ms" tasks
+            # take 57 ms a few minutes later. Re-time the loop before each
+            # case (short probe, ~0.15 s) and rebuild the case with it. The
+            # native workloads' unit costs are scaled by the same factor
+            # rather than re-measured: the drift is the CPU's, not Python's.
+            rate_c = benchlib.calibrate_spin(probe_ms=15.0, reps=9, warm_ms=0)
+            scale = rate / rate_c
+            units_c = {k: v * scale for k, v in units.items()}
+            c = {x.id: x for x in build_cases(
+                lambda ms: benchlib.iters_for_ms(rate_c, ms), units_c)}[c.id]
+            log(f"[harness] {c.id} (loop speed {rate_c / rate:.3f}x start-up)")
+            out_cases.append(run_case(c, env, repeat, a.quick, log, a.advisor))
+            out_cases[-1]["spinItersPerMs"] = rnd(rate_c, 1)
+            r = out_cases[-1]
+            log(f"[harness] {c.id}: fastest={r['fastest']} "
+                + " ".join(f"{m}={b['wallMs']}" for m, b in r["best"].items())
+                + f" ({r['elapsedS']}s)")
+    finally:
+        if http_proc is not None:
+            stop_http_server(http_proc)
+
+    machine["loadAvgAtEnd"] = list(os.getloadavg())
+    machine["spinItersPerMs"] = rnd(rate, 1)
+    machine["nativeUnitsMs"] = {k: rnd(v, 6) for k, v in units.items()}
+    out = {
+        "machine": machine,
+        "generatedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(["python3"] + sys.argv),
+        "repeat": repeat,
+        "quick": a.quick,
+        "targetChunkMs": TARGET_CHUNK_MS,
+        "chunkRule": "chunksize = max(1, min(ceil(tasks / (4 * p)), "
+                     "ceil(TARGET_CHUNK_MS / per_task_ms))), per_task_ms = "
+                     "sequential wall / tasks (= cpu + wait per task)",
+        "elapsedS": rnd(time.perf_counter() - t_start, 1),
+        "cases": out_cases,
+    }
+    with open(a.out, "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+    log(f"[harness] wrote {a.out} in {out['elapsedS']}s")
+
+
+if __name__ == "__main__":
+    main()
