@@ -3,7 +3,7 @@ import { costsFor, type Costs } from './costs/index.js';
 import { fmt, fmtBytes, fmtMs } from './format.js';
 import { BYTES_PER_MB, predict } from './model.js';
 import { practicesFor } from './practices.js';
-import { choose, estimateAll, fastestOf, SIMPLER_WITHIN, type Estimate } from './recommend.js';
+import { choose, estimateAll, fastestOf, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN, type Estimate } from './recommend.js';
 import { RUNTIME_TRAITS, type ModelName } from './runtimes.js';
 import type { Advice, EstimateReply } from './schemas/advice.js';
 import type { Profile } from './schemas/profile.js';
@@ -143,11 +143,10 @@ function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: number, c
   if (fastest && fastest !== chosen) {
     const gain = (1 - fastest.prediction.wallMs / chosen.prediction.wallMs) * 100;
     const withinWall = fastest.prediction.wallMs * (1 + SIMPLER_WITHIN) >= chosen.prediction.wallMs;
-    const savedShare = (sequentialMs - chosen.prediction.wallMs) / (sequentialMs - fastest.prediction.wallMs);
     sentences.push(
       withinWall
         ? `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would be ${fmt(gain)}% faster (${fmtMs(fastest.prediction.wallMs)}), within the ${SIMPLER_WITHIN * 100}% margin where the simpler model is preferred.`
-        : `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would take ${fmtMs(fastest.prediction.wallMs)}, but ${chosen.plan.model} already saves ${fmt(savedShare * 100)}% of what it saves against sequential, so the simpler model is preferred.`,
+        : `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would take ${fmtMs(fastest.prediction.wallMs)}, but that gain of ${fmtMs(chosen.prediction.wallMs - fastest.prediction.wallMs)} is under ${NEGLIGIBLE_GAIN_OF_SEQUENTIAL * 100}% of the sequential ${fmtMs(sequentialMs)}, so the simpler model is preferred.`,
     );
   }
   if ((chosen.plan.model === 'processes' || chosen.plan.model === 'hybrid') && chosen.plan.chunkSize > 1) {

@@ -83,7 +83,14 @@ function predictAsync(work: Work, plan: Plan, costs: Costs): Prediction {
   const { tasks, cpuMs, waitMs } = work;
   const inFlight = Math.min(plan.threadsPerProcess, work.maxConcurrency, tasks);
   const loopMs = cpuMs + costs.asyncDispatchMs;
-  const net: ClosedNetwork = { serialMs: loopMs, parallelMs: 0, servers: 1, delayMs: waitMs };
+  const net: ClosedNetwork = {
+    serialMs: loopMs,
+    serialStations: 1,
+    parallelMs: 0,
+    servers: 1,
+    delayMs: waitMs,
+    wakeDelayMs: 0,
+  };
   return finish(
     [
       { bottleneck: 'workers', busyMs: batchTime(net, tasks, inFlight), drainMs: 0 },
@@ -124,25 +131,25 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
 
   const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
   const gilBound = hasGil && threaded;
-  // More processes than cores share them: each process's GIL-held code runs that much slower.
-  const coreShare = Math.max(1, processes / cores);
   // In a thread pool the main thread's dispatch holds the same GIL as the workers.
   const gilHeldMs = gilBound
-    ? (cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0)) * coreShare
+    ? cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0)
     : 0;
   const parallelMs = (gilBound ? cpuMs * work.gilReleasedShare : cpuMs) / nativeThreads + workerSideMs;
   const net: ClosedNetwork = {
     serialMs: gilHeldMs,
+    serialStations: processes,
     parallelMs,
-    servers: Math.max(1, cores / (processes * nativeThreads)),
+    servers: cores / nativeThreads,
     delayMs: waitMs + sharedSyncMs,
+    wakeDelayMs: gilBound ? costs.gilSwitchIntervalMs : 0,
   };
 
   const chunkSize = crossesProcesses ? Math.min(plan.chunkSize, tasks) : tasks;
   const chunks = Math.ceil(tasks / chunkSize);
   const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
-  // One chunk at a time per process; its threads idle at the end of each chunk.
-  const timeOfChunk = (size: number) => batchTime(net, size, threadsPerProcess) + messageMs;
+  // Every process runs a chunk at once; within a chunk its threads take the tasks.
+  const timeOfChunk = (size: number) => batchTime(net, size, threadsPerProcess, Math.min(processes, chunks)) + messageMs;
   const chunkMs = timeOfChunk(chunkSize);
   const threadStartsMs = (threaded ? Math.min(threadsPerProcess, chunkSize) : 0) * costs.threadStartMs;
   // Chunks go to whichever process is free: the busiest takes ceil(chunks / processes) of them, and the

@@ -11,12 +11,14 @@ import {
 } from './sizing.js';
 import type { Work } from './task-cost.js';
 
-/**
- * A simpler model is kept when it is within this share of the fastest: in wall time, or in the time it
- * saves against sequential. The second matters when both are far faster than sequential: a job cut from
- * 5 minutes to 2.2 s by threads needs no hybrid to reach 0.6 s.
- */
+/** A simpler model is kept when its predicted wall time is within this share of the fastest's. */
 export const SIMPLER_WITHIN = 0.05;
+
+/**
+ * It is kept too when what it leaves on the table is under this share of the sequential time: a job cut
+ * from 5 minutes to 2.2 s by threads needs no hybrid to reach 0.6 s.
+ */
+export const NEGLIGIBLE_GAIN_OF_SEQUENTIAL = 0.01;
 
 export interface Estimate {
   plan: Plan;
@@ -32,20 +34,37 @@ function perTaskMs(work: Work, workers: number): number {
   return work.cpuMs / nativeThreadsPerTask(work, workers) + work.waitMs;
 }
 
-/** The best of several sizings of one model; among equals, the smallest. */
+/** A larger sizing must be this much faster than a smaller one to be preferred: it costs memory and start-up. */
+const LARGER_SIZE_GAIN = 0.01;
+
+/** Sizings beyond Goetz's count that are also weighed: the GIL convoy and uneven waits favour more threads. */
+const THREAD_HEADROOM = [1, 2, 4] as const;
+
+/** The best of several sizings of one model, listed smallest first; a larger one must beat it clearly. */
 function fastest(work: Work, plans: Plan[], costs: Costs): { plan: Plan; prediction: Prediction } {
   let best: { plan: Plan; prediction: Prediction } | undefined;
   for (const plan of plans) {
     const prediction = predict(work, plan, costs);
-    if (!best || prediction.wallMs < best.prediction.wallMs) best = { plan, prediction };
+    if (!best || prediction.wallMs < best.prediction.wallMs * (1 - LARGER_SIZE_GAIN)) best = { plan, prediction };
   }
   if (!best) throw new Error('no plan to weigh');
   return best;
 }
 
+/**
+ * Process counts to weigh: up to twice the cores, since a few long tasks finish sooner time-sliced over
+ * more processes than in rounds (3 x 100 ms on 2 cores: 4 processes 160 ms, 2 processes 200 ms, measured).
+ */
 function processCounts(work: Work): number[] {
-  const most = Math.min(work.cores, work.tasks, work.maxConcurrency, processesWithinMemory(work));
+  const most = Math.min(2 * work.cores, work.tasks, work.maxConcurrency, processesWithinMemory(work));
   return Array.from({ length: Math.max(1, most) }, (_, i) => i + 1);
+}
+
+/** Thread counts for one process: Goetz's, then with headroom, within the same limits. */
+function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurrencyLimit: number, least: number): number[] {
+  const base = Math.max(least, threadCount(work, costs, coresForProcess, concurrencyLimit));
+  const most = Math.max(least, Math.min(work.tasks, concurrencyLimit, costs.maxThreadsPerProcess));
+  return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, most))))];
 }
 
 function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
@@ -55,9 +74,12 @@ function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
     case 'async':
       return [{ model, processes: 1, threadsPerProcess: asyncConcurrency(work), chunkSize: 1 }];
     case 'threads':
-      return [
-        { model, processes: 1, threadsPerProcess: threadCount(work, costs, work.cores, work.maxConcurrency), chunkSize: 1 },
-      ];
+      return threadCounts(work, costs, work.cores, work.maxConcurrency, 1).map((threads) => ({
+        model,
+        processes: 1,
+        threadsPerProcess: threads,
+        chunkSize: 1,
+      }));
     case 'processes':
       return processCounts(work).map((processes) => ({
         model,
@@ -66,11 +88,18 @@ function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
         chunkSize: processChunkSize(work.tasks, processes, perTaskMs(work, processes), work.payloadBytes),
       }));
     case 'hybrid':
-      return processCounts(work).map((processes) => {
-        const perProcessLimit = Math.floor(work.maxConcurrency / processes);
-        const threads = Math.max(2, threadCount(work, costs, work.cores / processes, perProcessLimit));
-        return { model, processes, threadsPerProcess: threads, chunkSize: hybridChunkSize(work.tasks, processes, threads) };
-      });
+      return processCounts(work)
+        .filter((processes) => processes <= work.cores)
+        .flatMap((processes) =>
+          threadCounts(work, costs, work.cores / processes, Math.floor(work.maxConcurrency / processes), 2).map(
+            (threads) => ({
+              model,
+              processes,
+              threadsPerProcess: threads,
+              chunkSize: hybridChunkSize(work.tasks, processes, threads),
+            }),
+          ),
+        );
   }
 }
 
@@ -104,13 +133,11 @@ export function fastestOf(estimates: Estimate[]): Estimate {
   return estimates.reduce((a, b) => (b.prediction.wallMs < a.prediction.wallMs ? b : a));
 }
 
-/** The simpler model is close enough to `best`: within SIMPLER_WITHIN of its wall time or of its saving. */
+/** The simpler model is close enough to `best`: within SIMPLER_WITHIN of it, or a negligible gain away. */
 export function closeEnough(candidate: Estimate, best: Estimate, sequentialMs: number): boolean {
   const wall = candidate.prediction.wallMs;
   const bestWall = best.prediction.wallMs;
-  const saving = sequentialMs - wall;
-  const bestSaving = sequentialMs - bestWall;
-  return wall <= bestWall * (1 + SIMPLER_WITHIN) || (bestSaving > 0 && saving >= bestSaving * (1 - SIMPLER_WITHIN));
+  return wall <= bestWall * (1 + SIMPLER_WITHIN) || wall - bestWall <= sequentialMs * NEGLIGIBLE_GAIN_OF_SEQUENTIAL;
 }
 
 /**

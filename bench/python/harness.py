@@ -38,6 +38,11 @@ MiB = 1 << 20
 TARGET_CHUNK_MS = 50.0
 MAX_CHUNK_PAYLOAD_BYTES = 1 << 20
 
+# A configuration slower than HOPELESS_FACTOR x round 1's best and longer than HOPELESS_MIN_MS runs once
+# only: it cannot be a best run, and repeating it would push the sweep past its time budget.
+HOPELESS_FACTOR = 2.5
+HOPELESS_MIN_MS = 2000.0
+
 
 def rule_chunksize(tasks, processes, per_task_ms, payload_bytes=0):
     per_task_ms = max(per_task_ms, 1e-9)

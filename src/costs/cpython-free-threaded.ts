@@ -4,7 +4,7 @@ import type { RuntimeCostTable } from './types.js';
 /** Free-threaded CPython (3.13t, PEP 703): the same pools without a GIL. */
 export const cpythonFreeThreadedCosts: RuntimeCostTable = {
   ...cpythonCosts,
-  gilContentionOverhead: { value: 0, source: 'PEP 703 removes the GIL: threads of one process compute in parallel' },
+  gilSwitchIntervalMs: { value: 0, source: 'PEP 703 removes the GIL: no convoy behind it' },
   threadDispatchMs: {
     value: cpythonCosts.threadDispatchMs.value * 1.2,
     source:

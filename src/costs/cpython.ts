@@ -35,9 +35,9 @@ export const cpythonCosts: RuntimeCostTable = {
     value: 0.3,
     source: `${CALIBRATION} serialization: worker CPU per MiB outside the shared pipe (0.4-0.6 ms/MiB measured, part of it inside the serial figure)`,
   },
-  gilContentionOverhead: {
-    value: 0,
-    source: `${CALIBRATION} gilContention: 16 x 50 ms of pure-Python CPU on 2-8 threads took 0.91-0.98 x the sequential time (a quirk of this VM, not parallelism)`,
+  gilSwitchIntervalMs: {
+    value: 5,
+    source: `${CALIBRATION} gilConvoy: 100 sleeps of 1 ms beside a spinning thread took 5.1 ms more each (sys.getswitchinterval() is 0.005)`,
   },
   oversubscriptionPenalty: {
     value: 0.03,

@@ -19,7 +19,7 @@ export const nodeCosts: RuntimeCostTable = {
     source: `${STACK}: a 1 MB Buffer takes about 1.4 ms with serialization 'advanced' (split between the two sides)`,
   },
   deserializeMsPerMB: { value: 0.7, source: `${STACK}: the other half of the 1.4 ms per MB round trip` },
-  gilContentionOverhead: { value: 0, source: 'Node has no GIL: each worker thread has its own isolate' },
+  gilSwitchIntervalMs: { value: 0, source: 'Node has no GIL: each worker thread has its own isolate' },
   oversubscriptionPenalty: {
     value: 0.03,
     source: 'Context switching of runnable threads beyond the cores; estimate from the Linux CFS scheduler latency',

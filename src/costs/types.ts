@@ -9,7 +9,7 @@ export const COST_NAMES = [
   'processItemMs',
   'serializeMsPerMB',
   'deserializeMsPerMB',
-  'gilContentionOverhead',
+  'gilSwitchIntervalMs',
   'oversubscriptionPenalty',
   'sharedStateSyncMs',
   'asyncDispatchMs',
@@ -40,8 +40,8 @@ export const COST_DESCRIPTIONS: Record<CostName, string> = {
   processItemMs: 'Per task inside a chunk: packing its arguments and unpacking its result.',
   serializeMsPerMB: 'Serialising one MB of payload on the dispatching process (pickle, or V8 serialisation, plus the pipe).',
   deserializeMsPerMB: 'Deserialising one MB of payload in the worker process.',
-  gilContentionOverhead:
-    'Share added to GIL-held time when several threads of one process compete for the GIL (switching, convoy).',
+  gilSwitchIntervalMs:
+    'How long a thread back from a wait may queue for the GIL while another computes (the switch interval).',
   oversubscriptionPenalty:
     'Share of CPU time lost per unit of runnable threads beyond the cores (context switches, cache misses).',
   sharedStateSyncMs:

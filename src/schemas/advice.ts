@@ -18,7 +18,7 @@ export const RecommendationSchema = z.object({
   threadsPerProcess: z.number().int().min(1).describe('Threads per process; for async, tasks in flight at once.'),
   chunkSize: z.number().int().min(1).describe('Tasks per message to a worker process (1 where nothing is sent).'),
   predictedWallMs: z.number().min(0),
-  predictedSpeedup: z.number().positive().describe('Sequential wall time / predicted wall time.'),
+  predictedSpeedup: z.number().min(0).describe('Sequential wall time / predicted wall time.'),
 });
 
 export const EstimateSchema = z.object({
@@ -27,7 +27,7 @@ export const EstimateSchema = z.object({
   threadsPerProcess: z.number().int().min(1),
   chunkSize: z.number().int().min(1),
   predictedWallMs: z.number().min(0),
-  predictedSpeedup: z.number().positive(),
+  predictedSpeedup: z.number().min(0),
   startupMs: z.number().min(0).describe('Pool start-up and shutdown inside predictedWallMs.'),
   bottleneck: z.enum(BOTTLENECKS).describe('The resource that sets the wall time.'),
   viable: z.boolean(),
