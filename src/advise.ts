@@ -240,7 +240,7 @@ function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimates: Esti
       const machines = machinesForDeadline(work, costs, work.deadlineMs);
       warnings.push(
         machines === undefined
-          ? `Deadline: ${fmtMs(work.deadlineMs)} cannot be met even with one task per machine; make each task faster.`
+          ? `Deadline: ${fmtMs(work.deadlineMs)} cannot be met with up to ${fmt(Math.min(work.tasks, MAX_MACHINES))} machines of ${work.cores} cores; make each task faster.`
           : `Deadline: the best plan takes ${fmtMs(chosen.prediction.wallMs)} on one machine, over the ${fmtMs(work.deadlineMs)} deadline. About ${fmt(machines)} machines of ${work.cores} cores meet it, each with ~${fmt(Math.ceil(work.tasks / machines))} tasks; ${engines} run such a batch across machines.`,
       );
     }

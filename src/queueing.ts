@@ -21,39 +21,61 @@ export interface ClosedNetwork {
   wakeDelayMs: number;
 }
 
-/** Past this population the response time is extrapolated at the saturated throughput. */
-const MAX_EXACT_POPULATION = 4096;
+/** Up to this population MVA is solved exactly; above it, by Schweitzer's approximation (a fixed point). */
+const MAX_EXACT_POPULATION = 256;
+const FIXED_POINT_ITERATIONS = 200;
 
-/** Response time of one task with 0..population tasks in flight; index n holds R(n). */
-export function responseTimes(net: ClosedNetwork, population: number): number[] {
-  const servers = Math.max(1, net.servers);
-  const stations = Math.max(1, net.serialStations);
-  const convoyMs = net.delayMs > 0 ? Math.min(net.wakeDelayMs, net.serialMs) : 0;
-  const exact = Math.min(population, MAX_EXACT_POPULATION);
-  const response = [0];
-  let queuePerStation = 0;
-  let parallelQueue = 0;
-  let stationUtilisation = 0;
-  for (let n = 1; n <= exact; n++) {
-    const serialR = net.serialMs * (1 + queuePerStation);
-    // m servers: no wait while an arriving task finds a free one, else the queue drains m at a time.
-    const parallelR = net.parallelMs * Math.max(1, (1 + parallelQueue) / servers);
-    const r = serialR + parallelR + net.delayMs + convoyMs * stationUtilisation;
-    // A task that costs nothing queues nowhere.
-    const throughput = r > 0 ? n / r : 0;
-    queuePerStation = (throughput * serialR) / stations;
-    parallelQueue = throughput * parallelR;
-    stationUtilisation = Math.min(1, (throughput * net.serialMs) / stations);
-    response.push(r);
-  }
-  return response;
+interface StationTimes {
+  serialR: number;
+  parallelR: number;
+  r: number;
 }
 
-/** R(n) for any population, growing in proportion past MAX_EXACT_POPULATION (saturated). */
-function responseAt(response: number[], n: number): number {
-  const last = response.length - 1;
-  if (n <= last) return response[n] ?? 0;
-  return ((response[last] ?? 0) * n) / last;
+/** One MVA step: response times given the queues a task finds on arrival. */
+function step(net: ClosedNetwork, queuePerStation: number, parallelQueue: number, utilisation: number): StationTimes {
+  const servers = Math.max(1, net.servers);
+  const convoyMs = net.delayMs > 0 ? Math.min(net.wakeDelayMs, net.serialMs) : 0;
+  const serialR = net.serialMs * (1 + queuePerStation);
+  // m servers: no wait while an arriving task finds a free one, else the queue drains m at a time.
+  const parallelR = net.parallelMs * Math.max(1, (1 + parallelQueue) / servers);
+  return { serialR, parallelR, r: serialR + parallelR + net.delayMs + convoyMs * utilisation };
+}
+
+/** Queues and utilisation that `population` tasks with these response times leave behind. */
+function queues(net: ClosedNetwork, population: number, times: StationTimes) {
+  const stations = Math.max(1, net.serialStations);
+  // A task that costs nothing queues nowhere.
+  const throughput = times.r > 0 ? population / times.r : 0;
+  return {
+    queuePerStation: (throughput * times.serialR) / stations,
+    parallelQueue: throughput * times.parallelR,
+    utilisation: Math.min(1, (throughput * net.serialMs) / stations),
+  };
+}
+
+/** Response time of one task with `population` tasks in flight. */
+export function responseTime(net: ClosedNetwork, population: number): number {
+  if (population <= 0) return 0;
+  if (population <= MAX_EXACT_POPULATION) {
+    let state = { queuePerStation: 0, parallelQueue: 0, utilisation: 0 };
+    let times = step(net, 0, 0, 0);
+    for (let n = 1; n <= population; n++) {
+      times = step(net, state.queuePerStation, state.parallelQueue, state.utilisation);
+      state = queues(net, n, times);
+    }
+    return times.r;
+  }
+  // Schweitzer: an arriving task sees the steady queues less itself, (n - 1) / n of them.
+  const seen = (population - 1) / population;
+  let state = { queuePerStation: population / 2, parallelQueue: population / 2, utilisation: 1 };
+  let r = 0;
+  for (let i = 0; i < FIXED_POINT_ITERATIONS; i++) {
+    const times = step(net, state.queuePerStation * seen, state.parallelQueue * seen, state.utilisation);
+    state = queues(net, population, times);
+    if (Math.abs(times.r - r) <= 1e-9 * times.r) return times.r;
+    r = times.r;
+  }
+  return r;
 }
 
 /**
@@ -62,8 +84,7 @@ function responseAt(response: number[], n: number): number {
  */
 export function batchTime(net: ClosedNetwork, tasks: number, threads: number, processes = 1): number {
   const perProcess = Math.max(1, Math.min(threads, tasks));
-  const response = responseTimes(net, perProcess * processes);
   const fullRounds = Math.floor(tasks / perProcess);
   const rest = tasks - fullRounds * perProcess;
-  return fullRounds * responseAt(response, perProcess * processes) + (rest > 0 ? responseAt(response, rest * processes) : 0);
+  return fullRounds * responseTime(net, perProcess * processes) + (rest > 0 ? responseTime(net, rest * processes) : 0);
 }

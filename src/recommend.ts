@@ -56,8 +56,12 @@ function fastest(work: Work, plans: Plan[], costs: Costs): { plan: Plan; predict
  * more processes than in rounds (3 x 100 ms on 2 cores: 4 processes 160 ms, 2 processes 200 ms, measured).
  */
 function processCounts(work: Work): number[] {
-  const most = Math.min(2 * work.cores, work.tasks, work.maxConcurrency, processesWithinMemory(work));
-  return Array.from({ length: Math.max(1, most) }, (_, i) => i + 1);
+  const most = Math.max(1, Math.min(2 * work.cores, work.tasks, work.maxConcurrency, processesWithinMemory(work)));
+  // Every count up to 16, then steps of about 10% (and the cores themselves), so 1,024 cores cost ~60 plans.
+  const counts = new Set<number>([most]);
+  for (let n = 1; n <= most; n = n < 16 ? n + 1 : Math.ceil(n * 1.1)) counts.add(n);
+  if (work.cores <= most) counts.add(work.cores);
+  return [...counts].sort((a, b) => a - b);
 }
 
 /** Thread counts for one process: Goetz's, then with headroom, within the same limits. */
