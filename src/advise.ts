@@ -73,11 +73,8 @@ function limitOf(estimate: Estimate, work: Work): string {
   }
 }
 
-function toReply(estimate: Estimate, sequentialMs: number, work: Work): EstimateReply {
-  const { plan, prediction } = estimate;
-  const reason = estimate.viable
-    ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work)}.`
-    : `Not viable: ${estimate.notViable}`;
+/** The plan's sizes with its predicted wall time and speed-up: the recommendation, and the core of each estimate. */
+function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number): Advice['recommendation'] {
   return {
     model: plan.model,
     processes: plan.processes,
@@ -85,6 +82,16 @@ function toReply(estimate: Estimate, sequentialMs: number, work: Work): Estimate
     chunkSize: plan.chunkSize,
     predictedWallMs: prediction.wallMs,
     predictedSpeedup: speedupOf(sequentialMs, prediction.wallMs),
+  };
+}
+
+function toReply(estimate: Estimate, sequentialMs: number, work: Work): EstimateReply {
+  const { prediction } = estimate;
+  const reason = estimate.viable
+    ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work)}.`
+    : `Not viable: ${estimate.notViable}`;
+  return {
+    ...sizedPrediction(estimate, sequentialMs),
     startupMs: prediction.startupMs,
     bottleneck: prediction.bottleneck,
     viable: estimate.viable,
@@ -260,14 +267,7 @@ export function advise(profile: Profile, options: AdviseOptions): Advice {
   return {
     ...(profile.name !== undefined ? { name: profile.name } : {}),
     classification: { kind, cpuShare, basis: work.basis },
-    recommendation: {
-      model: plan.model,
-      processes: plan.processes,
-      threadsPerProcess: plan.threadsPerProcess,
-      chunkSize: plan.chunkSize,
-      predictedWallMs: prediction.wallMs,
-      predictedSpeedup: speedupOf(sequentialMs, prediction.wallMs),
-    },
+    recommendation: sizedPrediction(chosen, sequentialMs),
     estimates: estimates.map((e) => toReply(e, sequentialMs, work)),
     rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
     practices: practicesFor({ work, kind, plan, prediction, sequentialMs }),
