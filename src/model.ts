@@ -4,8 +4,8 @@ import { batchTime, type ClosedNetwork } from './queueing.js';
 import { nativeThreadsPerTask } from './sizing.js';
 import type { Work } from './task-cost.js';
 
-/** Payload sizes are counted in decimal megabytes, as the calibration reports them. */
-export const BYTES_PER_MB = 1e6;
+/** The per-MB costs are per MiB (2^20 bytes), the unit bench/python/calibrate.py measures in. */
+export const BYTES_PER_MB = 1 << 20;
 
 export interface Plan {
   model: ModelName;
