@@ -28,7 +28,11 @@ export const adviseRoutes: FastifyPluginAsyncZod<AdviseRoutesOptions> = async (a
       body: ProfileSchema,
       response: { 200: AdviceSchema, ...errorReplies },
     },
-    handler: async (request) => advise(request.body, { defaultCores }),
+    handler: async (request) => {
+      const advice = advise(request.body, { defaultCores });
+      app.metrics.advice.inc({ model: advice.recommendation.model });
+      return advice;
+    },
   });
 
   app.post('/advise/batch', {
@@ -47,7 +51,11 @@ export const adviseRoutes: FastifyPluginAsyncZod<AdviseRoutesOptions> = async (a
     handler: async (request) => {
       const results = request.body.profiles.map((candidate, index): BatchResult => {
         const parsed = ProfileSchema.safeParse(candidate);
-        if (parsed.success) return { index, ok: true, advice: advise(parsed.data, { defaultCores }) };
+        if (parsed.success) {
+          const advice = advise(parsed.data, { defaultCores });
+          app.metrics.advice.inc({ model: advice.recommendation.model });
+          return { index, ok: true, advice };
+        }
         const issues = toFieldIssues(parsed.error.issues, ['profiles', index]);
         return {
           index,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -13,15 +13,24 @@ import {
 import { adviseRoutes } from '../routes/advise.js';
 import { costsRoutes } from '../routes/costs.js';
 import { healthRoutes } from '../routes/health.js';
+import { metricsRoutes } from '../routes/metrics.js';
+import { usableCores } from './cpu-quota.js';
 import { errorHandler } from './error-handler.js';
+import { metricsPlugin } from './metrics.js';
+import type { ErrorReply } from './schemas/errors.js';
 
 export interface AppOptions {
   /** pino options, or false for none (tests). */
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
-  /** Cores assumed for a profile that does not say; the serving machine's by default. */
+  /** Cores assumed for a profile that does not say; the serving machine's (within its cgroup CPU quota) by default. */
   defaultCores?: number;
+  /** Event-loop delay past which requests get 503 with Retry-After; 0 turns the check off. */
+  maxEventLoopDelayMs?: number;
 }
+
+/** Seconds a client is asked to wait when the server is overloaded. */
+const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -55,6 +64,22 @@ export async function buildApp(options: AppOptions = {}) {
   });
 
   await app.register(errorHandler);
+  await app.register(metricsPlugin);
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs ?? 1000,
+    // Liveness must answer while the server sheds load, or an orchestrator restarts a busy but healthy process.
+    pressureHandler: (request, reply, type, value) => {
+      if (request.url === '/health') return;
+      const body: ErrorReply = {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'OVERLOADED',
+        message: `The server is overloaded (${type} ${Math.round(Number(value))}); retry in ${OVERLOAD_RETRY_AFTER_SECONDS} s.`,
+      };
+      // Fastify runs nothing more for a request whose reply is sent.
+      void reply.code(503).header('retry-after', OVERLOAD_RETRY_AFTER_SECONDS).send(body);
+    },
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -74,10 +99,11 @@ export async function buildApp(options: AppOptions = {}) {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const defaultCores = options.defaultCores ?? availableParallelism();
+  const defaultCores = options.defaultCores ?? usableCores();
   await app.register(adviseRoutes, { defaultCores });
   await app.register(costsRoutes);
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   return app;
 }
 

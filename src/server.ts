@@ -3,7 +3,11 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
 const config = loadConfig();
-const app = await buildApp({ logger: { level: config.LOG_LEVEL }, bodyLimit: config.BODY_LIMIT_BYTES });
+const app = await buildApp({
+  logger: { level: config.LOG_LEVEL },
+  bodyLimit: config.BODY_LIMIT_BYTES,
+  maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+});
 
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an error');

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+
+/** The compiled server as `npm start` runs it, on a free port. */
+function startServer(env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['dist/src/server.js'], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  return { child, listening, output: () => output };
+}
+
+test('SIGTERM closes the server gracefully: exit 0, with a log line', async () => {
+  const server = startServer();
+  try {
+    const url = await server.listening;
+    const res = await fetch(`${url}/advise`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tasks: 10, cpuMsPerTask: 5, waitMsPerTask: 5 }),
+    });
+    assert.equal(res.status, 200);
+    await res.json();
+    const exited = once(server.child, 'exit');
+    server.child.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 0);
+    // Read after exit: the log is flushed by then.
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    const requests = lines.filter((line) => line.msg === 'request');
+    assert.equal(requests.length, 1, 'one log line per request');
+    assert.ok(requests[0].reqId, 'with its request id');
+    assert.equal(requests[0].statusCode, 200);
+    assert.ok(lines.some((line) => line.msg === 'closing' && line.signal === 'SIGTERM'));
+  } finally {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  }
+});
+
+test('a bad setting stops the start with a message that names it', async () => {
+  const server = startServer({ PORT: 'eighty' });
+  await assert.rejects(server.listening, /PORT/);
+  assert.notEqual(server.child.exitCode, 0);
+});
