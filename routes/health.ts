@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ErrorReplySchema } from '../src/schemas/errors.js';
+
+const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
@@ -16,9 +19,20 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'ready',
       tags: ['operations'],
-      summary: 'Readiness: taking requests (fastify answers 503 once shutdown has begun)',
-      response: { 200: z.object({ status: z.literal('ready') }) },
+      summary: 'Readiness: the pools are started and the server is not shutting down (503 otherwise)',
+      response: {
+        200: z.object({ status: z.literal('ready') }),
+        503: ErrorReplySchema.describe('Not ready: the pools are not started, or shutdown has begun.'),
+      },
     },
-    handler: async () => ({ status: 'ready' as const }),
+    handler: async (_request, reply) => {
+      if (app.jobs.ready) return { status: 'ready' as const };
+      return reply.code(503).header('retry-after', NOT_READY_RETRY_AFTER_SECONDS).send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'NOT_READY',
+        message: 'The sample pools are not running (not started yet, turned off, or shutting down).',
+      });
+    },
   });
 };

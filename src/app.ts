@@ -13,9 +13,12 @@ import {
 import { adviseRoutes } from '../routes/advise.js';
 import { costsRoutes } from '../routes/costs.js';
 import { healthRoutes } from '../routes/health.js';
+import { jobsRoutes } from '../routes/jobs.js';
 import { metricsRoutes } from '../routes/metrics.js';
 import { usableCores } from './cpu-quota.js';
 import { errorHandler } from './error-handler.js';
+import { DEFAULT_JOB_LIMITS, type JobLimits } from './jobs/defaults.js';
+import { jobsPlugin } from './jobs/plugin.js';
 import { metricsPlugin } from './metrics.js';
 import type { ErrorReply } from './schemas/errors.js';
 
@@ -27,6 +30,16 @@ export interface AppOptions {
   defaultCores?: number;
   /** Event-loop delay past which requests get 503 with Retry-After; 0 turns the check off. */
   maxEventLoopDelayMs?: number;
+  /** Sample jobs: limits, pool sizes, and whether to start the pools (off for the OpenAPI writer and most tests). */
+  jobs?: {
+    limits?: Partial<JobLimits>;
+    /** Cores the pools use; defaultCores when not given. */
+    cores?: number;
+    hybridThreads?: number;
+    startPools?: boolean;
+  };
+  /** Grace period of a shutdown: running jobs are cancelled before it ends. */
+  shutdownGraceMs?: number;
 }
 
 /** Seconds a client is asked to wait when the server is overloaded. */
@@ -91,6 +104,7 @@ export async function buildApp(options: AppOptions = {}) {
       },
       tags: [
         { name: 'advice', description: 'Recommendations from the performance model' },
+        { name: 'jobs', description: 'Sample jobs measured on real pools' },
         { name: 'operations', description: 'Health of the service' },
       ],
     },
@@ -100,7 +114,16 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   const defaultCores = options.defaultCores ?? usableCores();
+  const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };
+  await app.register(jobsPlugin, {
+    limits: jobLimits,
+    cores: options.jobs?.cores ?? defaultCores,
+    hybridThreads: options.jobs?.hybridThreads,
+    startPools: options.jobs?.startPools,
+    shutdownGraceMs: options.shutdownGraceMs,
+  });
   await app.register(adviseRoutes, { defaultCores });
+  await app.register(jobsRoutes, { limits: jobLimits });
   await app.register(costsRoutes);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

@@ -1,6 +1,30 @@
 import { z } from 'zod';
+import { DEFAULT_JOB_LIMITS, type JobLimits } from './jobs/defaults.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The environment variable that sets each job limit. */
+export const JOB_LIMIT_ENV: Record<keyof JobLimits, string> = {
+  maxTasks: 'JOB_MAX_TASKS',
+  maxCpuMsPerTask: 'JOB_MAX_CPU_MS_PER_TASK',
+  maxWaitMsPerTask: 'JOB_MAX_WAIT_MS_PER_TASK',
+  maxPayloadBytesPerTask: 'JOB_MAX_PAYLOAD_BYTES_PER_TASK',
+  maxWorkMs: 'JOB_MAX_WORK_MS',
+  maxThreads: 'JOB_MAX_THREADS',
+  maxProcesses: 'JOB_MAX_PROCESSES',
+  maxThreadsPerProcess: 'JOB_MAX_THREADS_PER_PROCESS',
+  defaultTimeoutMs: 'JOB_DEFAULT_TIMEOUT_MS',
+  maxTimeoutMs: 'JOB_MAX_TIMEOUT_MS',
+  queueSize: 'JOB_QUEUE_SIZE',
+  compareSampleMs: 'JOB_COMPARE_SAMPLE_MS',
+};
+
+const jobLimitFields = Object.fromEntries(
+  (Object.keys(JOB_LIMIT_ENV) as (keyof JobLimits)[]).map((key) => [
+    JOB_LIMIT_ENV[key],
+    z.coerce.number().int().min(key === 'queueSize' ? 0 : 1).max(1e9).default(DEFAULT_JOB_LIMITS[key]),
+  ]),
+) as Record<string, z.ZodDefault<z.ZodCoercedNumber>>;
 
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -9,6 +33,10 @@ export const ConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Cores the sample pools use (their resident size); the cgroup's CPU quota or the machine's cores when unset. */
+  POOL_CORES: z.coerce.number().int().min(1).max(1024).optional(),
+  HYBRID_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  ...jobLimitFields,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -21,4 +49,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** The job limits the environment set, by their names in the domain. */
+export function jobLimitsFrom(config: Config): JobLimits {
+  const values = config as unknown as Record<string, number>;
+  return Object.fromEntries(
+    (Object.keys(JOB_LIMIT_ENV) as (keyof JobLimits)[]).map((key) => [key, values[JOB_LIMIT_ENV[key]]!]),
+  ) as unknown as JobLimits;
 }

@@ -10,8 +10,25 @@ const STATUS_TEXT: Record<number, string> = {
   405: 'Method Not Allowed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
+
+/** An error whose message is written for the client (see src/jobs/errors.ts), even with a 5xx status. */
+interface ExposedError {
+  expose: true;
+  statusCode: number;
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+function isExposed(error: unknown): error is ExposedError {
+  return typeof error === 'object' && error !== null && (error as { expose?: unknown }).expose === true;
+}
 
 function statusText(status: number): string {
   return STATUS_TEXT[status] ?? (status < 500 ? 'Bad Request' : 'Internal Server Error');
@@ -59,6 +76,16 @@ export const errorHandler = fp(async function errorHandler(app: FastifyInstance)
         issues,
       };
       return reply.code(400).send(body);
+    }
+    if (isExposed(error)) {
+      const body: ErrorReply = {
+        statusCode: error.statusCode,
+        error: statusText(error.statusCode),
+        code: error.code,
+        message: error.message,
+      };
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', error.retryAfterSeconds);
+      return reply.code(error.statusCode).send(body);
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {

@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 export interface Metrics {
   registry: Registry;
   advice: Counter<'model'>;
+  jobDuration: Histogram<'pool' | 'outcome'>;
 }
 
 declare module 'fastify' {
@@ -15,7 +16,8 @@ declare module 'fastify' {
 
 /**
  * Prometheus metrics, one registry per app so that apps built side by side (tests) do not share counters:
- * requests and their durations per route and status, advice per recommended model, and Node's own
+ * requests and their durations per route and status, advice per recommended model, sample jobs per pool
+ * and outcome, and Node's own
  * (event-loop lag, heap, GC) from prom-client's defaults.
  */
 export const metricsPlugin = fp(async function metrics(app: FastifyInstance) {
@@ -35,7 +37,15 @@ export const metricsPlugin = fp(async function metrics(app: FastifyInstance) {
     registers: [registry],
   });
 
-  app.decorate('metrics', { registry, advice });
+  const jobDuration = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'Sample jobs by pool and outcome (ok, or the error code), with their duration.',
+    labelNames: ['pool', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+
+  app.decorate('metrics', { registry, advice, jobDuration });
   app.addHook('onResponse', async (request, reply) => {
     // The route's pattern, not the raw URL, so that labels stay few; unmatched URLs share one label.
     const route = request.routeOptions.url ?? 'unmatched';

@@ -1,12 +1,14 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
+import { jobLimitsFrom, loadConfig } from './config.js';
 
 const config = loadConfig();
 const app = await buildApp({
   logger: { level: config.LOG_LEVEL },
   bodyLimit: config.BODY_LIMIT_BYTES,
   maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  jobs: { limits: jobLimitsFrom(config), cores: config.POOL_CORES, hybridThreads: config.HYBRID_THREADS },
 });
 
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {

@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 export const OPENAPI_PATH = 'openapi/openapi.json';
 
 export async function openapiDocument(): Promise<string> {
-  const app = await buildApp({ defaultCores: 1 });
+  const app = await buildApp({ defaultCores: 1, jobs: { startPools: false } });
   await app.ready();
   const text = `${JSON.stringify(app.swagger(), null, 2)}\n`;
   await app.close();

@@ -6,7 +6,7 @@ import { ProfileSchema, type ProfileInput } from '../src/schemas/profile.js';
 
 /** The app as it serves, in-process, with a fixed core count so defaults do not depend on the test machine. */
 export async function startApp(options: Parameters<typeof buildApp>[0] = {}): Promise<{ app: App; http: ReturnType<typeof request> }> {
-  const app = await buildApp({ defaultCores: 2, ...options });
+  const app = await buildApp({ defaultCores: 2, jobs: { startPools: false }, ...options });
   await app.ready();
   return { app, http: request(app.server) };
 }

@@ -7,15 +7,38 @@ import { startApp } from '../helpers.js';
 describe('health, readiness and metrics', () => {
   let ctx: Awaited<ReturnType<typeof startApp>>;
   before(async () => {
-    ctx = await startApp();
+    ctx = await startApp({ jobs: { startPools: true } });
   });
   after(async () => {
     await ctx.app.close();
   });
 
-  test('/ready answers while the app takes requests', async () => {
+  test('/ready answers once the pools are started', async () => {
     const res = await ctx.http.get('/ready').expect(200);
     assert.equal(res.body.status, 'ready');
+  });
+
+  test('/ready is 503 with Retry-After where the pools are not running', async () => {
+    const bare = await startApp();
+    try {
+      const res = await bare.http.get('/ready').expect(503);
+      assert.equal(res.body.code, 'NOT_READY');
+      assert.ok(Number(res.headers['retry-after']) > 0);
+    } finally {
+      await bare.app.close();
+    }
+  });
+
+  test('/metrics has job durations per pool and outcome, and each pool\'s size, busy workers and queue', async () => {
+    await ctx.http.post('/jobs').send({ pool: 'threads', tasks: 4, cpuMsPerTask: 1, waitMsPerTask: 0 }).expect(200);
+    const res = await ctx.http.get('/metrics').expect(200);
+    assert.match(res.text, /job_duration_seconds_count\{pool="threads",outcome="ok"\} 1/);
+    assert.match(res.text, /pool_workers\{kind="threads",shape="1x2"\} 2/);
+    assert.match(res.text, /pool_workers\{kind="hybrid",shape="2x2"\} 4/);
+    assert.match(res.text, /pool_busy_workers\{kind="processes",shape="2x1"\} 0/);
+    assert.match(res.text, /pool_queued_tasks\{kind="event-loop",shape="1x1"\} 0/);
+    assert.match(res.text, /pool_utilization_ratio\{kind="threads",shape="1x2"\} 0\.\d+/);
+    assert.match(res.text, /jobs_queued 0/);
   });
 
   test('/metrics counts requests per route and status, advice per model, and event-loop lag', async () => {

@@ -1,0 +1,80 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { JobLimits } from '../src/jobs/defaults.js';
+import { ErrorReplySchema } from '../src/schemas/errors.js';
+import { CompareResultSchema, compareRequestSchema, JobResultSchema, jobRequestSchema, PoolsReplySchema } from '../src/schemas/job.js';
+
+export interface JobsRoutesOptions {
+  limits: JobLimits;
+}
+
+const errorReplies = {
+  400: ErrorReplySchema.describe('A field is invalid or over a limit: each one is named, with the limit.'),
+  413: ErrorReplySchema.describe('The body is over the size limit.'),
+  415: ErrorReplySchema.describe('The body is not JSON.'),
+  502: ErrorReplySchema.describe('A pool worker crashed or was killed mid-job; it was replaced. Retry-After says when to retry.'),
+  503: ErrorReplySchema.describe('The job queue is full, the pools are not running, or the server is shutting down; see Retry-After.'),
+  504: ErrorReplySchema.describe('The job passed its deadline (timeoutMs) and was cancelled; the message says how far it got.'),
+};
+
+/**
+ * A signal that fires when the client goes away before its reply is written. The request's own signal
+ * fires as soon as a POST body has been read (fastify 5 on Node 20), so it would cancel every job.
+ */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableEnded) controller.abort();
+  });
+  return controller.signal;
+}
+
+export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, { limits }) => {
+  const observe = async <T>(pool: string, run: () => Promise<T>): Promise<T> => {
+    const stop = app.metrics.jobDuration.startTimer({ pool });
+    try {
+      const result = await run();
+      stop({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      stop({ outcome: (error as { code?: string }).code ?? 'error' });
+      throw error;
+    }
+  };
+
+  app.post('/jobs', {
+    schema: {
+      operationId: 'runJob',
+      tags: ['jobs'],
+      summary: 'Run a sample job on a real pool and measure it',
+      description:
+        'Runs tasks of calibrated CPU work, blocking waits and payloads on the pool asked for (piscina threads, forked Node processes, a hybrid of both, an event loop, or one after another), one job at a time, and reports wall time, CPU time, speed-up and per-task times.',
+      body: jobRequestSchema(limits),
+      response: { 200: JobResultSchema, ...errorReplies },
+    },
+    handler: async (request, reply) => observe(request.body.pool, () => app.jobs.runJob(request.body, clientGone(reply))),
+  });
+
+  app.post('/jobs/compare', {
+    schema: {
+      operationId: 'compareJobs',
+      tags: ['jobs'],
+      summary: "Run one sample on every model, beside the advisor's predictions",
+      description:
+        'Takes a sample job (no pool), or an advisor profile that is scaled down to a sample of a few seconds, runs it on every model the advisor weighs, and says which was fastest and whether the recommendation agreed.',
+      body: compareRequestSchema(limits),
+      response: { 200: CompareResultSchema, ...errorReplies },
+    },
+    handler: async (request, reply) => observe('compare', () => app.jobs.compare(request.body, clientGone(reply))),
+  });
+
+  app.get('/pools', {
+    schema: {
+      operationId: 'pools',
+      tags: ['jobs'],
+      summary: "Each started pool's size, busy workers, queue and utilisation",
+      response: { 200: PoolsReplySchema },
+    },
+    handler: async () => app.jobs.pools(),
+  });
+};

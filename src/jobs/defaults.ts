@@ -1,0 +1,47 @@
+/**
+ * Limits and sizes of the sample-job service, in one place. Each bounds what one client can make the
+ * server's shared CPU do; every one can be set from the environment (src/config.ts).
+ */
+export interface JobLimits {
+  maxTasks: number;
+  maxCpuMsPerTask: number;
+  maxWaitMsPerTask: number;
+  maxPayloadBytesPerTask: number;
+  /** tasks x (cpu + wait) of one job: the length of its sequential run. */
+  maxWorkMs: number;
+  /** Threads in a threads pool. */
+  maxThreads: number;
+  /** Processes in a processes or hybrid pool. */
+  maxProcesses: number;
+  maxThreadsPerProcess: number;
+  defaultTimeoutMs: number;
+  maxTimeoutMs: number;
+  /** Jobs that may wait while one runs; beyond it a job is refused with 503 and Retry-After. */
+  queueSize: number;
+  /** How long the sequential run of a scaled-down /jobs/compare sample should take. */
+  compareSampleMs: number;
+}
+
+export const DEFAULT_JOB_LIMITS: JobLimits = {
+  maxTasks: 10_000,
+  maxCpuMsPerTask: 1_000,
+  maxWaitMsPerTask: 1_000,
+  maxPayloadBytesPerTask: 4 * 1024 * 1024,
+  maxWorkMs: 120_000,
+  maxThreads: 64,
+  maxProcesses: 16,
+  maxThreadsPerProcess: 16,
+  defaultTimeoutMs: 30_000,
+  maxTimeoutMs: 120_000,
+  queueSize: 4,
+  compareSampleMs: 2_000,
+};
+
+/** CPython's default switch interval (sys.getswitchinterval()), used by the GIL emulation. */
+export const GIL_SWITCH_INTERVAL_MS = 5;
+
+/** Pools kept besides the resident ones, for jobs that ask for other sizes; the least recently used is closed. */
+export const MAX_EXTRA_POOLS = 4;
+
+/** Tasks a pool is given ahead of its free workers, so none idles between tasks without queueing a whole job. */
+export const DISPATCH_AHEAD_PER_WORKER = 2;

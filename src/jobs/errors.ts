@@ -1,0 +1,41 @@
+/**
+ * Why a job did not complete. Each says what happened in words a client can act on; the error handler
+ * sends the message as it is (`expose`), with Retry-After where retrying helps.
+ */
+export class JobError extends Error {
+  readonly expose = true;
+
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'JobError';
+  }
+}
+
+export const JobErrors = {
+  queueFull: (queued: number, retryAfterSeconds: number) =>
+    new JobError(
+      503,
+      'QUEUE_FULL',
+      `The job queue is full (${queued} waiting behind the running job); retry in about ${retryAfterSeconds} s.`,
+      retryAfterSeconds,
+    ),
+  deadlineExceeded: (timeoutMs: number, done: number, tasks: number) =>
+    new JobError(
+      504,
+      'DEADLINE_EXCEEDED',
+      `The job passed its deadline of ${timeoutMs} ms with ${done} of ${tasks} tasks done; it was cancelled and its workers freed. Raise timeoutMs or send less work.`,
+    ),
+  workerFailed: (pool: string, cause: string) =>
+    new JobError(
+      502,
+      'WORKER_FAILED',
+      `A ${pool} pool worker failed mid-job (${cause}); the job was stopped and the worker replaced. Retry the job.`,
+      1,
+    ),
+  unavailable: (why: string) => new JobError(503, 'POOLS_UNAVAILABLE', `Sample jobs cannot run: ${why}.`, 5),
+};

@@ -1,0 +1,160 @@
+import { cpuUsage } from 'node:process';
+import type { PoolName } from '../schemas/job.js';
+import type { ChunkMessage, ChunkReply } from '../../workers/process.js';
+import type { EventLoopBatch, EventLoopReply } from '../../workers/event-loop.js';
+import { DISPATCH_AHEAD_PER_WORKER, GIL_SWITCH_INTERVAL_MS } from './defaults.js';
+import { createGilMemory } from './gil.js';
+import type { PoolRegistry, PoolShape, SamplePool } from './pools.js';
+import type { SampleTaskResult, SampleTaskSpec } from './sample-task.js';
+
+/** The work of one sample job, independent of the pool it runs on. */
+export interface SampleWork {
+  tasks: number;
+  cpuMsPerTask: number;
+  waitMsPerTask: number;
+  payloadBytesPerTask: number;
+  gilReleasedShare: number;
+  gil: boolean;
+}
+
+/** Where and how the sample runs: the pool and its sizes. */
+export interface RunShape {
+  pool: PoolName;
+  /** Threads, processes, or tasks in flight (async); 1 for sequential. */
+  workers: number;
+  threadsPerProcess: number;
+  chunkSize: number;
+}
+
+export interface Measured {
+  wallMs: number;
+  startupMs: number;
+  cpuMs: number;
+  taskMs: number[];
+}
+
+/** Tasks finished so far, for a reply that says how far a cancelled job got. */
+export interface Progress {
+  done: number;
+}
+
+function poolShapeOf(shape: RunShape): PoolShape {
+  switch (shape.pool) {
+    case 'sequential':
+    case 'async':
+      return { kind: 'event-loop', processes: 1, threadsPerProcess: 1 };
+    case 'threads':
+      return { kind: 'threads', processes: 1, threadsPerProcess: shape.workers };
+    case 'processes':
+      return { kind: 'processes', processes: shape.workers, threadsPerProcess: 1 };
+    case 'hybrid':
+      return { kind: 'hybrid', processes: shape.workers, threadsPerProcess: shape.threadsPerProcess };
+  }
+}
+
+function specOf(work: SampleWork, iterationsPerMs: number): SampleTaskSpec {
+  return {
+    cpuIterations: Math.round(work.cpuMsPerTask * iterationsPerMs),
+    waitMs: work.waitMsPerTask,
+    // payloadBytesPerTask counts both ways: half travels to the task, the rest comes back.
+    returnBytes: Math.floor(work.payloadBytesPerTask / 2),
+    gilHeldShare: 1 - work.gilReleasedShare,
+    sliceIterations: Math.max(1, Math.round(GIL_SWITCH_INTERVAL_MS * iterationsPerMs)),
+  };
+}
+
+/**
+ * Runs `count` units with at most `inFlight` handed to the pool at once, so a big job neither floods the
+ * pool's queue nor holds every payload in memory. After a failure nothing new is sent; the first error wins.
+ */
+async function dispatch(count: number, inFlight: number, runOne: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  async function lane(): Promise<void> {
+    while (next < count && !failure) {
+      const index = next++;
+      try {
+        await runOne(index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(count, inFlight) }, lane));
+  if (failure) throw failure.error;
+}
+
+async function onEventLoop(pool: SamplePool, shape: RunShape, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
+  const batch: EventLoopBatch = {
+    tasks: work.tasks,
+    concurrency: shape.pool === 'sequential' ? 1 : shape.workers,
+    cpuIterations: specOf(work, iterationsPerMs).cpuIterations,
+    waitMs: work.waitMsPerTask,
+  };
+  const reply = await pool.run<EventLoopReply>(batch, { signal });
+  progress.done += work.tasks;
+  return { taskMs: reply.taskMs, childCpuMs: 0 };
+}
+
+async function onThreads(pool: SamplePool, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
+  // One emulated GIL for the server process's threads, fresh per job so a cancelled job cannot leave it held.
+  const spec: SampleTaskSpec = {
+    ...specOf(work, iterationsPerMs),
+    payload: new Uint8Array(Math.ceil(work.payloadBytesPerTask / 2)),
+    ...(work.gil ? { gil: createGilMemory() } : {}),
+  };
+  const taskMs: number[] = [];
+  // Each task's payload is structured-cloned into the thread, as an object handed to a worker is.
+  await dispatch(work.tasks, pool.size * DISPATCH_AHEAD_PER_WORKER, async () => {
+    const result = await pool.run<SampleTaskResult>(spec, { signal });
+    taskMs.push(result.ms);
+    progress.done++;
+  });
+  return { taskMs, childCpuMs: 0 };
+}
+
+async function onProcesses(pool: SamplePool, shape: RunShape, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
+  const spec = specOf(work, iterationsPerMs);
+  const sendBytes = Math.ceil(work.payloadBytesPerTask / 2);
+  const chunks = Math.ceil(work.tasks / shape.chunkSize);
+  const taskMs: number[] = [];
+  let childCpuMs = 0;
+  await dispatch(chunks, pool.shape.processes * DISPATCH_AHEAD_PER_WORKER, async (index) => {
+    const size = Math.min(shape.chunkSize, work.tasks - index * shape.chunkSize);
+    const message: ChunkMessage = {
+      // A buffer per task: V8's serialiser would send one shared buffer once, hiding the payload's cost.
+      specs: Array.from({ length: size }, () => ({ ...spec, payload: new Uint8Array(sendBytes) })),
+      threads: pool.shape.threadsPerProcess,
+      gil: work.gil && shape.pool === 'hybrid',
+    };
+    const reply = await pool.run<ChunkReply>(message, { signal });
+    for (const result of reply.results) taskMs.push(result.ms);
+    childCpuMs += reply.cpuMs;
+    progress.done += size;
+  });
+  return { taskMs, childCpuMs };
+}
+
+/** Runs the sample on a started pool of the shape asked for, timing only the run itself. */
+export async function measureRun(
+  registry: PoolRegistry,
+  shape: RunShape,
+  work: SampleWork,
+  iterationsPerMs: number,
+  signal: AbortSignal,
+  progress: Progress = { done: 0 },
+): Promise<Measured> {
+  const { pool, startupMs } = await registry.acquire(poolShapeOf(shape));
+  signal.throwIfAborted();
+  const cpuBefore = cpuUsage();
+  const started = performance.now();
+  const { taskMs, childCpuMs } =
+    pool.shape.kind === 'event-loop'
+      ? await onEventLoop(pool, shape, work, iterationsPerMs, signal, progress)
+      : pool.shape.kind === 'threads'
+        ? await onThreads(pool, work, iterationsPerMs, signal, progress)
+        : await onProcesses(pool, shape, work, iterationsPerMs, signal, progress);
+  const wallMs = performance.now() - started;
+  const cpu = cpuUsage(cpuBefore);
+  return { wallMs, startupMs, cpuMs: (cpu.user + cpu.system) / 1000 + childCpuMs, taskMs };
+}

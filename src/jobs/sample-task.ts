@@ -1,0 +1,58 @@
+import { burn } from './burn.js';
+import { EmulatedGil } from './gil.js';
+
+/** One sample task as a worker receives it: work in calibrated iterations, so every worker burns the same. */
+export interface SampleTaskSpec {
+  cpuIterations: number;
+  waitMs: number;
+  /** Bytes the task returns (the rest of payloadBytesPerTask travels to it, in `payload`). */
+  returnBytes: number;
+  payload?: Uint8Array;
+  /** The process's emulated GIL, when the job asks for one. */
+  gil?: SharedArrayBuffer;
+  /** Share of the CPU iterations run while holding the GIL (1 - gilReleasedShare). */
+  gilHeldShare: number;
+  /** Iterations in one switch interval: how long a thread keeps the GIL before handing it over. */
+  sliceIterations: number;
+}
+
+export interface SampleTaskResult {
+  /** The task's own wall time, measured where it ran. */
+  ms: number;
+  returned: Uint8Array;
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+/** Blocks the thread as one blocked on IO would: it holds no CPU and (emulated) no GIL while it waits. */
+export function blockingWait(ms: number): void {
+  if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+function compute(spec: SampleTaskSpec): void {
+  if (!spec.gil) {
+    burn(spec.cpuIterations);
+    return;
+  }
+  const gil = new EmulatedGil(spec.gil);
+  const held = Math.round(spec.cpuIterations * spec.gilHeldShare);
+  const slice = Math.max(1, spec.sliceIterations);
+  for (let done = 0; done < held; done += slice) {
+    gil.acquire();
+    try {
+      burn(Math.min(slice, held - done));
+    } finally {
+      gil.release();
+    }
+  }
+  // Native code that releases the GIL (NumPy, hashlib, zlib) runs beside the other threads.
+  burn(spec.cpuIterations - held);
+}
+
+/** Waits, then computes, as a task that fetches its input and then works on it. */
+export function runSampleTask(spec: SampleTaskSpec): SampleTaskResult {
+  const started = performance.now();
+  blockingWait(spec.waitMs);
+  compute(spec);
+  return { ms: performance.now() - started, returned: new Uint8Array(spec.returnBytes) };
+}

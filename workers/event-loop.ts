@@ -1,0 +1,41 @@
+import { threadId } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { burn } from '../src/jobs/burn.js';
+
+/** A batch of sample tasks run on this thread's own event loop: the async model, or sequential with 1 in flight. */
+export interface EventLoopBatch {
+  tasks: number;
+  /** Tasks in flight at once. */
+  concurrency: number;
+  cpuIterations: number;
+  waitMs: number;
+}
+
+export interface EventLoopReply {
+  taskMs: number[];
+}
+
+/**
+ * piscina entry: waits on timers, computes between them; the CPU parts take turns, as on any one event loop.
+ * Payloads cost nothing here: on one event loop nothing crosses a boundary.
+ */
+export default async function runBatch(batch: EventLoopBatch): Promise<EventLoopReply> {
+  const taskMs: number[] = new Array(batch.tasks);
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < batch.tasks) {
+      const index = next++;
+      const started = performance.now();
+      if (batch.waitMs > 0) await sleep(batch.waitMs);
+      burn(batch.cpuIterations);
+      taskMs[index] = performance.now() - started;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(batch.concurrency, batch.tasks) }, lane));
+  return { taskMs };
+}
+
+/** Warm-up: the loop's thread is started and has loaded this module. */
+export function identify(): number {
+  return threadId;
+}

@@ -1,0 +1,68 @@
+import { cpuUsage } from 'node:process';
+import { Piscina } from 'piscina';
+import { createGilMemory } from '../src/jobs/gil.js';
+import { runSampleTask, type SampleTaskResult, type SampleTaskSpec } from '../src/jobs/sample-task.js';
+import { workerFile } from '../src/jobs/worker-files.js';
+
+/** A chunk of sample tasks sent to one worker process. */
+export interface ChunkMessage {
+  specs: SampleTaskSpec[];
+  /** 1 for the processes pool; the thread-pool size of each process for the hybrid. */
+  threads: number;
+  /** Emulate the GIL across this process's threads. */
+  gil: boolean;
+}
+
+export interface ChunkReply {
+  results: SampleTaskResult[];
+  /** CPU time (user + sys) this process spent on the chunk, its threads included. */
+  cpuMs: number;
+}
+
+/** The process's own thread pool (hybrid), started on first use and kept for the life of the process. */
+let threadPool: Piscina | undefined;
+/** One emulated GIL per process, as CPython has one per interpreter. */
+const gilMemory = createGilMemory();
+
+/** A process pool is keyed by its thread count, so one process always asks for the same size. */
+function threadsOf(size: number): Piscina {
+  threadPool ??= new Piscina({ filename: workerFile('thread'), minThreads: size, maxThreads: size, idleTimeout: Infinity });
+  return threadPool;
+}
+
+/** Hands a payload to a thread without a second copy when the process owns the whole buffer. */
+function transferable(spec: SampleTaskSpec): ArrayBuffer[] {
+  const bytes = spec.payload;
+  if (!bytes || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) return [];
+  return [bytes.buffer as ArrayBuffer];
+}
+
+/** tinypool entry: runs a chunk, on this process's only thread or across its thread pool. */
+export default async function runChunk(message: ChunkMessage): Promise<ChunkReply> {
+  const before = cpuUsage();
+  let results: SampleTaskResult[];
+  if (message.threads <= 1) {
+    results = message.specs.map((spec) => runSampleTask(spec));
+  } else {
+    const pool = threadsOf(message.threads);
+    const gil = message.gil ? gilMemory : undefined;
+    results = await Promise.all(
+      message.specs.map((spec) =>
+        pool.run({ ...spec, gil } satisfies SampleTaskSpec, { transferList: transferable(spec) }) as Promise<SampleTaskResult>,
+      ),
+    );
+  }
+  const used = cpuUsage(before);
+  return { results, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** Warm-up: starts the process's thread pool (hybrid) and holds the process so concurrent calls spread out. */
+export async function identify({ holdMs, threads }: { holdMs: number; threads: number }): Promise<number> {
+  if (threads > 1) {
+    const pool = threadsOf(threads);
+    await Promise.all(Array.from({ length: threads }, () => pool.run(holdMs, { name: 'identify' })));
+  } else {
+    runSampleTask({ cpuIterations: 0, waitMs: holdMs, returnBytes: 0, gilHeldShare: 0, sliceIterations: 1 });
+  }
+  return process.pid;
+}
