@@ -76,6 +76,16 @@ export async function buildApp(options: AppOptions = {}) {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
 
+  // Once closing, each reply ends its connection: a keep-alive client would otherwise hold the close
+  // open until the keep-alive timeout, past the grace period.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
   await app.register(errorHandler);
   await app.register(metricsPlugin);
   await app.register(underPressure, {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 
@@ -57,4 +57,41 @@ test('a bad setting stops the start with a message that names it', async () => {
   const server = startServer({ PORT: 'eighty' });
   await assert.rejects(server.listening, /PORT/);
   assert.notEqual(server.child.exitCode, 0);
+});
+
+test('SIGTERM lets a running job finish, cancels what is left at the grace period, and leaves no worker behind', async () => {
+  const server = startServer({ SHUTDOWN_GRACE_MS: '2000' });
+  try {
+    const url = await server.listening;
+    const post = (body: object) =>
+      fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const short = post({ pool: 'processes', tasks: 2, cpuMsPerTask: 0, waitMsPerTask: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const long = post({ pool: 'threads', tasks: 8, cpuMsPerTask: 0, waitMsPerTask: 1_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const workers = execFileSync('ps', ['-o', 'pid=', '--ppid', String(server.child.pid)]).toString().split(/\s+/).filter(Boolean).map(Number);
+    assert.ok(workers.length >= 2, 'the pools run child processes');
+    const exited = once(server.child, 'exit');
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+
+    assert.equal((await short).status, 200, 'the running job finishes');
+    const cancelled = await long;
+    assert.equal(cancelled.status, 503, 'the job still running at 80% of the grace period is cancelled');
+    assert.match((await cancelled.json()).message, /shutting down/);
+    const [code] = await exited;
+    assert.equal(code, 0, server.output());
+    assert.ok(Date.now() - signalledAt < 2_000, 'within the grace period');
+    const alive = workers.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(alive, [], 'no pool process outlives the server');
+  } finally {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  }
 });
