@@ -38,6 +38,7 @@ export function sampleFromProfile(profile: Profile, limits: JobLimits, cores: nu
     payloadBytesPerTask: Math.min(work.payloadBytes, limits.maxPayloadBytesPerTask),
     gilReleasedShare: work.gilReleasedShare,
     gil: RUNTIME_TRAITS[work.runtime].hasGil,
+    ...(profile.maxConcurrency === undefined ? {} : { maxConcurrency: profile.maxConcurrency }),
   };
   const notes = [
     `The profile (${fmt(work.tasks)} tasks of ${fmtMs(work.cpuMs)} CPU + ${fmtMs(work.waitMs)} wait) was scaled to ${fmt(sample.tasks)} tasks of ${fmtMs(sample.cpuMsPerTask)} CPU + ${fmtMs(sample.waitMsPerTask)} wait, so that its sequential run takes about ${fmtMs(sample.tasks * (sample.cpuMsPerTask + sample.waitMsPerTask))}.`,
@@ -61,6 +62,7 @@ export function sampleProfile(sample: Sample, cores: number): Profile {
     payloadBytesPerTask: sample.payloadBytesPerTask,
     gilReleasedShare: sample.gilReleasedShare,
     cores,
+    ...(sample.maxConcurrency === undefined ? {} : { maxConcurrency: sample.maxConcurrency }),
     costs: {
       ...costs,
       threadStartMs: 0,

@@ -76,6 +76,18 @@ export class SamplePool {
     this.size = shape.processes * shape.threadsPerProcess;
     this.resident = resident;
     this.#pool = createTaskPool(shape, onError);
+    this.#adjustStdioListeners(+1);
+  }
+
+  /**
+   * Each worker thread pipes its stdout and stderr into this process's, a few listeners each; raise the
+   * limit by as many, as tinypool does for its children, so that a big pool is not reported as a leak.
+   */
+  #adjustStdioListeners(sign: 1 | -1): void {
+    if (this.shape.kind !== 'threads' && this.shape.kind !== 'event-loop') return;
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.setMaxListeners(Math.max(0, stream.getMaxListeners() + sign * this.size));
+    }
   }
 
   /** Runs calls until every process (and thread) has answered once, so jobs time a started pool. */
@@ -119,8 +131,9 @@ export class SamplePool {
     };
   }
 
-  close(): Promise<void> {
-    return this.#pool.destroy();
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+    this.#adjustStdioListeners(-1);
   }
 }
 

@@ -201,6 +201,7 @@ export const SampleSchema = z.object({
   payloadBytesPerTask: z.number().int(),
   gilReleasedShare: z.number(),
   gil: z.boolean(),
+  maxConcurrency: z.number().int().optional().describe("The profile's limit on tasks at once, kept in its sample."),
 });
 
 export const CompareRowSchema = z.object({
