@@ -14,6 +14,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY routes ./routes
 COPY workers ./workers
+# src/costs/cpython.ts imports python/calibration.json, the measured CPython figures
+COPY python ./python
 RUN npm run build
 
 # ---- runtime ----
@@ -28,6 +30,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 COPY openapi ./openapi
+# `task-advisor calibrate` runs python/calibrate.py, found beside dist/ (the image has no python3 of its own)
+COPY python ./python
 COPY --from=build /app/dist ./dist
 # Listen on all interfaces inside the container; the server's own default is 127.0.0.1
 ENV HOST=0.0.0.0 PORT=3000

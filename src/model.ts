@@ -4,7 +4,7 @@ import { batchTime, type ClosedNetwork } from './queueing.js';
 import { nativeThreadsPerTask } from './sizing.js';
 import type { Work } from './task-cost.js';
 
-/** The per-MB costs are per MiB (2^20 bytes), the unit bench/python/calibrate.py measures in. */
+/** The per-MB costs are per MiB (2^20 bytes), the unit python/calibrate.py measures in. */
 export const BYTES_PER_MB = 1 << 20;
 
 export interface Plan {

@@ -52,7 +52,7 @@ export function asyncConcurrency(work: Work): number {
 
 /**
  * A message to a process carries at most this much payload: per-MB cost grows with message size
- * (bench/python/calibration.json: 0.75 ms/MiB for 1 MiB messages, 2.7 for 8 MiB ones).
+ * (python/calibration.json: 0.75 ms/MiB for 1 MiB messages, 2.7 for 8 MiB ones).
  */
 export const MAX_CHUNK_PAYLOAD_BYTES = 1 << 20;
 

@@ -10,7 +10,7 @@ import { advise } from '../src/advise.js';
 import { buildApp, type App } from '../src/app.js';
 import { jsonErrorOffset } from '../src/cli/json-position.js';
 import { AdviceSchema, type Advice } from '../src/schemas/advice.js';
-import { ProfileSchema } from '../src/schemas/profile.js';
+import { CostsOverrideSchema, ProfileSchema, type Runtime } from '../src/schemas/profile.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -21,9 +21,9 @@ interface Run {
 }
 
 /** Runs the compiled CLI as a child process, asynchronously so an in-process server can answer it. */
-function run(args: string[], stdin?: string): Promise<Run> {
+function run(args: string[], stdin?: string, env?: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -91,7 +91,7 @@ describe('task-advisor advise', () => {
     assert.match(r.stdout, /Usage: task-advisor <command>/);
     assert.match(r.stdout, /advise <profile\.json \| ->/);
     assert.match(r.stdout, /measure \[options\] -- <cmd\.\.\.>/);
-    assert.doesNotMatch(r.stdout, /calibrate/);
+    assert.match(r.stdout, /calibrate \[options\]/);
     const sub = await run(['advise', '--help']);
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /Usage: task-advisor advise/);
@@ -154,8 +154,14 @@ describe('task-advisor errors', () => {
     const nothing = await run([]);
     assert.equal(nothing.code, 2);
     assert.match(nothing.stderr, /Usage: task-advisor/);
-    const calibrate = await run(['calibrate']);
-    assert.equal(calibrate.code, 2);
+    const calibrateRuntime = await run(['calibrate', '--runtime', 'cpython-free-threaded']);
+    assert.equal(calibrateRuntime.code, 2);
+    assert.match(calibrateRuntime.stderr, /calibrate measures cpython, pypy, node/);
+    const startMethod = await run(['calibrate', '--start-method', 'vfork']);
+    assert.equal(startMethod.code, 2);
+    assert.match(startMethod.stderr, /--start-method "vfork" is not one of fork, forkserver, spawn/);
+    const nodeStartMethod = await run(['calibrate', '--runtime', 'node', '--start-method', 'spawn']);
+    assert.equal(nodeStartMethod.code, 2);
     const badUrl = await run(['advise', profilePath, '--url', 'ftp://x']);
     assert.equal(badUrl.code, 2);
     const badTasks = await run(['measure', '--tasks', '0', '--', 'true']);
@@ -273,6 +279,88 @@ describe('task-advisor measure', () => {
     const r = await run(['measure', '--', 'no-such-command-task-advisor']);
     assert.equal(r.code, 127);
     assert.match(r.stderr, /cannot run "no-such-command-task-advisor"/);
+  });
+});
+
+describe('task-advisor calibrate', () => {
+  const NODE_COSTS = [
+    'threadStartMs',
+    'threadDispatchMs',
+    'threadSerializeMsPerMB',
+    'processStartMs',
+    'processDispatchMs',
+    'serializeMsPerMB',
+    'deserializeMsPerMB',
+    'sharedStateSyncMs',
+  ];
+  const CPYTHON_COSTS = [
+    'threadStartMs',
+    'threadDispatchMs',
+    'processPoolStartMs',
+    'processStartMs',
+    'processDispatchMs',
+    'processItemMs',
+    'serializeMsPerMB',
+    'deserializeMsPerMB',
+    'gilSwitchIntervalMs',
+    'sharedStateSyncMs',
+  ];
+
+  /** The printed object is a valid profile `costs`, with exactly the measured names, each a positive finite figure. */
+  function measuredCosts(json: string, names: string[]) {
+    const costs = CostsOverrideSchema.parse(JSON.parse(json));
+    assert.deepEqual(Object.keys(costs).sort(), [...names].sort());
+    for (const [name, value] of Object.entries(costs)) {
+      assert.ok(typeof value === 'number' && Number.isFinite(value) && value > 0, `${name} = ${value}`);
+    }
+    return costs;
+  }
+
+  /** A profile carrying the costs is advised by the CLI exactly as in-process advice with those costs. */
+  async function assertAdvisedWith(costs: object, runtime: Runtime) {
+    const profile = { runtime, tasks: 200, cpuMsPerTask: 20, waitMsPerTask: 5, payloadBytesPerTask: 100_000, cores: 4, costs };
+    const r = await run(['advise', '-', '--json'], JSON.stringify(profile));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(AdviceSchema.parse(JSON.parse(r.stdout)), advise(ProfileSchema.parse(profile), { defaultCores: 4 }));
+  }
+
+  test('node --json: worker threads and forked children, measured in-process', async () => {
+    const r = await run(['calibrate', '--runtime', 'node', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const costs = measuredCosts(r.stdout, NODE_COSTS);
+    // A forked node process starts far slower than a no-op message goes there and back.
+    assert.ok(costs.processStartMs! > 10 * costs.processDispatchMs!, JSON.stringify(costs));
+    assert.match(r.stderr, /calibrated node in [\d.]+ (ms|s)/);
+    await assertAdvisedWith(costs, 'node');
+  });
+
+  test('node as a table: each cost beside its default, then the object to paste', async () => {
+    const r = await run(['calibrate', '--runtime', 'node']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Costs measured on this machine for node: Node v20\./m);
+    assert.match(r.stdout, /^cost\s+measured\s+default\s+how$/m);
+    assert.match(r.stdout, /^threadStartMs\s+[\d.]+\s+37\s+a Worker started/m);
+    assert.match(r.stdout, /^Not measured, so the defaults stand \(GET \/costs\): processPoolStartMs, processItemMs, /m);
+    const pasted = r.stdout.slice(r.stdout.indexOf('{'));
+    measuredCosts(pasted, NODE_COSTS);
+  });
+
+  test('cpython --json: python/calibrate.py --quick, mapped as the defaults are', async () => {
+    const r = await run(['calibrate', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const costs = measuredCosts(r.stdout, CPYTHON_COSTS);
+    // Starting a process costs more than handing a task to one that runs; the convoy waits about a switch interval.
+    assert.ok(costs.processStartMs! > costs.processDispatchMs!, JSON.stringify(costs));
+    assert.ok(costs.gilSwitchIntervalMs! > 1 && costs.gilSwitchIntervalMs! < 50, JSON.stringify(costs));
+    assert.match(r.stderr, /\[calibrate\] serialization: /, 'the calibrator reports its progress on stderr');
+    await assertAdvisedWith(costs, 'cpython');
+  });
+
+  test('without python3 on the PATH: a clear message and exit 1', async () => {
+    const r = await run(['calibrate', '--json'], undefined, { ...process.env, PATH: '/nonexistent' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /cannot calibrate: python3 is not on the PATH/);
   });
 });
 

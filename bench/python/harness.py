@@ -24,6 +24,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# benchlib is shared with python/calibrate.py, which the CLI ships and runs.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 import benchlib  # noqa: E402
 import workloads as W  # noqa: E402
 from benchlib import median, rnd  # noqa: E402
@@ -34,7 +36,7 @@ MiB = 1 << 20
 # The advisor computes the process-pool chunksize with exactly this rule; the
 # harness must use the same one or it would score a configuration the
 # advisor never recommends. A chunk also carries at most 1 MiB of payload:
-# calibrate.py measured 0.75 ms/MiB for 1 MiB messages and 2.7 for 8 MiB ones.
+# python/calibrate.py measured 0.75 ms/MiB for 1 MiB messages and 2.7 for 8 MiB ones.
 TARGET_CHUNK_MS = 50.0
 MAX_CHUNK_PAYLOAD_BYTES = 1 << 20
 

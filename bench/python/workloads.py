@@ -1,4 +1,4 @@
-"""Task functions run by harness.py (and a few by calibrate.py).
+"""Task functions run by harness.py.
 
 They are module-level so they pickle by reference for process pools. Each
 task takes exactly one argument (executor.map passes one item per task);
@@ -144,22 +144,6 @@ def return_payload_task(arg):
     nbytes, iters = arg
     spin(iters)
     return b"\x5a" * nbytes
-
-
-def payload_len(data):
-    return len(data)
-
-
-_bytes_cache = {}
-
-
-def make_bytes_cached(n):
-    """Return an n-byte object without creating it per call, so the timing
-    shows only the cost of sending it back."""
-    b = _bytes_cache.get(n)
-    if b is None:
-        b = _bytes_cache[n] = b"\x00" * n
-    return b
 
 
 # --------------------------------------------------------------------------

@@ -5,14 +5,18 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { advise } from '../advise.js';
+import { START_METHODS, type StartMethod } from '../costs/cpython-calibration.js';
 import { fmt, fmtMs } from '../format.js';
 import type { Advice } from '../schemas/advice.js';
-import { ProfileSchema, RUNTIMES, type Runtime } from '../schemas/profile.js';
+import { CostsOverrideSchema, ProfileSchema, RUNTIMES, type Runtime } from '../schemas/profile.js';
 import { toFieldIssues } from '../validation-issues.js';
+import { CALIBRATED_RUNTIMES, costsObject, type CalibratedRuntime } from './calibrate.js';
+import { calibrateNode } from './calibrate-node.js';
+import { calibratePython } from './calibrate-python.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { jsonErrorOffset, lineColumn } from './json-position.js';
 import { measureCommand } from './measure.js';
-import { renderAdvice } from './render.js';
+import { renderAdvice, renderCalibration } from './render.js';
 
 /** How long --url waits for the server before giving up. */
 export const SERVER_TIMEOUT_MS = 10_000;
@@ -23,16 +27,21 @@ Commands:
   advise <profile.json | ->     Advice for a task profile read from a file, or from stdin with "-".
   measure [options] -- <cmd...> Run a command once, measure its wall and CPU time (children included),
                                 and advise on a profile built from that measurement.
+  calibrate [options]           Measure this machine's costs that the model uses and print them as a
+                                profile's "costs" object.
 
 Options:
-  --json          Print the advice as JSON instead of a table.
+  --json          Print the advice (calibrate: the costs object) as JSON instead of a table.
   --url <url>     Ask a task-advisor server (e.g. http://127.0.0.1:3000) instead of advising in-process.
   --tasks <n>     measure: how many tasks the measured run did (default 1).
-  --runtime <r>   measure: ${RUNTIMES.join(', ')} (default cpython).
+  --runtime <r>   measure: ${RUNTIMES.join(', ')} (default cpython); calibrate: ${CALIBRATED_RUNTIMES.join(', ')}.
+  --start-method <m>
+                  calibrate, cpython and pypy: the start method whose process start-up goes into the
+                  costs: ${START_METHODS.join(', ')} (default: the interpreter's).
   -h, --help      Print this help.
 
-Exit codes: 0 ok, 2 usage, 3 unreadable file, 4 bad JSON, 5 invalid profile, 6 server error;
-measure exits with the command's own code when the command fails.
+Exit codes: 0 ok, 1 the measuring harness could not run (e.g. python3 missing), 2 usage, 3 unreadable file,
+4 bad JSON, 5 invalid profile, 6 server error; measure exits with the command's own code when the command fails.
 `;
 
 const ADVISE_USAGE = `Usage: task-advisor advise <profile.json | -> [--json] [--url <url>]
@@ -46,6 +55,19 @@ Runs the command once (its stdout is sent to stderr so stdout carries only the a
 wall time and the user + sys CPU time of it and every child it waits for, then advises on
 { tasks: N, measurement: { wallMs, cpuMs }, runtime: R }.
 Runtimes: ${RUNTIMES.join(', ')}.
+`;
+
+const CALIBRATE_USAGE = `Usage: task-advisor calibrate [--runtime ${CALIBRATED_RUNTIMES.join('|')}] [--start-method ${START_METHODS.join('|')}] [--json]
+
+Measures this machine's costs that the model uses and prints them as a profile's "costs" object, so advice
+fits the machine the work will run on; each replaces the runtime's default (see GET /costs).
+  cpython, pypy  python/calibrate.py --quick run by python3 or pypy3 (standard library only, about 10 s):
+                 thread and process pool start-up (each start method), per-task dispatch, payload
+                 transfer, the GIL convoy. --start-method picks whose process start-up figures are printed
+                 (default: the interpreter's default start method).
+  node           measured in this process (a few seconds): worker thread and forked child start-up,
+                 message round trips, a 1 MiB payload to each.
+--json prints only the costs object; the table shows each cost beside its default and how it was measured.
 `;
 
 interface Io {
@@ -262,6 +284,49 @@ async function runMeasure(args: string[], io: Io): Promise<number> {
   return failed ? measured.exitCode : EXIT.ok;
 }
 
+async function runCalibrate(args: string[], io: Io): Promise<number> {
+  const { values } = parse(
+    args,
+    {
+      runtime: { type: 'string' },
+      'start-method': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  if (values.help) {
+    io.stdout(CALIBRATE_USAGE);
+    return EXIT.ok;
+  }
+  const runtime = (values.runtime ?? 'cpython') as CalibratedRuntime;
+  if (!CALIBRATED_RUNTIMES.includes(runtime)) {
+    throw new UsageError(`--runtime ${JSON.stringify(values.runtime)}: calibrate measures ${CALIBRATED_RUNTIMES.join(', ')}`);
+  }
+  const startMethod = values['start-method'] as StartMethod | undefined;
+  if (startMethod !== undefined && !START_METHODS.includes(startMethod)) {
+    throw new UsageError(`--start-method ${JSON.stringify(startMethod)} is not one of ${START_METHODS.join(', ')}`);
+  }
+  if (startMethod !== undefined && runtime === 'node') throw new UsageError('--start-method is for cpython and pypy');
+
+  io.stderr(`task-advisor: measuring ${runtime}'s costs on this machine...\n`);
+  const started = performance.now();
+  const result = runtime === 'node' ? await calibrateNode() : await calibratePython(runtime, startMethod);
+  const costs = costsObject(result);
+  // A figure a noisy run pushed out of range must not reach a profile that the server would then refuse.
+  const valid = CostsOverrideSchema.safeParse(costs);
+  if (!valid.success) {
+    throw new CliError(
+      'a measurement came out of range (a noisy run?); run calibrate again',
+      EXIT.harness,
+      toFieldIssues(valid.error.issues).map((issue) => `  ${issue.path}: ${issue.message}`),
+    );
+  }
+  io.stderr(`task-advisor: calibrated ${runtime} in ${fmtMs(performance.now() - started)}\n`);
+  io.stdout(values.json ? `${JSON.stringify(costs, null, 2)}\n` : renderCalibration(result));
+  return EXIT.ok;
+}
+
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code; never throws. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -279,6 +344,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runAdvise(rest, io);
       case 'measure':
         return await runMeasure(rest, io);
+      case 'calibrate':
+        return await runCalibrate(rest, io);
       default:
         throw new UsageError(
           command.startsWith('-') ? `unknown option ${command}: give a command first` : `unknown command ${JSON.stringify(command)}`,

@@ -1,5 +1,8 @@
+import { COST_TABLES } from '../costs/index.js';
+import { COST_NAMES } from '../costs/types.js';
 import { fmt, fmtMs } from '../format.js';
 import type { Advice, EstimateReply } from '../schemas/advice.js';
+import { costsObject, type CalibrationResult } from './calibrate.js';
 
 function sizes(e: Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'>): string {
   switch (e.model) {
@@ -58,5 +61,24 @@ export function renderAdvice(advice: Advice): string {
   lines.push(...section('Warnings', advice.warnings));
   lines.push(...section('Practices', advice.practices.map((p) => p.title)));
   lines.push('', `Snippet (${advice.snippet.language}):`, '', advice.snippet.code.trimEnd());
+  return `${lines.join('\n')}\n`;
+}
+
+/** A calibration as a person reads it: each measured cost beside the default it replaces, then the object to paste. */
+export function renderCalibration(result: CalibrationResult): string {
+  const defaults = COST_TABLES[result.runtime];
+  const measured = COST_NAMES.filter((name) => result.costs[name] !== undefined);
+  // Plain numbers, as the JSON below has them: the measured ones are already rounded, and fmt would round 0.085 to 0.09.
+  const rows = measured.map((name) => [name, String(result.costs[name]!.value), String(defaults[name].value), result.costs[name]!.source]);
+  const lines = [
+    `Costs measured on this machine for ${result.runtime}: ${result.measuredOn}`,
+    '',
+    ...table(['cost', 'measured', 'default', 'how'], rows, new Set([1, 2])),
+    '',
+    `Not measured, so the defaults stand (GET /costs): ${COST_NAMES.filter((name) => !measured.includes(name)).join(', ')}.`,
+    '',
+    'Paste into a profile as "costs" (--json prints only this):',
+    JSON.stringify(costsObject(result), null, 2),
+  ];
   return `${lines.join('\n')}\n`;
 }

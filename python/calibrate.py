@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Measure the CPython costs that task-advisor's model uses, on this machine.
 
-    python3 bench/python/calibrate.py [--out FILE] [--reps N]
+    python3 python/calibrate.py [--out FILE] [--reps N] [--quick]
 
 Prints one JSON object (and writes it to FILE with --out). Every figure is
 the median of --reps repetitions (default 5) unless its entry says otherwise;
 the raw repetitions are kept next to each median so the noise is visible.
 Standard library only.
+
+--quick measures only the figures the advisor's costs are read from, with
+shorter runs (default 2 repetitions, ~10 s instead of ~1 min): it is what
+`task-advisor calibrate` runs. src/costs/cpython-calibration.ts maps either
+report to cost names.
 """
 
 import argparse
@@ -23,8 +28,7 @@ import multiprocessing
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
-from benchlib import median, noop, proc_cpu_ms, rnd, spin  # noqa: E402
-import workloads  # noqa: E402
+from benchlib import make_bytes_cached, median, noop, payload_len, proc_cpu_ms, rnd, spin  # noqa: E402
 
 MiB = 1 << 20
 
@@ -118,10 +122,13 @@ def measure_thread_start(reps):
     return out
 
 
-def measure_thread_dispatch(reps):
+def measure_thread_dispatch(reps, quick):
+    # Quick: only the pool of 2 that the headline reads. Not fewer tasks:
+    # with 5000 the figure came out ~35% lower (a smaller backlog of futures
+    # for the garbage collector to walk), so it would not match the full run.
     n_tasks = 20000
     out = {"tasks": n_tasks, "repetitions": reps, "poolSizes": {}}
-    for k in (1, 2, 8):
+    for k in ((2,) if quick else (1, 2, 8)):
         ex = ThreadPoolExecutor(max_workers=k)
         # Start all k threads up front so only dispatch is timed.
         ev = threading.Event()
@@ -226,7 +233,7 @@ def warm_process_pool(p):
     return ex
 
 
-def measure_process_dispatch(reps):
+def measure_process_dispatch(reps, quick):
     p = 2
     out = {"processes": p, "repetitions": reps, "startMethod": multiprocessing.get_start_method()}
     ex = warm_process_pool(p)
@@ -247,7 +254,9 @@ def measure_process_dispatch(reps):
 
     out["chunk1"] = run(3000, 1)
     n = 100000
-    out["chunked"] = [run(n, c) for c in (10, 100, 1000, math.ceil(n / (4 * p)))]
+    largest = math.ceil(n / (4 * p))
+    # Quick: the headline reads only the largest chunks; smaller ones show the trend.
+    out["chunked"] = [run(n, c) for c in ((largest,) if quick else (10, 100, 1000, largest))]
 
     # One round trip at a time: the latency of a single dispatch, which is
     # what a lone task pays (and what serialization is measured against).
@@ -284,8 +293,10 @@ def _batch_roundtrip(ex, pid, fn, arg, count):
             (proc_cpu_ms(pid) - k0) / count)
 
 
-def measure_serialization(reps):
-    sizes = [("64KiB", 64 * 1024), ("1MiB", MiB), ("8MiB", 8 * MiB)]
+def measure_serialization(reps, quick):
+    # Quick: the 8 MiB messages the pipelined figure uses; smaller sizes show
+    # how the cost per MiB grows with the message.
+    sizes = [("8MiB", 8 * MiB)] if quick else [("64KiB", 64 * 1024), ("1MiB", MiB), ("8MiB", 8 * MiB)]
     out = {"repetitions": reps, "unit": "MiB (2^20 bytes)", "sizes": {}}
     ex = ProcessPoolExecutor(max_workers=1)
     ex.submit(noop).result()
@@ -298,10 +309,10 @@ def measure_serialization(reps):
         # /proc CPU tick resolution negligible.
         count = max(12, min(2000, int(128 * MiB / size)))
         payload = os.urandom(size)
-        ex.submit(workloads.make_bytes_cached, size).result()  # warm child cache
+        ex.submit(make_bytes_cached, size).result()  # warm child cache
         rec = {"callsPerBatch": count}
-        for direction, fn, arg in (("bytesIn", workloads.payload_len, payload),
-                                   ("bytesOut", workloads.make_bytes_cached, size)):
+        for direction, fn, arg in (("bytesIn", payload_len, payload),
+                                   ("bytesOut", make_bytes_cached, size)):
             wall, pcpu, ccpu, rts = [], [], [], []
             for _ in range(reps):
                 # A no-op batch right before each payload batch, so that the
@@ -346,9 +357,9 @@ def measure_serialization(reps):
         for _ in range(reps):
             c0, t0 = time.process_time(), now()
             if direction == "bytesIn":
-                fs = [ex.submit(workloads.payload_len, payloads[i % 4]) for i in range(n)]
+                fs = [ex.submit(payload_len, payloads[i % 4]) for i in range(n)]
             else:
-                fs = [ex.submit(workloads.make_bytes_cached, 8 * MiB) for _ in range(n)]
+                fs = [ex.submit(make_bytes_cached, 8 * MiB) for _ in range(n)]
             for f in fs:
                 f.result()
             walls.append(ms_since(t0))
@@ -389,10 +400,27 @@ def measure_serialization(reps):
 # --------------------------------------------------------------------------
 
 
-def measure_gil(reps, iters_per_ms):
+def measure_gil(reps, iters_per_ms, quick):
+    out = {"repetitions": reps}
+    # Quick: the costs read only the convoy; contention takes ~3 s a repetition.
+    if not quick:
+        out.update(gil_contention(reps, iters_per_ms))
+    out["convoy"] = gil_convoy(reps)
+    out["method"] = (
+        "16 tasks of ~50 ms of pure-Python loop: wall on ThreadPoolExecutor(k) "
+        "/ sequential wall. Convoy: the main thread times 100 x "
+        "time.sleep(0.001) while another thread spins a pure-Python loop; "
+        "after every sleep the sleeper must get the GIL back, and the "
+        "spinning thread only yields it when the switch interval expires. "
+        "Also shown with sys.setswitchinterval(0.0005) for comparison."
+    )
+    return out
+
+
+def gil_contention(reps, iters_per_ms):
     task_iters = benchlib.iters_for_ms(iters_per_ms, 50)
     n = 16
-    out = {"tasks": n, "taskMs": 50, "repetitions": reps, "threads": {}}
+    out = {"tasks": n, "taskMs": 50, "threads": {}}
     # Sequential and each pool size are interleaved within a repetition:
     # the loop speed drifts by several % over seconds on this machine, and
     # measuring all sequential runs first once made threads look 12% faster
@@ -409,7 +437,6 @@ def measure_gil(reps, iters_per_ms):
             with ThreadPoolExecutor(k) as ex:
                 list(ex.map(spin, [task_iters] * n))
             walls[k].append(ms_since(t0))
-    seq = median(walls["seq"])
     out["sequentialMs"] = summarize(walls["seq"], 2)
     for k in (2, 4, 8):
         # Ratio per repetition (each against its own sequential run), then
@@ -420,7 +447,11 @@ def measure_gil(reps, iters_per_ms):
             "ratioToSequential": rnd(median(ratios), 3),
             "ratioRepeats": [rnd(r, 3) for r in ratios],
         }
+    out["gilContention"] = {k: out["threads"][k]["ratioToSequential"] for k in out["threads"]}
+    return out
 
+
+def gil_convoy(reps):
     def convoy(with_cpu, switch=None):
         old = sys.getswitchinterval()
         if switch:
@@ -450,7 +481,7 @@ def measure_gil(reps, iters_per_ms):
     base = [convoy(False) for _ in range(reps)]
     with_cpu = [convoy(True) for _ in range(reps)]
     fast = [convoy(True, 0.0005) for _ in range(reps)]
-    out["convoy"] = {
+    return {
         "sleeps": 100, "sleepMs": 1,
         "aloneMs": summarize(base, 2),
         "withCpuThreadMs": summarize(with_cpu, 2),
@@ -460,16 +491,6 @@ def measure_gil(reps, iters_per_ms):
         "switchIntervalS": sys.getswitchinterval(),
         "withCpuThreadSwitchInterval0_5msMs": summarize(fast, 2),
     }
-    out["gilContention"] = {k: out["threads"][k]["ratioToSequential"] for k in out["threads"]}
-    out["method"] = (
-        "16 tasks of ~50 ms of pure-Python loop: wall on ThreadPoolExecutor(k) "
-        "/ sequential wall. Convoy: the main thread times 100 x "
-        "time.sleep(0.001) while another thread spins a pure-Python loop; "
-        "after every sleep the sleeper must get the GIL back, and the "
-        "spinning thread only yields it when the switch interval expires. "
-        "Also shown with sys.setswitchinterval(0.0005) for comparison."
-    )
-    return out
 
 
 def measure_idle_core_penalty(reps, iters_per_ms):
@@ -556,37 +577,47 @@ def measure_thread_wait(reps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", help="also write the JSON here")
-    ap.add_argument("--reps", type=int, default=5, help="repetitions per figure (median taken)")
+    ap.add_argument("--reps", type=int, help="repetitions per figure (median taken; default 5, 2 with --quick)")
+    ap.add_argument("--quick", action="store_true",
+                    help="only the figures task-advisor's costs read, from shorter runs (~10 s)")
     args = ap.parse_args()
+    reps = args.reps or (2 if args.quick else 5)
     t_start = now()
-
-    iters_per_ms = benchlib.calibrate_spin()
-    check = []
-    for _ in range(5):
-        t0 = now()
-        spin(benchlib.iters_for_ms(iters_per_ms, 50))
-        check.append(ms_since(t0))
 
     res = {
         "generatedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join(["python3"] + sys.argv),
         "machine": benchlib.machine_info(),
-        "repetitions": args.reps,
-        "loopCalibration": {
+        "repetitions": reps,
+        "quick": args.quick,
+    }
+    # The calibrated loop only drives the GIL-contention and idle-core
+    # figures, which --quick leaves out.
+    iters_per_ms = None
+    if not args.quick:
+        iters_per_ms = benchlib.calibrate_spin()
+        check = []
+        for _ in range(5):
+            t0 = now()
+            spin(benchlib.iters_for_ms(iters_per_ms, 50))
+            check.append(ms_since(t0))
+        res["loopCalibration"] = {
             "spinItersPerMs": rnd(iters_per_ms, 1),
             "check50msTaskMs": summarize(check, 2),
-        },
-    }
+        }
     steps = [
-        ("threadStart", lambda: measure_thread_start(args.reps)),
-        ("threadDispatch", lambda: measure_thread_dispatch(args.reps)),
-        ("processStart", lambda: measure_process_start(args.reps)),
-        ("processDispatch", lambda: measure_process_dispatch(args.reps)),
-        ("serialization", lambda: measure_serialization(args.reps)),
-        ("gil", lambda: measure_gil(max(3, args.reps - 2), iters_per_ms)),
-        ("threadWait", lambda: measure_thread_wait(args.reps)),
-        ("idleCorePenalty", lambda: measure_idle_core_penalty(args.reps, iters_per_ms)),
+        ("threadStart", lambda: measure_thread_start(reps)),
+        ("threadDispatch", lambda: measure_thread_dispatch(reps, args.quick)),
+        ("processStart", lambda: measure_process_start(reps)),
+        ("processDispatch", lambda: measure_process_dispatch(reps, args.quick)),
+        ("serialization", lambda: measure_serialization(reps, args.quick)),
+        ("gil", lambda: measure_gil(reps if args.quick else max(3, reps - 2), iters_per_ms, args.quick)),
     ]
+    if not args.quick:
+        steps += [
+            ("threadWait", lambda: measure_thread_wait(reps)),
+            ("idleCorePenalty", lambda: measure_idle_core_penalty(reps, iters_per_ms)),
+        ]
     details = {}
     for name, fn in steps:
         t0 = now()
@@ -604,10 +635,12 @@ def main():
     res["processDispatchMs"] = details["processDispatch"]["processDispatchMs"]
     res["processDispatchChunkedMs"] = details["processDispatch"]["processDispatchChunkedMs"]
     res["serializationMsPerMiB"] = details["serialization"]["serializationMsPerMiB"]
-    res["gilContention"] = details["gil"]["gilContention"]
+    if not args.quick:
+        res["gilContention"] = details["gil"]["gilContention"]
     res["gilConvoy"] = details["gil"]["convoy"]
-    res["threadWaitOverheadMs"] = details["threadWait"]["threadWaitOverheadMs"]
-    res["cpuSpeedOtherCoreBusyOverIdle"] = details["idleCorePenalty"].get("busyOverIdleRatio")
+    if not args.quick:
+        res["threadWaitOverheadMs"] = details["threadWait"]["threadWaitOverheadMs"]
+        res["cpuSpeedOtherCoreBusyOverIdle"] = details["idleCorePenalty"].get("busyOverIdleRatio")
     res["details"] = details
     load = os.getloadavg()
     res["machine"]["loadAvgAtEnd"] = list(load)

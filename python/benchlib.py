@@ -1,7 +1,11 @@
-"""Helpers shared by calibrate.py and harness.py.
+"""Helpers shared by calibrate.py and bench/python/harness.py.
+
+They live in python/, beside calibrate.py, because `task-advisor calibrate`
+runs calibrate.py wherever the CLI is installed, and the Docker image does
+not ship bench/.
 
 Everything a pool worker may need to call lives in an importable module (this
-one or workloads.py) rather than in a __main__ script: with the spawn and
+one or bench/python/workloads.py) rather than in a __main__ script: with the spawn and
 forkserver start methods the children import functions by module name, and
 a function defined only in the script that was run would be re-imported as
 __mp_main__, which works but re-runs the script's top level in every child.
@@ -90,6 +94,22 @@ def burn_until(stop, cpu):
 def noop(x=None):
     """A task that does nothing, to expose pure pool overhead."""
     return x
+
+
+def payload_len(data):
+    return len(data)
+
+
+_bytes_cache = {}
+
+
+def make_bytes_cached(n):
+    """Return an n-byte object without creating it per call, so the timing
+    shows only the cost of sending it back."""
+    b = _bytes_cache.get(n)
+    if b is None:
+        b = _bytes_cache[n] = b"\x00" * n
+    return b
 
 
 def median(xs):
