@@ -1,6 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { burn } from '../src/jobs/burn.js';
+import { burn, warmUpBurn } from '../src/jobs/burn.js';
 
 /** A batch of sample tasks run on this thread's own event loop: the async model, or sequential with 1 in flight. */
 export interface EventLoopBatch {
@@ -35,7 +35,8 @@ export default async function runBatch(batch: EventLoopBatch): Promise<EventLoop
   return { taskMs };
 }
 
-/** Warm-up: the loop's thread is started and has loaded this module. */
+/** Warm-up: the loop's thread is started and its CPU burn compiled. */
 export function identify(): number {
+  warmUpBurn();
   return threadId;
 }

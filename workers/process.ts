@@ -1,5 +1,6 @@
 import { cpuUsage } from 'node:process';
 import { Piscina } from 'piscina';
+import { warmUpBurn } from '../src/jobs/burn.js';
 import { createGilMemory } from '../src/jobs/gil.js';
 import { runSampleTask, type SampleTaskResult, type SampleTaskSpec } from '../src/jobs/sample-task.js';
 import { workerFile } from '../src/jobs/worker-files.js';
@@ -56,12 +57,13 @@ export default async function runChunk(message: ChunkMessage): Promise<ChunkRepl
   return { results, cpuMs: (used.user + used.system) / 1000 };
 }
 
-/** Warm-up: starts the process's thread pool (hybrid) and holds the process so concurrent calls spread out. */
+/** Warm-up: starts the process's thread pool (hybrid) or compiles the burn, and holds the process so calls spread out. */
 export async function identify({ holdMs, threads }: { holdMs: number; threads: number }): Promise<number> {
   if (threads > 1) {
     const pool = threadsOf(threads);
     await Promise.all(Array.from({ length: threads }, () => pool.run(holdMs, { name: 'identify' })));
   } else {
+    warmUpBurn();
     runSampleTask({ cpuIterations: 0, waitMs: holdMs, returnBytes: 0, gilHeldShare: 0, sliceIterations: 1 });
   }
   return process.pid;

@@ -1,5 +1,5 @@
 import { threadId } from 'node:worker_threads';
-import { calibrateIterationsPerMs } from '../src/jobs/burn.js';
+import { calibrateIterationsPerMs, warmUpBurn } from '../src/jobs/burn.js';
 import { blockingWait, runSampleTask, type SampleTaskSpec } from '../src/jobs/sample-task.js';
 
 /** Piscina entry for the threads pool (and the threads inside each hybrid process): one sample task. */
@@ -7,8 +7,12 @@ export default function sampleTask(spec: SampleTaskSpec) {
   return runSampleTask(spec);
 }
 
-/** Warm-up: holds the thread for a moment so concurrent calls land on distinct threads, and says which. */
+/**
+ * Warm-up: compiles the CPU burn in this thread's isolate (each has its own JIT, and a cold one runs the
+ * first short tasks many times slower), then holds the thread so concurrent calls land on distinct threads.
+ */
 export function identify(holdMs: number): number {
+  warmUpBurn();
   blockingWait(holdMs);
   return threadId;
 }

@@ -1,7 +1,6 @@
 import { fork, type Serializable } from 'node:child_process';
 import { once, type EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { roundMeasured } from '../costs/measured.js';
 import type { CostEntry } from '../costs/types.js';
@@ -59,14 +58,6 @@ async function transport(peer: Peer, payload: Serializable, payloadBytes: number
   return { noopMs, msPerMiB: ((payloadMs - noopMs) * MiB) / payloadBytes };
 }
 
-/** Plain records, as task arguments usually are, to about 1 MiB of V8 serialisation (the structured clone's format). */
-function plainObjectPayload() {
-  const record = (i: number) => ({ id: i, name: `item-${i}`, value: i / 7, tags: ['a', 'b'] });
-  const sample = Array.from({ length: 1000 }, (_, i) => record(i));
-  const count = Math.ceil((MiB * sample.length) / serialize(sample).length);
-  return Array.from({ length: count }, (_, i) => record(i));
-}
-
 async function startedWorker(): Promise<Worker> {
   const worker = new Worker(ECHO);
   await once(worker, 'message');
@@ -85,26 +76,23 @@ async function stopChild(child: ReturnType<typeof forkChild>): Promise<void> {
 
 /**
  * Measures node's costs in this process, with the cost names and methods of src/costs/node.ts: worker_threads
- * for threads (a plain-object payload, structured-cloned), child_process.fork with serialization 'advanced' for
- * processes (a Buffer payload).
+ * for threads (a Buffer payload, structured-cloned), child_process.fork with serialization 'advanced' for
+ * processes (the same Buffer).
  */
 export async function calibrateNode(): Promise<CalibrationResult> {
   const threadStartMs = await medianOf(STARTS, async () => (await startedWorker()).terminate());
-  const objectPayload = plainObjectPayload();
-  const objectBytes = serialize(objectPayload).length;
+  // The same bytes both ways, since payloadBytesPerTask counts bytes: bulk data belongs in Buffers.
+  const bufferPayload = Buffer.alloc(MiB, 0xa5);
   const worker = await startedWorker();
-  const thread = await transport(
-    { emitter: worker, send: (message) => worker.postMessage(message) },
-    objectPayload,
-    objectBytes,
-  ).finally(() => worker.terminate());
+  const thread = await transport({ emitter: worker, send: (message) => worker.postMessage(message) }, bufferPayload, MiB).finally(() =>
+    worker.terminate(),
+  );
 
   const processStartMs = await medianOf(STARTS, async () => {
     const child = forkChild();
     await once(child, 'message');
     await stopChild(child);
   });
-  const bufferPayload = Buffer.alloc(MiB, 0xa5);
   const child = forkChild();
   await once(child, 'message');
   const ipc = await transport({ emitter: child, send: (message) => child.send(message) }, bufferPayload, MiB).finally(() =>
@@ -112,7 +100,6 @@ export async function calibrateNode(): Promise<CalibrationResult> {
   );
 
   const entry = (ms: number, source: string): CostEntry => ({ value: roundMeasured(ms), source });
-  const records = `${objectPayload.length.toLocaleString('en-US')} small records`;
   return {
     runtime: 'node',
     measuredOn: `Node ${process.version}: worker_threads, child_process.fork with serialization 'advanced'`,
@@ -121,7 +108,7 @@ export async function calibrateNode(): Promise<CalibrationResult> {
       threadDispatchMs: entry(thread.noopMs, 'a no-op postMessage round trip to a warm Worker'),
       threadSerializeMsPerMB: entry(
         thread.msPerMiB,
-        `a plain object of ${records} (structured clone) to a Worker and null back, beyond a no-op round trip, per MiB of its V8 serialisation`,
+        'a 1 MiB Buffer (structured clone) to a Worker and null back, beyond a no-op round trip',
       ),
       processStartMs: entry(processStartMs, `a forked child started until its first message, then killed; median of ${STARTS}`),
       processDispatchMs: entry(ipc.noopMs, 'a no-op IPC round trip to a warm forked child'),

@@ -7,18 +7,20 @@ export const nodeCosts: RuntimeCostTable = {
   threadStartMs: { value: 37, source: `${STACK}: a piscina pool of 2 threads is ready in about 75 ms` },
   threadDispatchMs: { value: 0.085, source: `${STACK}: a no-op piscina task round trip is 70-100 us` },
   threadSerializeMsPerMB: {
-    value: 40,
-    source: `${STACK}: a 1 MB plain object costs about 40 ms to structured-clone (a transferred ArrayBuffer is free)`,
+    value: 1,
+    source:
+      '`task-advisor calibrate --runtime node` here, 2026-11-29: a 1 MiB Buffer structured-cloned to a Worker and back took 0.92-1.2 ms per MiB beyond a no-op (a plain object of records costs 17-33 ms per MiB: put bulk data in Buffers)',
   },
   processPoolStartMs: { value: 0, source: 'Forking children has no pool-wide cost beyond each child' },
   processStartMs: { value: 125, source: `${STACK}: a forked Node child is ready in about 100-150 ms` },
   processDispatchMs: { value: 0.1, source: `${STACK}: a no-op IPC round trip is 80-115 us` },
   processItemMs: { value: 0.002, source: 'V8 serialisation of one small item inside a batch message; estimate' },
   serializeMsPerMB: {
-    value: 0.7,
-    source: `${STACK}: a 1 MB Buffer takes about 1.4 ms with serialization 'advanced' (split between the two sides)`,
+    value: 1.3,
+    source:
+      "`task-advisor calibrate --runtime node` here, 2026-11-29: a 1 MiB Buffer over IPC with serialization 'advanced' took 2.6 ms per MiB beyond a no-op, split between the two sides",
   },
-  deserializeMsPerMB: { value: 0.7, source: `${STACK}: the other half of the 1.4 ms per MB round trip` },
+  deserializeMsPerMB: { value: 1.3, source: 'The other half of the 2.6 ms per MiB IPC round trip above' },
   gilSwitchIntervalMs: { value: 0, source: 'Node has no GIL: each worker thread has its own isolate' },
   oversubscriptionPenalty: {
     value: 0.03,
@@ -32,5 +34,20 @@ export const nodeCosts: RuntimeCostTable = {
   maxThreadsPerProcess: {
     value: 64,
     source: 'Each worker thread is a V8 isolate of about 10 MB; more than a few per core buys nothing for CPU work',
+  },
+};
+
+/**
+ * The pools POST /jobs runs samples on, as the service drives them (src/jobs): piscina and tinypool's
+ * child_process runtime, which adds a MessagePort hop to each IPC message. /jobs/compare predicts with these.
+ */
+export const nodeSamplePoolCosts: Partial<RuntimeCostTable> = {
+  threadDispatchMs: {
+    value: 0.065,
+    source: '`npm run bench` (bench/jobs.ts) here, 2026-11-29: 4,000 no-op tasks on 2 piscina threads, 64 us each (bare piscina 40 us)',
+  },
+  processDispatchMs: {
+    value: 0.15,
+    source: '`npm run bench` (bench/jobs.ts) here, 2026-11-29: 4,000 no-op tasks on 2 tinypool processes, 150 us each (bare fork IPC 38 us)',
   },
 };

@@ -17,9 +17,14 @@ const CALIBRATION_RUN_MS = 20;
 /** Enough iterations that V8 has optimised the loop before the timed runs. */
 const WARM_UP_ITERATIONS = 5_000_000;
 
+/** Runs the chain long enough for V8 to optimise it in this isolate. */
+export function warmUpBurn(): void {
+  burn(WARM_UP_ITERATIONS);
+}
+
 /** Iterations of `burn` per millisecond of CPU on this machine, measured now in the calling thread. */
 export function calibrateIterationsPerMs(): number {
-  burn(WARM_UP_ITERATIONS);
+  warmUpBurn();
   const rates: number[] = [];
   let iterations = 100_000;
   for (let run = 0; run < CALIBRATION_RUNS; run++) {

@@ -1,6 +1,6 @@
 import { advise } from '../advise.js';
 import { costsFor } from '../costs/index.js';
-import { nodeCosts } from '../costs/node.js';
+import { nodeCosts, nodeSamplePoolCosts } from '../costs/node.js';
 import { fmt, fmtMs } from '../format.js';
 import { predict, type Plan } from '../model.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
@@ -50,10 +50,11 @@ export function sampleFromProfile(profile: Profile, limits: JobLimits, cores: nu
 
 /**
  * The profile the advisor predicts the sample with: the runtime's GIL, and the costs of the pools that
- * run it (Node's worker threads and forked children) with no start-up, since the pools are started.
+ * run it (piscina threads, tinypool's forked children) with no start-up, since the pools are started.
  */
 export function sampleProfile(sample: Sample, cores: number): Profile {
-  const costs = Object.fromEntries(Object.entries(nodeCosts).map(([name, entry]) => [name, entry.value]));
+  const table = { ...nodeCosts, ...nodeSamplePoolCosts };
+  const costs = Object.fromEntries(Object.entries(table).map(([name, entry]) => [name, entry.value]));
   const input: ProfileInput = {
     runtime: sample.gil ? 'cpython' : 'node',
     tasks: sample.tasks,
