@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, as ratios inside one run (the machine is shared and noisy). Run from the repo root after
-# `npm run build` (npm run bench does both). Writes bench/out/*.json and prints the figures.
+# `npm run build` (npm run bench does both). Writes bench/out/*.json and prints the figures:
+# POST /advise under load beside a bare route, then sample jobs on real pools (bench/jobs.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
@@ -53,4 +54,21 @@ for (const row of r.http) {
 }
 console.log("advise() in-process, per profile:");
 for (const m of r.model) console.log(`  ${m.profile}: ${m.microsecondsPerAdvice} us`);
+'
+
+echo "sample jobs on real pools (node dist/bench/jobs.js, median of ${BENCH_ROUNDS:-3} rounds)"
+kill $advise_pid $bare_pid 2>/dev/null || true
+node dist/bench/jobs.js > bench/out/jobs.json
+node -e '
+const r = require("./bench/out/jobs.json");
+const f = (x) => x.toFixed(2);
+const s = r.cpu.speedups;
+console.log(`  16 x 50 ms CPU on 2 cores, speed-up over sequential: threads ${f(s.threads)}, processes ${f(s.processes)}, hybrid ${f(s.hybrid)}, threads with the emulated GIL ${f(s.threadsWithGil)}`);
+console.log(`  200 waits of 20 ms, wall / ideal: async ${f(r.waits.asyncOverIdeal)}, 32 threads ${f(r.waits.threads32OverIdeal)}`);
+const d = r.dispatch.microsecondsPerTask;
+console.log(`  no-op task, us each: threads ${d.threads.toFixed(0)} (bare piscina ${d.barePiscina.toFixed(0)}), processes ${d.processes.toFixed(0)} (bare fork IPC ${d.bareFork.toFixed(0)}), processes chunked ${d.processesChunked.toFixed(1)}, hybrid ${d.hybrid.toFixed(0)}, async ${d.async.toFixed(1)}`);
+console.log(`  256 waits on bare piscina, wall / ideal by threads: ${Object.entries(r.threadScaling.overIdeal).map(([t, v]) => t + ": " + f(v)).join(", ")}`);
+for (const [name, c] of Object.entries(r.compare)) {
+  console.log(`  compare ${name}: recommended ${c.recommended}, fastest ${c.fastest}, ${c.agree ? "agree" : "DISAGREE"}; ` + c.rows.map((row) => `${row.model} ${row.predictedMs}/${row.measuredMs} ms`).join(", "));
+}
 '

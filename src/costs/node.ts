@@ -32,8 +32,9 @@ export const nodeCosts: RuntimeCostTable = {
   },
   asyncDispatchMs: { value: 0.005, source: 'One promise plus one timer on the event loop: a few microseconds; estimate' },
   maxThreadsPerProcess: {
-    value: 64,
-    source: 'Each worker thread is a V8 isolate of about 10 MB; more than a few per core buys nothing for CPU work',
+    value: 16,
+    source:
+      '`npm run bench` (bench/jobs.ts, threadScaling) here, 2026-11-29: 256 waits of 7.7 ms on bare piscina took 1.1x the ideal on 16 threads, 1.4x on 32 and 2.3-2.8x on 64 (each thread is a V8 isolate of about 10 MB with its own event loop); past 16, an event loop overlaps waits for less',
   },
 };
 
