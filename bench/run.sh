@@ -67,6 +67,7 @@ console.log(`  16 x 50 ms CPU on 2 cores, speed-up over sequential: threads ${f(
 console.log(`  200 waits of 20 ms, wall / ideal: async ${f(r.waits.asyncOverIdeal)}, 32 threads ${f(r.waits.threads32OverIdeal)}`);
 const d = r.dispatch.microsecondsPerTask;
 console.log(`  no-op task, us each: threads ${d.threads.toFixed(0)} (bare piscina ${d.barePiscina.toFixed(0)}), processes ${d.processes.toFixed(0)} (bare fork IPC ${d.bareFork.toFixed(0)}), processes chunked ${d.processesChunked.toFixed(1)}, hybrid ${d.hybrid.toFixed(0)}, async ${d.async.toFixed(1)}`);
+for (const [route, v] of Object.entries(r.whileJobsSaturateTheCores)) console.log(`  ${route} p99 while a CPU job holds both cores: ${f(v.busyP99Ms)} ms, idle ${f(v.idleP99Ms)} ms, ratio ${f(v.ratio)}`);
 console.log(`  256 waits on bare piscina, wall / ideal by threads: ${Object.entries(r.threadScaling.overIdeal).map(([t, v]) => t + ": " + f(v)).join(", ")}`);
 for (const [name, c] of Object.entries(r.compare)) {
   console.log(`  compare ${name}: recommended ${c.recommended}, fastest ${c.fastest}, ${c.agree ? "agree" : "DISAGREE"}; ` + c.rows.map((row) => `${row.model} ${row.predictedMs}/${row.measuredMs} ms`).join(", "));
