@@ -52,7 +52,7 @@ export function sampleFromProfile(profile: Profile, limits: JobLimits, cores: nu
  * The profile the advisor predicts the sample with: the runtime's GIL, and the costs of the pools that
  * run it (piscina threads, tinypool's forked children) with no start-up, since the pools are started.
  */
-export function sampleProfile(sample: Sample, cores: number): Profile {
+function sampleProfile(sample: Sample, cores: number): Profile {
   const table = { ...nodeCosts, ...nodeSamplePoolCosts };
   const costs = Object.fromEntries(Object.entries(table).map(([name, entry]) => [name, entry.value]));
   const input: ProfileInput = {

@@ -21,7 +21,7 @@ export interface JobServiceOptions {
 /** Threads per hybrid process when a job does not say. */
 const DEFAULT_HYBRID_THREADS = 2;
 
-export function percentile(sorted: number[], share: number): number {
+function percentile(sorted: number[], share: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
 }
@@ -41,7 +41,7 @@ function expectedRunMs(work: SampleWork, parallel: number, cores: number): numbe
 }
 
 /** The job's pool sizes, with the defaults a user would pick: the cores, and the advisor's chunking rules. */
-export function runShapeOf(request: JobRequest, cores: number): RunShape {
+function runShapeOf(request: JobRequest, cores: number): RunShape {
   const perTaskMs = request.cpuMsPerTask + request.waitMsPerTask;
   switch (request.pool) {
     case 'sequential':

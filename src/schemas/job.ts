@@ -253,5 +253,4 @@ export type CompareRequest = z.output<ReturnType<typeof compareRequestSchema>>;
 export type CompareResult = z.infer<typeof CompareResultSchema>;
 export type CompareRow = z.infer<typeof CompareRowSchema>;
 export type Sample = z.infer<typeof SampleSchema>;
-export type PoolStats = z.infer<typeof PoolStatsSchema>;
 export type PoolsReply = z.infer<typeof PoolsReplySchema>;
