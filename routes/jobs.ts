@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { JobLimits } from '../src/jobs/defaults.js';
+import { JobErrors } from '../src/jobs/errors.js';
 import { ErrorReplySchema } from '../src/schemas/errors.js';
 import { CompareResultSchema, compareRequestSchema, JobResultSchema, jobRequestSchema, PoolsReplySchema } from '../src/schemas/job.js';
 
@@ -10,6 +11,7 @@ export interface JobsRoutesOptions {
 
 const errorReplies = {
   400: ErrorReplySchema.describe('A field is invalid or over a limit: each one is named, with the limit.'),
+  429: ErrorReplySchema.describe('This client sent more job requests in a minute than allowed; see Retry-After.'),
   413: ErrorReplySchema.describe('The body is over the size limit.'),
   415: ErrorReplySchema.describe('The body is not JSON.'),
   502: ErrorReplySchema.describe('A pool worker crashed or was killed mid-job; it was replaced. Retry-After says when to retry.'),
@@ -30,6 +32,15 @@ function clientGone(reply: FastifyReply): AbortSignal {
 }
 
 export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, { limits }) => {
+  // Jobs spend the CPU every client shares: each client (by address) gets its share of job requests per
+  // minute, counted across both job routes (one limiter; per-route limits would count them apart).
+  const perClient = app.rateLimit({
+    max: limits.perClientPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      JobErrors.rateLimited(limits.perClientPerMinute, Math.max(1, Math.ceil(context.ttl / 1000))),
+  });
+
   const observe = async <T>(pool: string, run: () => Promise<T>): Promise<T> => {
     const stop = app.metrics.jobDuration.startTimer({ pool });
     try {
@@ -43,6 +54,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   };
 
   app.post('/jobs', {
+    onRequest: perClient,
     schema: {
       operationId: 'runJob',
       tags: ['jobs'],
@@ -56,6 +68,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   });
 
   app.post('/jobs/compare', {
+    onRequest: perClient,
     schema: {
       operationId: 'compareJobs',
       tags: ['jobs'],

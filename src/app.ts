@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
@@ -122,6 +124,21 @@ export async function buildApp(options: AppOptions = {}) {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // Security headers on every reply; the policy admits Swagger UI's own inline script and style by hash.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        scriptSrc: ["'self'", ...app.swaggerCSP.script],
+        styleSrc: ["'self'", 'https:', ...app.swaggerCSP.style],
+        // The service speaks plain HTTP behind its load balancer; upgrading would break /docs there.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  // Only the routes that spend the server's CPU are limited per client (routes/jobs.ts).
+  await app.register(fastifyRateLimit, { global: false });
 
   const defaultCores = options.defaultCores ?? usableCores();
   const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };

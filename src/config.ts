@@ -17,6 +17,7 @@ export const JOB_LIMIT_ENV: Record<keyof JobLimits, string> = {
   maxTimeoutMs: 'JOB_MAX_TIMEOUT_MS',
   queueSize: 'JOB_QUEUE_SIZE',
   compareSampleMs: 'JOB_COMPARE_SAMPLE_MS',
+  perClientPerMinute: 'JOB_RATE_LIMIT_PER_MINUTE',
 };
 
 const jobLimitFields = Object.fromEntries(

@@ -20,6 +20,8 @@ export interface JobLimits {
   queueSize: number;
   /** How long the sequential run of a scaled-down /jobs/compare sample should take. */
   compareSampleMs: number;
+  /** Job requests one client (by address) may make per minute; beyond it, 429 with Retry-After. */
+  perClientPerMinute: number;
 }
 
 export const DEFAULT_JOB_LIMITS: JobLimits = {
@@ -35,6 +37,7 @@ export const DEFAULT_JOB_LIMITS: JobLimits = {
   maxTimeoutMs: 120_000,
   queueSize: 4,
   compareSampleMs: 2_000,
+  perClientPerMinute: 60,
 };
 
 /** CPython's default switch interval (sys.getswitchinterval()), used by the GIL emulation. */

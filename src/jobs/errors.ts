@@ -16,6 +16,11 @@ export class JobError extends Error {
   }
 }
 
+/** A worker's own message may name files on the server; a client has no use for them. */
+function withoutPaths(message: string): string {
+  return message.replace(/(?:file:\/\/)?\/[^\s'"():]+/g, '<path>');
+}
+
 export const JobErrors = {
   queueFull: (queued: number, retryAfterSeconds: number) =>
     new JobError(
@@ -34,8 +39,15 @@ export const JobErrors = {
     new JobError(
       502,
       'WORKER_FAILED',
-      `A ${pool} pool worker failed mid-job (${cause}); the job was stopped and the worker replaced. Retry the job.`,
+      `A ${pool} pool worker failed mid-job (${withoutPaths(cause)}); the job was stopped and the worker replaced. Retry the job.`,
       1,
+    ),
+  rateLimited: (perMinute: number, retryAfterSeconds: number) =>
+    new JobError(
+      429,
+      'RATE_LIMITED',
+      `This client has sent more than ${perMinute} job requests in a minute; retry in ${retryAfterSeconds} s.`,
+      retryAfterSeconds,
     ),
   unavailable: (why: string) => new JobError(503, 'POOLS_UNAVAILABLE', `Sample jobs cannot run: ${why}.`, 5),
 };
