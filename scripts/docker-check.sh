@@ -87,6 +87,17 @@ else
   fail "POST /advise answered $code: $(head -c 300 "$tmp/advise.json")"
 fi
 
+# The pools start inside the container: readiness, then a small job on the forked processes
+code="$(curl -sS -o /dev/null -w '%{http_code}' "$url/ready" || true)"
+if [[ "$code" == 200 ]]; then pass "GET /ready: the pools are started"; else fail "GET /ready answered $code"; fi
+code="$(curl -sS -o "$tmp/job.json" -w '%{http_code}' -H 'content-type: application/json' \
+  -d '{"pool":"processes","tasks":4,"cpuMsPerTask":5,"waitMsPerTask":5}' "$url/jobs" || true)"
+if [[ "$code" == 200 ]] && grep -q '"wallMs"' "$tmp/job.json"; then
+  pass "POST /jobs runs a sample job on the process pool"
+else
+  fail "POST /jobs answered $code: $(head -c 300 "$tmp/job.json")"
+fi
+
 # The node process itself (not only the image's USER): its real uid, read from /proc inside
 node_user="$(podman exec "$CTR" sh -c 'for s in /proc/[0-9]*/status; do
     if grep -q "^Name:[[:space:]]*node$" "$s"; then id -un "$(awk "/^Uid:/{print \$2}" "$s")"; break; fi
