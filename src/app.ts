@@ -40,6 +40,8 @@ export interface AppOptions {
     hybridThreads?: number;
     startPools?: boolean;
   };
+  /** fastify's trustProxy: true, or the addresses and CIDRs of the proxies in front. */
+  trustProxy?: boolean | string;
   /** Grace period of a shutdown: running jobs are cancelled before it ends. */
   shutdownGraceMs?: number;
 }
@@ -64,6 +66,7 @@ export async function buildApp(options: AppOptions = {}) {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId: () => randomUUID(),
     logController: new OneLinePerRequest(),

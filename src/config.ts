@@ -34,6 +34,11 @@ export const ConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   // Under the 10 s a container engine waits after SIGTERM before it kills (docker stop, Kubernetes).
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
+  /** Whose X-Forwarded-For to believe for the client's address (rate limits, logs): fastify's trustProxy. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | string => (value === 'true' || value === 'false' ? value === 'true' : value)),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Cores the sample pools use (their resident size); the cgroup's CPU quota or the machine's cores when unset. */
   POOL_CORES: z.coerce.number().int().min(1).max(1024).optional(),

@@ -8,6 +8,7 @@ const app = await buildApp({
   bodyLimit: config.BODY_LIMIT_BYTES,
   maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
   shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  trustProxy: config.TRUST_PROXY,
   jobs: { limits: jobLimitsFrom(config), cores: config.POOL_CORES, hybridThreads: config.HYBRID_THREADS },
 });
 

@@ -13,3 +13,17 @@ test('a bad value stops the start with a message that names it', () => {
   assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
   assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
 });
+
+test('job limits and pool sizes come from the environment, by their documented names', async () => {
+  const { jobLimitsFrom } = await import('../src/config.js');
+  const config = loadConfig({ JOB_MAX_TASKS: '50', JOB_QUEUE_SIZE: '0', JOB_RATE_LIMIT_PER_MINUTE: '5', POOL_CORES: '3', TRUST_PROXY: '10.0.0.0/8' });
+  const limits = jobLimitsFrom(config);
+  assert.equal(limits.maxTasks, 50);
+  assert.equal(limits.queueSize, 0);
+  assert.equal(limits.perClientPerMinute, 5);
+  assert.equal(limits.maxTimeoutMs, 120_000, 'an unset limit keeps its default');
+  assert.equal(config.POOL_CORES, 3);
+  assert.equal(config.TRUST_PROXY, '10.0.0.0/8');
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY, true);
+  assert.throws(() => loadConfig({ JOB_MAX_TASKS: '0' }), /JOB_MAX_TASKS/);
+});
