@@ -1,6 +1,8 @@
 import { threadId } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { burn, warmUpBurn } from '../src/jobs/burn.js';
+import { crash } from '../src/jobs/sample-task.js';
+import type { CrashMode } from '../src/schemas/job.js';
 
 /** A batch of sample tasks run on this thread's own event loop: the async model, or sequential with 1 in flight. */
 export interface EventLoopBatch {
@@ -9,6 +11,8 @@ export interface EventLoopBatch {
   concurrency: number;
   cpuIterations: number;
   waitMs: number;
+  /** Fail one task on purpose (POST /jobs `crash`). */
+  crash?: { atTask: number; how: CrashMode };
 }
 
 export interface EventLoopReply {
@@ -25,6 +29,7 @@ export default async function runBatch(batch: EventLoopBatch): Promise<EventLoop
   async function lane(): Promise<void> {
     while (next < batch.tasks) {
       const index = next++;
+      if (batch.crash?.atTask === index) crash(batch.crash.how);
       const started = performance.now();
       if (batch.waitMs > 0) await sleep(batch.waitMs);
       burn(batch.cpuIterations);

@@ -39,7 +39,7 @@ export const JobErrors = {
     new JobError(
       502,
       'WORKER_FAILED',
-      `A ${pool} pool worker failed mid-job (${withoutPaths(cause)}); the job was stopped and the worker replaced. Retry the job.`,
+      `A ${pool} pool worker failed mid-job (${withoutPaths(cause)}); the job was stopped, and a worker that exited was replaced. Retry the job.`,
       1,
     ),
   rateLimited: (perMinute: number, retryAfterSeconds: number) =>

@@ -1,5 +1,5 @@
 import { cpuUsage } from 'node:process';
-import type { PoolName } from '../schemas/job.js';
+import type { CrashMode, PoolName } from '../schemas/job.js';
 import type { ChunkMessage, ChunkReply } from '../../workers/process.js';
 import type { EventLoopBatch, EventLoopReply } from '../../workers/event-loop.js';
 import { DISPATCH_AHEAD_PER_WORKER, GIL_SWITCH_INTERVAL_MS } from './defaults.js';
@@ -15,6 +15,7 @@ export interface SampleWork {
   payloadBytesPerTask: number;
   gilReleasedShare: number;
   gil: boolean;
+  crash?: { atTask: number; how: CrashMode };
 }
 
 /** Where and how the sample runs: the pool and its sizes. */
@@ -90,6 +91,7 @@ async function onEventLoop(pool: SamplePool, shape: RunShape, work: SampleWork, 
     concurrency: shape.pool === 'sequential' ? 1 : shape.workers,
     cpuIterations: specOf(work, iterationsPerMs).cpuIterations,
     waitMs: work.waitMsPerTask,
+    ...(work.crash ? { crash: work.crash } : {}),
   };
   const reply = await pool.run<EventLoopReply>(batch, { signal });
   progress.done += work.tasks;
@@ -105,8 +107,9 @@ async function onThreads(pool: SamplePool, work: SampleWork, iterationsPerMs: nu
   };
   const taskMs: number[] = [];
   // Each task's payload is structured-cloned into the thread, as an object handed to a worker is.
-  await dispatch(work.tasks, pool.size * DISPATCH_AHEAD_PER_WORKER, async () => {
-    const result = await pool.run<SampleTaskResult>(spec, { signal });
+  await dispatch(work.tasks, pool.size * DISPATCH_AHEAD_PER_WORKER, async (index) => {
+    const task = work.crash?.atTask === index ? { ...spec, crash: work.crash.how } : spec;
+    const result = await pool.run<SampleTaskResult>(task, { signal });
     taskMs.push(result.ms);
     progress.done++;
   });
@@ -123,7 +126,11 @@ async function onProcesses(pool: SamplePool, shape: RunShape, work: SampleWork, 
     const size = Math.min(shape.chunkSize, work.tasks - index * shape.chunkSize);
     const message: ChunkMessage = {
       // A buffer per task: V8's serialiser would send one shared buffer once, hiding the payload's cost.
-      specs: Array.from({ length: size }, () => ({ ...spec, payload: new Uint8Array(sendBytes) })),
+      specs: Array.from({ length: size }, (_, offset) => ({
+        ...spec,
+        payload: new Uint8Array(sendBytes),
+        ...(work.crash?.atTask === index * shape.chunkSize + offset ? { crash: work.crash.how } : {}),
+      })),
       threads: pool.shape.threadsPerProcess,
       gil: work.gil && shape.pool === 'hybrid',
     };

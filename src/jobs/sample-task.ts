@@ -1,3 +1,4 @@
+import type { CrashMode } from '../schemas/job.js';
 import { burn } from './burn.js';
 import { EmulatedGil } from './gil.js';
 
@@ -14,6 +15,8 @@ export interface SampleTaskSpec {
   gilHeldShare: number;
   /** Iterations in one switch interval: how long a thread keeps the GIL before handing it over. */
   sliceIterations: number;
+  /** Fail this task on purpose (POST /jobs `crash`). */
+  crash?: CrashMode;
 }
 
 export interface SampleTaskResult {
@@ -49,8 +52,15 @@ function compute(spec: SampleTaskSpec): void {
   burn(spec.cpuIterations - held);
 }
 
+/** Fails as asked: an error the pool hands back, or the end of the thread or process that runs the task. */
+export function crash(how: CrashMode): never {
+  if (how === 'exit') process.exit(1);
+  throw new Error('the sample task failed on purpose (crash.how "throw")');
+}
+
 /** Waits, then computes, as a task that fetches its input and then works on it. */
 export function runSampleTask(spec: SampleTaskSpec): SampleTaskResult {
+  if (spec.crash) crash(spec.crash);
   const started = performance.now();
   blockingWait(spec.waitMs);
   compute(spec);

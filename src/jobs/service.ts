@@ -133,7 +133,9 @@ export class JobService {
     const expectedMs = expectedRunMs(work, parallel, this.cores) + (request.baseline ? sequentialMsOf(work) : 0);
     const total = request.tasks * (request.baseline ? 2 : 1);
     return this.#admit(expectedMs, request.timeoutMs, total, clientSignal, shape.pool, async (signal, progress) => {
-      const baseline = request.baseline ? await this.#measure({ pool: 'sequential', workers: 1, threadsPerProcess: 1, chunkSize: 1 }, work, signal, progress) : undefined;
+      // The baseline runs the same tasks without the crash, which is the job's to show.
+      const baselineWork: SampleWork = { ...work, crash: undefined };
+      const baseline = request.baseline ? await this.#measure({ pool: 'sequential', workers: 1, threadsPerProcess: 1, chunkSize: 1 }, baselineWork, signal, progress) : undefined;
       const run = await this.#measure(shape, work, signal, progress);
       const baselineMs = baseline?.wallMs ?? sequentialMsOf(work);
       const speedup = baselineMs / run.wallMs;

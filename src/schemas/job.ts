@@ -6,6 +6,10 @@ import { ProfileSchema } from './profile.js';
 export const POOL_NAMES = MODEL_NAMES;
 export type PoolName = (typeof POOL_NAMES)[number];
 
+/** How a sample task can be made to fail (POST /jobs `crash`). */
+export const CRASH_MODES = ['throw', 'exit'] as const;
+export type CrashMode = (typeof CRASH_MODES)[number];
+
 /** Pools whose workers are threads of one process, where the GIL emulation applies. */
 export const GIL_POOLS: readonly PoolName[] = ['threads', 'hybrid'];
 
@@ -103,6 +107,15 @@ export function jobRequestSchema(limits: JobLimits) {
         .boolean()
         .default(false)
         .describe('Also run the sample sequentially in this request and give the speed-up against that run.'),
+      crash: z
+        .strictObject({
+          atTask: z.number().int().min(0).describe('The index of the task that fails (0-based; below `tasks`).'),
+          how: z.enum(CRASH_MODES).describe('"throw": the task raises an error; "exit": it ends its thread or process.'),
+        })
+        .optional()
+        .describe(
+          'Make one task fail, to see what a crash does to each pool: the job fails with 502, the pool replaces a worker that exited, and the next job runs.',
+        ),
     })
     .superRefine(checkWork(limits))
     .superRefine((job, context) => {
@@ -123,6 +136,9 @@ export function jobRequestSchema(limits: JobLimits) {
       }
       if (job.threadsPerProcess !== undefined && job.pool !== 'hybrid') {
         context.addIssue({ code: 'custom', path: ['threadsPerProcess'], input: job.threadsPerProcess, message: 'threadsPerProcess applies to the hybrid pool only: drop it or use pool "hybrid".' });
+      }
+      if (job.crash !== undefined && job.crash.atTask >= job.tasks) {
+        context.addIssue({ code: 'too_big', origin: 'number', maximum: job.tasks - 1, inclusive: true, path: ['crash', 'atTask'], input: job.crash.atTask, message: `crash.atTask must name one of the ${job.tasks} tasks (0 to ${job.tasks - 1}).` });
       }
       if (job.chunkSize !== undefined && job.pool !== 'processes' && job.pool !== 'hybrid') {
         context.addIssue({ code: 'custom', path: ['chunkSize'], input: job.chunkSize, message: 'chunkSize applies to the processes and hybrid pools only: drop it for this pool.' });

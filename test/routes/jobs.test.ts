@@ -136,6 +136,24 @@ describe('sample jobs on real pools', () => {
     });
   }
 
+  for (const pool of POOL_NAMES) {
+    test(`a task that exits its ${pool} worker fails only that job, and the pool runs the next`, async () => {
+      const res = await ctx.http.post('/jobs').send({ pool, tasks: 6, cpuMsPerTask: 1, waitMsPerTask: 5, crash: { atTask: 3, how: 'exit' } }).expect(502);
+      assert.equal(res.body.code, 'WORKER_FAILED');
+      assert.ok(Number(res.headers['retry-after']) >= 1);
+      assert.ok(await until(() => poolsIdle(ctx), 2_000), 'nothing is left running');
+      const next = JobResultSchema.parse((await ctx.http.post('/jobs').send({ pool, tasks: 6, cpuMsPerTask: 1, waitMsPerTask: 5 }).expect(200)).body);
+      assert.equal(next.tasks, 6);
+    });
+  }
+
+  test('a task that throws fails its job with the reason, and a crash outside the tasks is a 400', async () => {
+    const res = await ctx.http.post('/jobs').send({ pool: 'threads', tasks: 4, cpuMsPerTask: 0, waitMsPerTask: 1, crash: { atTask: 0, how: 'throw' } }).expect(502);
+    assert.match(res.body.message, /failed on purpose/);
+    const outside = await ctx.http.post('/jobs').send({ pool: 'threads', tasks: 4, cpuMsPerTask: 0, waitMsPerTask: 1, crash: { atTask: 4, how: 'exit' } }).expect(400);
+    assert.ok(outside.body.issues.some((issue: { path: string }) => issue.path === 'crash.atTask'));
+  });
+
   test('/jobs/compare runs the sample on every model beside its prediction, and says whether the advice held', async () => {
     const res = await ctx.http.post('/jobs/compare').send({ tasks: 8, cpuMsPerTask: 2, waitMsPerTask: 2 }).expect(200);
     const result = CompareResultSchema.parse(res.body);
