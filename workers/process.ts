@@ -31,11 +31,15 @@ function threadsOf(size: number): Piscina {
   return threadPool;
 }
 
-/** Hands a payload to a thread without a second copy when the process owns the whole buffer. */
-function transferable(spec: SampleTaskSpec): ArrayBuffer[] {
+/**
+ * The task with a payload the thread can take over. A payload deserialised from IPC may be a view into
+ * the message's whole buffer, and cloning a view copies all of it: give each task a buffer of its own.
+ */
+function ownedPayload(spec: SampleTaskSpec, gil: SharedArrayBuffer | undefined): { task: SampleTaskSpec; transferList: ArrayBuffer[] } {
   const bytes = spec.payload;
-  if (!bytes || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) return [];
-  return [bytes.buffer as ArrayBuffer];
+  if (!bytes) return { task: { ...spec, gil }, transferList: [] };
+  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return { task: { ...spec, payload: owned, gil }, transferList: [owned.buffer as ArrayBuffer] };
 }
 
 /** tinypool entry: runs a chunk, on this process's only thread or across its thread pool. */
@@ -48,9 +52,10 @@ export default async function runChunk(message: ChunkMessage): Promise<ChunkRepl
     const pool = threadsOf(message.threads);
     const gil = message.gil ? gilMemory : undefined;
     results = await Promise.all(
-      message.specs.map((spec) =>
-        pool.run({ ...spec, gil } satisfies SampleTaskSpec, { transferList: transferable(spec) }) as Promise<SampleTaskResult>,
-      ),
+      message.specs.map((spec) => {
+        const { task, transferList } = ownedPayload(spec, gil);
+        return pool.run(task, { transferList }) as Promise<SampleTaskResult>;
+      }),
     );
   }
   const used = cpuUsage(before);
