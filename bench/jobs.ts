@@ -148,37 +148,6 @@ for (const [name, profile] of Object.entries(profiles)) {
   comparisons[name] = res.json();
 }
 
-/** /advise and /health over a real socket, idle and while a CPU job keeps both cores busy on the pools. */
-async function responsiveness(): Promise<Record<string, { idleP99Ms: number; busyP99Ms: number; ratio: number }>> {
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const advise = JSON.stringify({ tasks: 500, cpuMsPerTask: 100, waitMsPerTask: 200, cores: 8 });
-  const calls = {
-    advise: () => fetch(`${base}/advise`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: advise }),
-    health: () => fetch(`${base}/health`),
-  };
-  const p99 = async (call: () => Promise<Response>, until: () => boolean, least: number) => {
-    const times: number[] = [];
-    while (times.length < least || (until() && times.length < 5_000)) {
-      const started = performance.now();
-      await (await call()).arrayBuffer();
-      times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    return times[Math.ceil(times.length * 0.99) - 1]!;
-  };
-  const result: Record<string, { idleP99Ms: number; busyP99Ms: number; ratio: number }> = {};
-  for (const [name, call] of Object.entries(calls)) {
-    const idleP99Ms = await p99(call, () => false, 300);
-    let running = true;
-    const busy = job({ pool: 'threads', tasks: 40, cpuMsPerTask: 100, waitMsPerTask: 0 }).finally(() => (running = false));
-    const busyP99Ms = await p99(call, () => running, 300);
-    await busy;
-    result[name] = { idleP99Ms, busyP99Ms, ratio: busyP99Ms / idleP99Ms };
-  }
-  return result;
-}
-const whileBusy = await responsiveness();
-
 await app.close();
 
 console.log(
@@ -204,7 +173,6 @@ console.log(
         bareFork: microsecondsPerTask(bare.fork),
       },
     },
-    whileJobsSaturateTheCores: whileBusy,
     threadScaling: { description: '256 waits of 7.7 ms on bare piscina: wall / ideal, by threads', overIdeal: threadScalingOverIdeal },
     compare: Object.fromEntries(
       Object.entries(comparisons).map(([name, result]) => [
