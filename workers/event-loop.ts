@@ -1,8 +1,13 @@
+import { setPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { burn, warmUpBurn } from '../src/jobs/burn.js';
+import { WORKER_NICENESS } from '../src/jobs/defaults.js';
 import { crash } from '../src/jobs/sample-task.js';
 import type { CrashMode } from '../src/schemas/job.js';
+
+// Lower this thread's priority below the server's, before any work (src/jobs/defaults.ts).
+setPriority(WORKER_NICENESS);
 
 /** A batch of sample tasks run on this thread's own event loop: the async model, or sequential with 1 in flight. */
 export interface EventLoopBatch {

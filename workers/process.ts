@@ -1,9 +1,14 @@
+import { setPriority } from 'node:os';
 import { cpuUsage } from 'node:process';
 import { Piscina } from 'piscina';
 import { warmUpBurn } from '../src/jobs/burn.js';
+import { WORKER_NICENESS } from '../src/jobs/defaults.js';
 import { createGilMemory } from '../src/jobs/gil.js';
 import { runSampleTask, type SampleTaskResult, type SampleTaskSpec } from '../src/jobs/sample-task.js';
 import { workerFile } from '../src/jobs/worker-files.js';
+
+// Lower this thread's priority below the server's, before any work (src/jobs/defaults.ts).
+setPriority(WORKER_NICENESS);
 
 /** A chunk of sample tasks sent to one worker process. */
 export interface ChunkMessage {

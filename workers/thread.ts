@@ -1,6 +1,11 @@
+import { setPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { calibrateIterationsPerMs, warmUpBurn } from '../src/jobs/burn.js';
+import { WORKER_NICENESS } from '../src/jobs/defaults.js';
 import { blockingWait, runSampleTask, type SampleTaskSpec } from '../src/jobs/sample-task.js';
+
+// Lower this thread's priority below the server's, before any work (src/jobs/defaults.ts).
+setPriority(WORKER_NICENESS);
 
 /** Piscina entry for the threads pool (and the threads inside each hybrid process): one sample task. */
 export default function sampleTask(spec: SampleTaskSpec) {

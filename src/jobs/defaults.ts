@@ -48,3 +48,9 @@ export const MAX_EXTRA_POOLS = 4;
 
 /** Tasks a pool is given ahead of its free workers, so none idles between tasks without queueing a whole job. */
 export const DISPATCH_AHEAD_PER_WORKER = 2;
+
+/**
+ * Nice value of every pool worker: sample jobs are background work, and the API's own requests must win
+ * the cores from them (`npm run bench`: /advise p99 under a CPU job fell from 2.5-3.9x idle to 0.9-2.1x).
+ */
+export const WORKER_NICENESS = 10;
