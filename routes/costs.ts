@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { COST_TABLES } from '../src/costs/index.js';
 import { COST_DESCRIPTIONS, COST_NAMES } from '../src/costs/types.js';
+import { OverloadedReplySchema } from '../src/schemas/errors.js';
 import { RUNTIMES } from '../src/schemas/profile.js';
 
 const CostEntrySchema = z.object({ value: z.number(), source: z.string(), description: z.string() });
@@ -28,7 +29,7 @@ export const costsRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['advice'],
       summary: "The model's constants per runtime, with their sources",
       description: 'Override any of them in a profile\'s `costs` object with figures measured on your own machine.',
-      response: { 200: CostsReplySchema },
+      response: { 200: CostsReplySchema, 503: OverloadedReplySchema },
     },
     handler: async () => reply,
   });

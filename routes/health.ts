@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorReplySchema } from '../src/schemas/errors.js';
+import { ErrorReplySchema, OVERLOADED } from '../src/schemas/errors.js';
 
 const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
@@ -22,7 +22,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Readiness: the pools are started and the server is not shutting down (503 otherwise)',
       response: {
         200: z.object({ status: z.literal('ready') }),
-        503: ErrorReplySchema.describe('Not ready: the pools are not started, or shutdown has begun.'),
+        503: ErrorReplySchema.describe(`Not ready: the pools are not started or shutdown has begun; or ${OVERLOADED}.`),
       },
     },
     handler: async (_request, reply) => {

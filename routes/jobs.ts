@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { JobLimits } from '../src/jobs/defaults.js';
 import { JobErrors } from '../src/jobs/errors.js';
-import { ErrorReplySchema } from '../src/schemas/errors.js';
+import { ErrorReplySchema, OVERLOADED, OverloadedReplySchema } from '../src/schemas/errors.js';
 import { CompareResultSchema, compareRequestSchema, JobResultSchema, jobRequestSchema, PoolsReplySchema } from '../src/schemas/job.js';
 
 export interface JobsRoutesOptions {
@@ -15,7 +15,7 @@ const errorReplies = {
   413: ErrorReplySchema.describe('The body is over the size limit.'),
   415: ErrorReplySchema.describe('The body is not JSON.'),
   502: ErrorReplySchema.describe('A pool worker crashed or was killed mid-job; it was replaced. Retry-After says when to retry.'),
-  503: ErrorReplySchema.describe('The job queue is full, the pools are not running, or the server is shutting down; see Retry-After.'),
+  503: ErrorReplySchema.describe(`The job queue is full, the pools are not running, the server is shutting down, or ${OVERLOADED}; see Retry-After.`),
   504: ErrorReplySchema.describe('The job passed its deadline (timeoutMs) and was cancelled; the message says how far it got.'),
 };
 
@@ -86,7 +86,7 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
       operationId: 'pools',
       tags: ['jobs'],
       summary: "Each started pool's size, busy workers, queue and utilisation",
-      response: { 200: PoolsReplySchema },
+      response: { 200: PoolsReplySchema, 503: OverloadedReplySchema },
     },
     handler: async () => app.jobs.pools(),
   });

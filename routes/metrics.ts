@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { OverloadedReplySchema } from '../src/schemas/errors.js';
 
 export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/metrics', {
@@ -12,6 +13,7 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
           description: 'Requests by route and status, advice by model, event-loop lag, memory.',
           content: { 'text/plain': { schema: z.string() } },
         },
+        503: OverloadedReplySchema,
       },
     },
     handler: async (_request, reply) => {

@@ -18,7 +18,7 @@ import { healthRoutes } from '../routes/health.js';
 import { jobsRoutes } from '../routes/jobs.js';
 import { metricsRoutes } from '../routes/metrics.js';
 import { usableCores } from './cpu-quota.js';
-import { errorHandler } from './error-handler.js';
+import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { DEFAULT_JOB_LIMITS, type JobLimits } from './jobs/defaults.js';
 import { jobsPlugin } from './jobs/plugin.js';
 import { metricsPlugin } from './metrics.js';
@@ -70,6 +70,7 @@ export async function buildApp(options: AppOptions = {}) {
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId: () => randomUUID(),
     logController: new OneLinePerRequest(),
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   // The API speaks JSON only: a text body is refused with 415 rather than validated as a string.
@@ -104,8 +105,11 @@ export async function buildApp(options: AppOptions = {}) {
         code: 'OVERLOADED',
         message: `The server is overloaded (${type} ${Math.round(Number(value))}); retry in ${OVERLOAD_RETRY_AFTER_SECONDS} s.`,
       };
-      // Fastify runs nothing more for a request whose reply is sent.
-      void reply.code(503).header('retry-after', OVERLOAD_RETRY_AFTER_SECONDS).send(body);
+      void reply.code(503).header('retry-after', OVERLOAD_RETRY_AFTER_SECONDS);
+      // Returned, not sent: under-pressure then sends it and ends the request there. Sent here, the request
+      // would go on, and a GET route's handler would run beside the 503 (/metrics put its text/plain on it).
+      // Its README says a returned value is sent; its types allow only void, hence the cast.
+      return body as unknown as void;
     },
   });
   await app.register(fastifySwagger, {

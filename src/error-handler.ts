@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorReply } from './schemas/errors.js';
@@ -117,3 +119,25 @@ export const errorHandler = fp(async function errorHandler(app: FastifyInstance)
     return reply.code(404).send(body);
   });
 });
+
+/**
+ * Requests the HTTP parser cannot read (a body shorter than its Content-Length, a bad chunk, a garbled
+ * request line, headers over the limit) never reach fastify's error handler: they are answered here,
+ * in the same shape as every other error. Statuses as fastify's default handler: 408, 431, else 400.
+ */
+export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
+  // A reset connection has no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'The request did not arrive in time.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.']
+        : [400, error.code ?? 'BAD_REQUEST', 'The request is not HTTP the server can read: check its request line, Content-Length and Transfer-Encoding.'];
+  const body: ErrorReply = { statusCode: status, error: STATUS_CODES[status]!, code, message };
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${text}`);
+  }
+  socket.destroy(error);
+}

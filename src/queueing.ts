@@ -44,12 +44,14 @@ function step(net: ClosedNetwork, queuePerStation: number, parallelQueue: number
 /** Queues and utilisation that `population` tasks with these response times leave behind. */
 function queues(net: ClosedNetwork, population: number, times: StationTimes) {
   const stations = Math.max(1, net.serialStations);
-  // A task that costs nothing queues nowhere.
-  const throughput = times.r > 0 ? population / times.r : 0;
+  // Little's law, as the population times the share of a cycle spent at the station rather than as
+  // throughput (population / r) times the time there: with a subnormal r the throughput overflows to
+  // Infinity, and Infinity x 0 is NaN. A task that costs nothing queues nowhere.
+  const share = (ms: number) => (times.r > 0 ? ms / times.r : 0);
   return {
-    queuePerStation: (throughput * times.serialR) / stations,
-    parallelQueue: throughput * times.parallelR,
-    utilisation: Math.min(1, (throughput * net.serialMs) / stations),
+    queuePerStation: (population * share(times.serialR)) / stations,
+    parallelQueue: population * share(times.parallelR),
+    utilisation: Math.min(1, (population * share(net.serialMs)) / stations),
   };
 }
 

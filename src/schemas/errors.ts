@@ -18,5 +18,10 @@ export const ErrorReplySchema = z
   })
   .meta({ id: 'ErrorReply' });
 
+/** What every route but /health answers while the event loop lags past its limit (@fastify/under-pressure, src/app.ts). */
+export const OVERLOADED = 'the server is overloaded (its event loop lags past the limit)';
+
+export const OverloadedReplySchema = ErrorReplySchema.describe(`The request was refused because ${OVERLOADED}; see Retry-After.`);
+
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 export type ErrorReply = z.infer<typeof ErrorReplySchema>;

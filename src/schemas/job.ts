@@ -144,10 +144,9 @@ export function jobRequestSchema(limits: JobLimits) {
         context.addIssue({ code: 'custom', path: ['chunkSize'], input: job.chunkSize, message: 'chunkSize applies to the processes and hybrid pools only: drop it for this pool.' });
       }
     })
-    .meta({
-      id: 'JobRequest',
-      example: { pool: 'threads', tasks: 16, cpuMsPerTask: 50, waitMsPerTask: 0, baseline: true },
-    });
+    // No component id: each app builds this schema for its own limits, and an id in zod's process-wide
+    // registry would point every app's document at the schema the last app built.
+    .meta({ example: { pool: 'threads', tasks: 16, cpuMsPerTask: 50, waitMsPerTask: 0, baseline: true } });
 }
 
 export const TaskTimesSchema = z.object({ p50: z.number(), p95: z.number(), max: z.number() });
@@ -204,10 +203,8 @@ export function compareRequestSchema(limits: JobLimits) {
         checkWork(limits)({ tasks: request.tasks, cpuMsPerTask: request.cpuMsPerTask, waitMsPerTask: request.waitMsPerTask }, context);
       }
     })
-    .meta({
-      id: 'CompareRequest',
-      example: { tasks: 16, cpuMsPerTask: 50, waitMsPerTask: 0 },
-    });
+    // No component id, as for jobRequestSchema: it is built per app, for that app's limits.
+    .meta({ example: { tasks: 16, cpuMsPerTask: 50, waitMsPerTask: 0 } });
 }
 
 export const SampleSchema = z.object({

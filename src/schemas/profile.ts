@@ -33,8 +33,14 @@ export const MeasurementSchema = z
   })
   .describe('Totals of one sequential run, measured by the client.');
 
+/** Costs that are counts: a fractional thread count would reach the reply's integer pool sizes. */
+const COUNT_COSTS: readonly CostName[] = ['maxThreadsPerProcess'];
+
 const costOverrides = Object.fromEntries(
-  COST_NAMES.map((name) => [name, z.number().min(0).max(1e9).optional().describe(COST_DESCRIPTIONS[name])]),
+  COST_NAMES.map((name) => {
+    const value = COUNT_COSTS.includes(name) ? z.number().int() : z.number();
+    return [name, value.min(0).max(1e9).optional().describe(COST_DESCRIPTIONS[name])];
+  }),
 ) as Record<CostName, z.ZodOptional<z.ZodNumber>>;
 
 export const CostsOverrideSchema = z

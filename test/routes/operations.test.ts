@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../../src/app.js';
 import { ErrorReplySchema } from '../../src/schemas/errors.js';
 import { startApp } from '../helpers.js';
 
@@ -66,6 +67,29 @@ describe('overload', () => {
       await ctx.http.get('/health').expect(200);
     } finally {
       await ctx.app.close();
+    }
+  });
+
+  test('a shed request ends at its 503: no route handler runs behind it', async () => {
+    const app = await buildApp({ defaultCores: 2, jobs: { startPools: false }, maxEventLoopDelayMs: 50 });
+    const handled: string[] = [];
+    app.addHook('preHandler', async (request) => {
+      handled.push(request.url);
+    });
+    await app.ready();
+    try {
+      const until = Date.now() + 1500;
+      while (Date.now() < until);
+      await sleep(100);
+      for (const url of ['/metrics', '/pools', '/costs', '/ready']) {
+        const res = await app.inject({ method: 'GET', url });
+        assert.equal(res.statusCode, 503);
+        assert.match(String(res.headers['content-type']), /^application\/json/);
+      }
+      assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+      assert.deepEqual(handled, ['/health']);
+    } finally {
+      await app.close();
     }
   });
 });
