@@ -79,24 +79,18 @@ if ((up)); then pass "GET /health on port $port"; else podman logs "$CTR" | tail
 phase start
 
 # --- behaviour (each probe tolerates errors so a failure prints its FAIL line) ---
-code="$(curl -sS -o "$tmp/advise.json" -w '%{http_code}' -H 'content-type: application/json' \
-  -d '{"tasks":500,"cpuMsPerTask":100,"waitMsPerTask":200,"cores":8}' "$url/advise" || true)"
-if [[ "$code" == 200 ]] && grep -q '"recommendation"' "$tmp/advise.json"; then
-  pass "POST /advise answers 200 with a recommendation"
-else
-  fail "POST /advise answered $code: $(head -c 300 "$tmp/advise.json")"
-fi
+# post_check <path> <json body> <field the 200 reply must hold> <what it shows>
+post_check() {
+  local out="$tmp/reply.json" code
+  code="$(curl -sS -o "$out" -w '%{http_code}' -H 'content-type: application/json' -d "$2" "$url$1" || true)"
+  if [[ "$code" == 200 ]] && grep -q "\"$3\"" "$out"; then pass "POST $1 $4"; else fail "POST $1 answered $code: $(head -c 300 "$out")"; fi
+}
+post_check /advise '{"tasks":500,"cpuMsPerTask":100,"waitMsPerTask":200,"cores":8}' recommendation 'answers 200 with a recommendation'
 
 # The pools start inside the container: readiness, then a small job on the forked processes
 code="$(curl -sS -o /dev/null -w '%{http_code}' "$url/ready" || true)"
 if [[ "$code" == 200 ]]; then pass "GET /ready: the pools are started"; else fail "GET /ready answered $code"; fi
-code="$(curl -sS -o "$tmp/job.json" -w '%{http_code}' -H 'content-type: application/json' \
-  -d '{"pool":"processes","tasks":4,"cpuMsPerTask":5,"waitMsPerTask":5}' "$url/jobs" || true)"
-if [[ "$code" == 200 ]] && grep -q '"wallMs"' "$tmp/job.json"; then
-  pass "POST /jobs runs a sample job on the process pool"
-else
-  fail "POST /jobs answered $code: $(head -c 300 "$tmp/job.json")"
-fi
+post_check /jobs '{"pool":"processes","tasks":4,"cpuMsPerTask":5,"waitMsPerTask":5}' wallMs 'runs a sample job on the process pool'
 
 # The node process itself (not only the image's USER): its real uid, read from /proc inside
 node_user="$(podman exec "$CTR" sh -c 'for s in /proc/[0-9]*/status; do
