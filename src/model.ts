@@ -151,7 +151,9 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   // Every process runs a chunk at once; within a chunk its threads take the tasks.
   const timeOfChunk = (size: number) => batchTime(net, size, threadsPerProcess, Math.min(processes, chunks)) + messageMs;
   const chunkMs = timeOfChunk(chunkSize);
-  const threadStartsMs = (threaded ? Math.min(threadsPerProcess, chunkSize) : 0) * costs.threadStartMs;
+  const threadsToStart = threaded ? Math.min(threadsPerProcess, chunkSize) : 0;
+  const startsAtOnce = RUNTIME_TRAITS[work.runtime].threadsStartInParallel ? Math.max(1, Math.floor(cores / processes)) : 1;
+  const threadStartsMs = Math.ceil(threadsToStart / startsAtOnce) * costs.threadStartMs;
   // Chunks go to whichever process is free: the busiest takes ceil(chunks / processes) of them, and the
   // short last chunk too when it is the only one over an even share.
   const lastChunk = tasks - (chunks - 1) * chunkSize;
@@ -181,7 +183,8 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
     },
     {
       bottleneck: 'dispatcher',
-      // Thread pools start their threads lazily, one per submitted task, on the dispatching thread.
+      // Thread pools start their threads lazily, one per submitted task: on the dispatching thread, or
+      // (Node) side by side, one per core.
       busyMs: chunks * messageMs + tasks * dispatcherMs + (plan.model === 'threads' ? threadStartsMs : 0),
       drainMs: crossesProcesses ? chunkMs : latency,
     },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN } from '../../src/recommend.js';
 import { SIMPLICITY_RANK } from '../../src/runtimes.js';
@@ -162,33 +162,15 @@ describe('more cores', () => {
     return before > 0 ? after / before : after > 0 ? Number.POSITIVE_INFINITY : 1;
   };
 
-  test(
-    'more cores never make the best prediction slower',
-    {
-      todo:
-        'a model bug, reported: thread pools are sized to at least one thread per core, so on more cores a short batch must ' +
-        'start more threads (37 ms each in Node) and its best plan gets slower, e.g. node, 41 tasks of 10 ms CPU: 4 cores 161 ms, 8 cores 309 ms',
-    },
-    () => {
-      fc.assert(
-        fc.property(moreCores, (pair) => {
-          const ratio = slowdown(pair);
-          assert.ok(ratio <= 1 + TOLERANCE, `${pair[1]} more cores make the best prediction ${ratio.toFixed(3)}x slower`);
-        }),
-        params,
-      );
-    },
-  );
-
-  test('how often more cores make the best prediction slower: rarely, and measured', (t: TestContext) => {
-    const pairs = fc.sample(moreCores, { seed: SEED, numRuns: RUNS });
-    const ratios = pairs.map(slowdown);
-    const slower = (tolerance: number) => ratios.filter((ratio) => ratio > 1 + tolerance).length;
-    t.diagnostic(
-      `of ${pairs.length} profiles given 1-64 more cores, the best prediction got slower in ${slower(0)}, ` +
-        `by over 1% in ${slower(TOLERANCE)}, by over 10% in ${slower(0.1)}; worst ${Math.max(...ratios).toFixed(3)}x`,
+  test('more cores never make the best prediction slower', () => {
+    fc.assert(
+      fc.property(moreCores, (pair) => {
+        const ratio = slowdown(pair);
+        assert.ok(ratio <= 1 + TOLERANCE, `${pair[1]} more cores make the best prediction ${ratio.toFixed(3)}x slower`);
+      }),
+      // The case that found it, when Node's threads were modelled as starting one after another: node, 41
+      // tasks of 10 ms CPU took 161 ms on 4 cores and 309 ms on 8.
+      { ...params, examples: [[[{ runtime: 'node', tasks: 41, cpuMsPerTask: 10, waitMsPerTask: 0, cores: 4, needsIsolation: false, sharedState: 'none' }, 4]]] },
     );
-    // A guard on the known non-monotonicity above: it must stay as rare as it was measured (4 in 3,000).
-    assert.ok(slower(TOLERANCE) <= pairs.length * 0.005, `${slower(TOLERANCE)} of ${pairs.length} got over 1% slower`);
   });
 });
