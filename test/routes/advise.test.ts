@@ -138,6 +138,21 @@ describe('POST /advise/batch', () => {
     assert.ok(nodeResult?.ok && nodeResult.advice.snippet.language === 'typescript');
   });
 
+  test('a batch of heavy profiles lets other requests in between its profiles', async () => {
+    // Deadline searches on 1024 cores: tens of ms each, seconds for the batch if it held the event loop.
+    const heavy = { tasks: 1e9, cpuMsPerTask: 10, waitMsPerTask: 10, cores: 1024, deadlineMs: 1000 };
+    const started = performance.now();
+    const batch = ctx.http.post('/advise/batch').send({ profiles: Array.from({ length: 100 }, () => heavy) }).then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await ctx.http.get('/health').expect(200);
+    // The app runs in this process: held behind the batch, even this test's timer and /health would
+    // finish only when the batch does.
+    const healthDoneMs = performance.now() - started;
+    assert.equal((await batch).status, 200);
+    const batchDoneMs = performance.now() - started;
+    assert.ok(healthDoneMs < batchDoneMs / 2, `/health done at ${Math.round(healthDoneMs)} ms, the batch at ${Math.round(batchDoneMs)} ms`);
+  });
+
   test('refuses more than 100 profiles, an empty list and a missing list', async () => {
     const many = Array.from({ length: 101 }, () => ({ tasks: 1, cpuMsPerTask: 1 }));
     const tooMany = await ctx.http.post('/advise/batch').send({ profiles: many }).expect(400);
