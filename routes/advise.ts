@@ -4,7 +4,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { advise } from '../src/advise.js';
 import { AdviceSchema } from '../src/schemas/advice.js';
 import { BatchEnvelopeSchema, BatchReplySchema, BatchRequestSchema, type BatchResult } from '../src/schemas/batch.js';
-import { ErrorReplySchema, OverloadedReplySchema } from '../src/schemas/errors.js';
+import { BODY_ERROR_REPLIES, ErrorReplySchema, OverloadedReplySchema } from '../src/schemas/errors.js';
 import { ProfileSchema } from '../src/schemas/profile.js';
 import { summarise, toFieldIssues } from '../src/validation-issues.js';
 
@@ -14,8 +14,7 @@ export interface AdviseRoutesOptions {
 
 const errorReplies = {
   400: ErrorReplySchema.describe('A field is invalid: each one is named, with what is wrong and the limit.'),
-  413: ErrorReplySchema.describe('The body is over the size limit.'),
-  415: ErrorReplySchema.describe('The body is not JSON.'),
+  ...BODY_ERROR_REPLIES,
   503: OverloadedReplySchema,
 };
 

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { JobLimits } from '../src/jobs/defaults.js';
 import { JobErrors } from '../src/jobs/errors.js';
-import { ErrorReplySchema, OVERLOADED, OverloadedReplySchema } from '../src/schemas/errors.js';
+import { BODY_ERROR_REPLIES, ErrorReplySchema, OVERLOADED, OverloadedReplySchema } from '../src/schemas/errors.js';
 import { CompareResultSchema, compareRequestSchema, JobResultSchema, jobRequestSchema, PoolsReplySchema } from '../src/schemas/job.js';
 
 export interface JobsRoutesOptions {
@@ -12,8 +12,7 @@ export interface JobsRoutesOptions {
 const errorReplies = {
   400: ErrorReplySchema.describe('A field is invalid or over a limit: each one is named, with the limit.'),
   429: ErrorReplySchema.describe('This client sent more job requests in a minute than allowed; see Retry-After.'),
-  413: ErrorReplySchema.describe('The body is over the size limit.'),
-  415: ErrorReplySchema.describe('The body is not JSON.'),
+  ...BODY_ERROR_REPLIES,
   502: ErrorReplySchema.describe('A pool worker crashed or was killed mid-job; it was replaced. Retry-After says when to retry.'),
   503: ErrorReplySchema.describe(`The job queue is full, the pools are not running, the server is shutting down, or ${OVERLOADED}; see Retry-After.`),
   504: ErrorReplySchema.describe('The job passed its deadline (timeoutMs) and was cancelled; the message says how far it got.'),

@@ -53,12 +53,16 @@ function poolShapeOf(shape: RunShape): PoolShape {
   }
 }
 
+/** payloadBytesPerTask counts both ways: half travels to the task, the rest comes back. */
+function sendBytesOf(work: SampleWork): number {
+  return Math.ceil(work.payloadBytesPerTask / 2);
+}
+
 function specOf(work: SampleWork, iterationsPerMs: number): SampleTaskSpec {
   return {
     cpuIterations: Math.round(work.cpuMsPerTask * iterationsPerMs),
     waitMs: work.waitMsPerTask,
-    // payloadBytesPerTask counts both ways: half travels to the task, the rest comes back.
-    returnBytes: Math.floor(work.payloadBytesPerTask / 2),
+    returnBytes: work.payloadBytesPerTask - sendBytesOf(work),
     gilHeldShare: 1 - work.gilReleasedShare,
     sliceIterations: Math.max(1, Math.round(GIL_SWITCH_INTERVAL_MS * iterationsPerMs)),
   };
@@ -102,7 +106,7 @@ async function onThreads(pool: SamplePool, work: SampleWork, iterationsPerMs: nu
   // One emulated GIL for the server process's threads, fresh per job so a cancelled job cannot leave it held.
   const spec: SampleTaskSpec = {
     ...specOf(work, iterationsPerMs),
-    payload: new Uint8Array(Math.ceil(work.payloadBytesPerTask / 2)),
+    payload: new Uint8Array(sendBytesOf(work)),
     ...(work.gil ? { gil: createGilMemory() } : {}),
   };
   const taskMs: number[] = [];
@@ -118,7 +122,7 @@ async function onThreads(pool: SamplePool, work: SampleWork, iterationsPerMs: nu
 
 async function onProcesses(pool: SamplePool, shape: RunShape, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
   const spec = specOf(work, iterationsPerMs);
-  const sendBytes = Math.ceil(work.payloadBytesPerTask / 2);
+  const sendBytes = sendBytesOf(work);
   const chunks = Math.ceil(work.tasks / shape.chunkSize);
   const taskMs: number[] = [];
   let childCpuMs = 0;

@@ -23,5 +23,11 @@ export const OVERLOADED = 'the server is overloaded (its event loop lags past th
 
 export const OverloadedReplySchema = ErrorReplySchema.describe(`The request was refused because ${OVERLOADED}; see Retry-After.`);
 
+/** The replies fastify itself gives any route with a JSON body, before the route's own validation. */
+export const BODY_ERROR_REPLIES = {
+  413: ErrorReplySchema.describe('The body is over the size limit.'),
+  415: ErrorReplySchema.describe('The body is not JSON.'),
+};
+
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 export type ErrorReply = z.infer<typeof ErrorReplySchema>;
