@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ProfileSchema } from '../src/schemas/profile.js';
+import { ProfileSchema } from '../src/advisor/profile.js';
 
 /**
  * The yardstick for POST /advise: fastify with the same body validation and no advice, so the ratio

@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
 import { Piscina } from 'piscina';
 import { buildApp } from '../src/app.js';
-import type { CompareResult, JobResult } from '../src/schemas/job.js';
-import type { ProfileInput } from '../src/schemas/profile.js';
+import type { CompareResult, JobResult } from '../src/jobs/schema.js';
+import type { ProfileInput } from '../src/advisor/profile.js';
 
 /**
  * The jobs issue's figures, as ratios inside one run: speed-ups on real pools, waits against their ideal,
@@ -110,7 +110,7 @@ async function bareFork(): Promise<number> {
 
 const bare = { piscina: await barePiscina(), fork: await bareFork() };
 
-/** Bare piscina with many threads on waits only: the cost of a thread per wait in Node (src/costs/node.ts). */
+/** Bare piscina with many threads on waits only: the cost of a thread per wait in Node (src/advisor/costs/node.ts). */
 async function threadScaling(): Promise<Record<string, number>> {
   const waits = { tasks: 256, ms: 7.7 };
   const overIdeal: Record<string, number> = {};

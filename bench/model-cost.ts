@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { advise } from '../src/advise.js';
-import { ProfileSchema, type ProfileInput } from '../src/schemas/profile.js';
+import { advise } from '../src/advisor/advise.js';
+import { ProfileSchema, type ProfileInput } from '../src/advisor/profile.js';
 
 /** The model's own cost per profile, in-process: the whole advise() (estimates, rationale, snippet). */
 const PROFILES: Array<[string, ProfileInput]> = [

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { advise } from '../src/advise.js';
-import { costsFor } from '../src/costs/index.js';
-import { predict } from '../src/model.js';
-import type { ModelName } from '../src/runtimes.js';
-import { ProfileSchema, type ProfileInput } from '../src/schemas/profile.js';
-import { resolveWork } from '../src/task-cost.js';
+import { advise } from '../src/advisor/advise.js';
+import { costsFor } from '../src/advisor/costs/index.js';
+import { predict } from '../src/advisor/model/estimate.js';
+import type { ModelName } from '../src/advisor/runtimes.js';
+import { ProfileSchema, type ProfileInput } from '../src/advisor/profile.js';
+import { resolveWork } from '../src/advisor/work.js';
 
 /** One measured configuration, as bench/python/harness.py writes it. */
 export interface MeasuredRun {

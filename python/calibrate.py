@@ -10,7 +10,7 @@ Standard library only.
 
 --quick measures only the figures the advisor's costs are read from, with
 shorter runs (default 2 repetitions, ~10 s instead of ~1 min): it is what
-`task-advisor calibrate` runs. src/costs/cpython-calibration.ts maps either
+`task-advisor calibrate` runs. src/advisor/costs/cpython-calibration.ts maps either
 report to cost names.
 """
 

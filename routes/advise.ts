@@ -1,12 +1,12 @@
 import { setImmediate } from 'node:timers/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import { advise } from '../src/advise.js';
-import { AdviceSchema } from '../src/schemas/advice.js';
-import { BatchEnvelopeSchema, BatchReplySchema, BatchRequestSchema, type BatchResult } from '../src/schemas/batch.js';
-import { BODY_ERROR_REPLIES, ErrorReplySchema, OverloadedReplySchema } from '../src/schemas/errors.js';
-import { ProfileSchema } from '../src/schemas/profile.js';
-import { summarise, toFieldIssues } from '../src/validation-issues.js';
+import { advise } from '../src/advisor/advise.js';
+import { AdviceSchema } from '../src/advisor/advice.js';
+import { BatchEnvelopeSchema, BatchReplySchema, BatchRequestSchema, type BatchResult } from '../src/http/batch.js';
+import { BODY_ERROR_REPLIES, ErrorReplySchema, OverloadedReplySchema } from '../src/http/errors.js';
+import { ProfileSchema } from '../src/advisor/profile.js';
+import { summarise, toFieldIssues } from '../src/http/validation-issues.js';
 
 export interface AdviseRoutesOptions {
   defaultCores: number;

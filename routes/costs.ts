@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { COST_TABLES } from '../src/costs/index.js';
-import { COST_DESCRIPTIONS, COST_NAMES } from '../src/costs/types.js';
-import { OverloadedReplySchema } from '../src/schemas/errors.js';
-import { RUNTIMES } from '../src/schemas/profile.js';
+import { COST_TABLES } from '../src/advisor/costs/index.js';
+import { COST_DESCRIPTIONS, COST_NAMES } from '../src/advisor/costs/types.js';
+import { OverloadedReplySchema } from '../src/http/errors.js';
+import { RUNTIMES } from '../src/advisor/profile.js';
 
 const CostEntrySchema = z.object({ value: z.number(), source: z.string(), description: z.string() });
 

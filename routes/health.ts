@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorReplySchema, OVERLOADED } from '../src/schemas/errors.js';
+import { ErrorReplySchema, OVERLOADED } from '../src/http/errors.js';
 
 const NOT_READY_RETRY_AFTER_SECONDS = 5;
 

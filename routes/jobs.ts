@@ -2,8 +2,8 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { JobLimits } from '../src/jobs/defaults.js';
 import { JobErrors } from '../src/jobs/errors.js';
-import { BODY_ERROR_REPLIES, ErrorReplySchema, OVERLOADED, OverloadedReplySchema } from '../src/schemas/errors.js';
-import { CompareResultSchema, compareRequestSchema, JobResultSchema, jobRequestSchema, PoolsReplySchema } from '../src/schemas/job.js';
+import { BODY_ERROR_REPLIES, ErrorReplySchema, OVERLOADED, OverloadedReplySchema } from '../src/http/errors.js';
+import { CompareResultSchema, compareRequestSchema, JobResultSchema, jobRequestSchema, PoolsReplySchema } from '../src/jobs/schema.js';
 
 export interface JobsRoutesOptions {
   limits: JobLimits;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OverloadedReplySchema } from '../src/schemas/errors.js';
+import { OverloadedReplySchema } from '../src/http/errors.js';
 
 export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/metrics', {

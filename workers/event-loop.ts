@@ -4,25 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { burn, warmUpBurn } from '../src/jobs/burn.js';
 import { WORKER_NICENESS } from '../src/jobs/defaults.js';
 import { crash } from '../src/jobs/sample-task.js';
-import type { CrashMode } from '../src/schemas/job.js';
+import type { EventLoopBatch, EventLoopReply } from '../src/jobs/protocol.js';
 
 // Lower this thread's priority below the server's, before any work (src/jobs/defaults.ts).
 setPriority(WORKER_NICENESS);
-
-/** A batch of sample tasks run on this thread's own event loop: the async model, or sequential with 1 in flight. */
-export interface EventLoopBatch {
-  tasks: number;
-  /** Tasks in flight at once. */
-  concurrency: number;
-  cpuIterations: number;
-  waitMs: number;
-  /** Fail one task on purpose (POST /jobs `crash`). */
-  crash?: { atTask: number; how: CrashMode };
-}
-
-export interface EventLoopReply {
-  taskMs: number[];
-}
 
 /**
  * piscina entry: waits on timers, computes between them; the CPU parts take turns, as on any one event loop.

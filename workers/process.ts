@@ -4,26 +4,12 @@ import { Piscina } from 'piscina';
 import { warmUpBurn } from '../src/jobs/burn.js';
 import { WORKER_NICENESS } from '../src/jobs/defaults.js';
 import { createGilMemory } from '../src/jobs/gil.js';
-import { runSampleTask, type SampleTaskResult, type SampleTaskSpec } from '../src/jobs/sample-task.js';
+import type { ChunkMessage, ChunkReply, ProcessWarmUp, SampleTaskResult, SampleTaskSpec } from '../src/jobs/protocol.js';
+import { runSampleTask } from '../src/jobs/sample-task.js';
 import { workerFile } from '../src/jobs/worker-files.js';
 
 // Lower this thread's priority below the server's, before any work (src/jobs/defaults.ts).
 setPriority(WORKER_NICENESS);
-
-/** A chunk of sample tasks sent to one worker process. */
-export interface ChunkMessage {
-  specs: SampleTaskSpec[];
-  /** 1 for the processes pool; the thread-pool size of each process for the hybrid. */
-  threads: number;
-  /** Emulate the GIL across this process's threads. */
-  gil: boolean;
-}
-
-export interface ChunkReply {
-  results: SampleTaskResult[];
-  /** CPU time (user + sys) this process spent on the chunk, its threads included. */
-  cpuMs: number;
-}
 
 /** The process's own thread pool (hybrid), started on first use and kept for the life of the process. */
 let threadPool: Piscina | undefined;
@@ -68,7 +54,7 @@ export default async function runChunk(message: ChunkMessage): Promise<ChunkRepl
 }
 
 /** Warm-up: starts the process's thread pool (hybrid) or compiles the burn, and holds the process so calls spread out. */
-export async function identify({ holdMs, threads }: { holdMs: number; threads: number }): Promise<number> {
+export async function identify({ holdMs, threads }: ProcessWarmUp): Promise<number> {
   if (threads > 1) {
     const pool = threadsOf(threads);
     await Promise.all(Array.from({ length: threads }, () => pool.run(holdMs, { name: 'identify' })));

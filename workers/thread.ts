@@ -2,7 +2,8 @@ import { setPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { calibrateIterationsPerMs, warmUpBurn } from '../src/jobs/burn.js';
 import { WORKER_NICENESS } from '../src/jobs/defaults.js';
-import { blockingWait, runSampleTask, type SampleTaskSpec } from '../src/jobs/sample-task.js';
+import type { SampleTaskSpec } from '../src/jobs/protocol.js';
+import { blockingWait, runSampleTask } from '../src/jobs/sample-task.js';
 
 // Lower this thread's priority below the server's, before any work (src/jobs/defaults.ts).
 setPriority(WORKER_NICENESS);

@@ -1,8 +1,8 @@
-import { COST_TABLES } from '../costs/index.js';
-import { COST_NAMES } from '../costs/types.js';
-import { fmt, fmtMs } from '../format.js';
-import type { Advice, EstimateReply } from '../schemas/advice.js';
-import { costsObject, type CalibrationResult } from './calibrate.js';
+import { COST_TABLES } from '../advisor/costs/index.js';
+import { COST_NAMES } from '../advisor/costs/types.js';
+import { fmt, fmtMs } from '../advisor/format.js';
+import type { Advice, EstimateReply } from '../advisor/advice.js';
+import { costsObject, type CalibrationResult } from './calibration.js';
 
 function sizes(e: Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'>): string {
   switch (e.model) {

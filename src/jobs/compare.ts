@@ -1,13 +1,13 @@
-import { advise } from '../advise.js';
-import { costsFor } from '../costs/index.js';
-import { nodeCosts, nodeSamplePoolCosts } from '../costs/node.js';
-import { fmt, fmtMs } from '../format.js';
-import { predict, type Plan } from '../model.js';
-import { RUNTIME_TRAITS } from '../runtimes.js';
-import type { Advice } from '../schemas/advice.js';
-import type { CompareRow, Sample } from '../schemas/job.js';
-import { ProfileSchema, type Profile, type ProfileInput } from '../schemas/profile.js';
-import { resolveWork } from '../task-cost.js';
+import { advise } from '../advisor/advise.js';
+import { costsFor } from '../advisor/costs/index.js';
+import { nodeCosts, nodeSamplePoolCosts } from '../advisor/costs/node.js';
+import { fmt, fmtMs } from '../advisor/format.js';
+import { predict, type Plan } from '../advisor/model/estimate.js';
+import { RUNTIME_TRAITS } from '../advisor/runtimes.js';
+import type { Advice } from '../advisor/advice.js';
+import type { CompareRow, Sample } from './schema.js';
+import { ProfileSchema, type Profile, type ProfileInput } from '../advisor/profile.js';
+import { resolveWork } from '../advisor/work.js';
 import { GIL_SWITCH_INTERVAL_MS, type JobLimits } from './defaults.js';
 import type { RunShape } from './runner.js';
 

@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
 import { MAX_EXTRA_POOLS } from './defaults.js';
+import type { ProcessWarmUp } from './protocol.js';
 import { workerFile } from './worker-files.js';
 
 export type PoolKind = 'threads' | 'processes' | 'hybrid' | 'event-loop';
@@ -94,7 +95,7 @@ export class SamplePool {
   async warmUp(): Promise<void> {
     const started = performance.now();
     const workers = this.shape.kind === 'threads' || this.shape.kind === 'event-loop' ? this.shape.threadsPerProcess : this.shape.processes;
-    const message = this.shape.kind === 'hybrid' || this.shape.kind === 'processes'
+    const message: ProcessWarmUp | number = this.shape.kind === 'hybrid' || this.shape.kind === 'processes'
       ? { holdMs: WARM_UP_HOLD_MS, threads: this.shape.threadsPerProcess }
       : WARM_UP_HOLD_MS;
     const seen = new Set<unknown>();

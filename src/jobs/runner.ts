@@ -1,11 +1,9 @@
 import { cpuUsage } from 'node:process';
-import type { CrashMode, PoolName } from '../schemas/job.js';
-import type { ChunkMessage, ChunkReply } from '../../workers/process.js';
-import type { EventLoopBatch, EventLoopReply } from '../../workers/event-loop.js';
+import type { CrashMode, PoolName } from './schema.js';
 import { DISPATCH_AHEAD_PER_WORKER, GIL_SWITCH_INTERVAL_MS } from './defaults.js';
 import { createGilMemory } from './gil.js';
 import type { PoolRegistry, PoolShape, SamplePool } from './pools.js';
-import type { SampleTaskResult, SampleTaskSpec } from './sample-task.js';
+import type { ChunkMessage, ChunkReply, EventLoopBatch, EventLoopReply, SampleTaskResult, SampleTaskSpec } from './protocol.js';
 
 /** The work of one sample job, independent of the pool it runs on. */
 export interface SampleWork {

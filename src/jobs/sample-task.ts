@@ -1,29 +1,7 @@
-import type { CrashMode } from '../schemas/job.js';
+import type { SampleTaskResult, SampleTaskSpec } from './protocol.js';
+import type { CrashMode } from './schema.js';
 import { burn } from './burn.js';
 import { EmulatedGil } from './gil.js';
-
-/** One sample task as a worker receives it: work in calibrated iterations, so every worker burns the same. */
-export interface SampleTaskSpec {
-  cpuIterations: number;
-  waitMs: number;
-  /** Bytes the task returns (the rest of payloadBytesPerTask travels to it, in `payload`). */
-  returnBytes: number;
-  payload?: Uint8Array;
-  /** The process's emulated GIL, when the job asks for one. */
-  gil?: SharedArrayBuffer;
-  /** Share of the CPU iterations run while holding the GIL (1 - gilReleasedShare). */
-  gilHeldShare: number;
-  /** Iterations in one switch interval: how long a thread keeps the GIL before handing it over. */
-  sliceIterations: number;
-  /** Fail this task on purpose (POST /jobs `crash`). */
-  crash?: CrashMode;
-}
-
-export interface SampleTaskResult {
-  /** The task's own wall time, measured where it ran. */
-  ms: number;
-  returned: Uint8Array;
-}
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
-import type { CompareRequest, CompareResult, JobRequest, JobResult, PoolsReply, Sample } from '../schemas/job.js';
-import { GIL_POOLS } from '../schemas/job.js';
-import { hybridChunkSize, processChunkSize } from '../sizing.js';
+import type { CompareRequest, CompareResult, JobRequest, JobResult, PoolsReply, Sample } from './schema.js';
+import { GIL_POOLS } from './schema.js';
+import { hybridChunkSize, processChunkSize } from '../advisor/model/sizing.js';
 import { adviseSample, compareRows, plannedRuns, predictedWallMs, sampleFromProfile, verdict } from './compare.js';
 import type { JobLimits } from './defaults.js';
 import { JobError, JobErrors } from './errors.js';

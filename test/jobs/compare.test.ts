@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { adviseSample, plannedRuns, sampleFromProfile, verdict } from '../../src/jobs/compare.js';
 import { DEFAULT_JOB_LIMITS } from '../../src/jobs/defaults.js';
-import type { CompareRow } from '../../src/schemas/job.js';
-import { ProfileSchema } from '../../src/schemas/profile.js';
+import type { CompareRow } from '../../src/jobs/schema.js';
+import { ProfileSchema } from '../../src/advisor/profile.js';
 
 const limits = DEFAULT_JOB_LIMITS;
 

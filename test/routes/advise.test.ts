@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdviceSchema } from '../../src/schemas/advice.js';
-import { BatchReplySchema } from '../../src/schemas/batch.js';
-import { ErrorReplySchema } from '../../src/schemas/errors.js';
-import { EXAMPLE_PROFILE } from '../../src/schemas/profile.js';
-import { startApp } from '../helpers.js';
+import { AdviceSchema } from '../../src/advisor/advice.js';
+import { BatchReplySchema } from '../../src/http/batch.js';
+import { ErrorReplySchema } from '../../src/http/errors.js';
+import { EXAMPLE_PROFILE } from '../../src/advisor/profile.js';
+import { startApp } from '../helpers/app.js';
 
 let ctx: Awaited<ReturnType<typeof startApp>>;
 before(async () => {

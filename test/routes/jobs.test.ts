@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { CompareResultSchema, JobResultSchema, PoolsReplySchema, POOL_NAMES } from '../../src/schemas/job.js';
-import { ErrorReplySchema } from '../../src/schemas/errors.js';
-import { startApp } from '../helpers.js';
+import { CompareResultSchema, JobResultSchema, PoolsReplySchema, POOL_NAMES } from '../../src/jobs/schema.js';
+import { ErrorReplySchema } from '../../src/http/errors.js';
+import { startApp } from '../helpers/app.js';
 
 type Ctx = Awaited<ReturnType<typeof startApp>>;
 

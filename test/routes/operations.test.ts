@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
-import { ErrorReplySchema } from '../../src/schemas/errors.js';
-import { startApp } from '../helpers.js';
+import { ErrorReplySchema } from '../../src/http/errors.js';
+import { startApp } from '../helpers/app.js';
 
 describe('health, readiness and metrics', () => {
   let ctx: Awaited<ReturnType<typeof startApp>>;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
-import { ErrorReplySchema } from '../../src/schemas/errors.js';
-import { startApp } from '../helpers.js';
+import { ErrorReplySchema } from '../../src/http/errors.js';
+import { startApp } from '../helpers/app.js';
 
 /**
  * What app.inject cannot send, over a real socket: bodies that disagree with their framing, bad chunks,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { JobErrors } from '../../src/jobs/errors.js';
-import { ErrorReplySchema } from '../../src/schemas/errors.js';
-import { startApp } from '../helpers.js';
+import { ErrorReplySchema } from '../../src/http/errors.js';
+import { startApp } from '../helpers/app.js';
 
 describe('security basics', () => {
   test('replies carry the usual security headers', async () => {

@@ -1,0 +1,75 @@
+import { classify } from './classify.js';
+import { costsFor } from './costs/index.js';
+import { fmtMs } from './format.js';
+import { limitOf, speedupOf } from './explain/describe.js';
+import { practicesFor } from './explain/practices.js';
+import { rationaleFor } from './explain/rationale.js';
+import { snippetFor } from './explain/snippets.js';
+import { warningsFor } from './explain/warnings.js';
+import { choose, estimateAll, sequentialWallMs, type Estimate } from './recommend.js';
+import type { Advice, EstimateReply } from './advice.js';
+import type { Profile } from './profile.js';
+import { resolveWork, type Work } from './work.js';
+
+export interface AdviseOptions {
+  /** Cores assumed when the profile does not say: the serving machine's. */
+  defaultCores: number;
+}
+
+/** The plan's sizes with its predicted wall time and speed-up: the recommendation, and the core of each estimate. */
+function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number): Advice['recommendation'] {
+  return {
+    model: plan.model,
+    processes: plan.processes,
+    threadsPerProcess: plan.threadsPerProcess,
+    chunkSize: plan.chunkSize,
+    predictedWallMs: prediction.wallMs,
+    predictedSpeedup: speedupOf(sequentialMs, prediction.wallMs),
+  };
+}
+
+function toReply(estimate: Estimate, sequentialMs: number, work: Work): EstimateReply {
+  const { prediction } = estimate;
+  const reason = estimate.viable
+    ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work)}.`
+    : `Not viable: ${estimate.notViable}`;
+  return {
+    ...sizedPrediction(estimate, sequentialMs),
+    startupMs: prediction.startupMs,
+    bottleneck: prediction.bottleneck,
+    viable: estimate.viable,
+    reason,
+  };
+}
+
+/** The whole advice for one validated profile: a pure function of the profile and the serving machine. */
+export function advise(profile: Profile, options: AdviseOptions): Advice {
+  const work = resolveWork(profile, options.defaultCores);
+  const costs = costsFor(work.runtime, profile.costs);
+  const { kind, cpuShare } = classify(work);
+  const estimates = estimateAll(work, costs);
+  const sequentialMs = sequentialWallMs(work, costs);
+  const chosen = choose(estimates, sequentialMs);
+  const { plan, prediction } = chosen;
+  return {
+    ...(profile.name !== undefined ? { name: profile.name } : {}),
+    classification: { kind, cpuShare, basis: work.basis },
+    recommendation: sizedPrediction(chosen, sequentialMs),
+    estimates: estimates.map((e) => toReply(e, sequentialMs, work)),
+    rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
+    practices: practicesFor({ work, kind, plan, prediction, sequentialMs }),
+    warnings: warningsFor(work, costs, chosen, estimates),
+    snippet: snippetFor(work, plan),
+    resolved: {
+      runtime: work.runtime,
+      tasks: work.tasks,
+      cpuMsPerTask: work.cpuMs,
+      waitMsPerTask: work.waitMs,
+      gilReleasedShare: work.gilReleasedShare,
+      payloadBytesPerTask: work.payloadBytes,
+      threadsPerTask: work.threadsPerTask,
+      cores: work.cores,
+      ...(Number.isFinite(work.maxConcurrency) ? { maxConcurrency: work.maxConcurrency } : {}),
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import type { WorkKind } from '../classify.js';
+import { fmt, fmtBytes, fmtMs } from '../format.js';
+import type { Plan, Prediction } from '../model/estimate.js';
+import { RUNTIME_TRAITS } from '../runtimes.js';
+import type { Practice } from '../advice.js';
+import { nativeThreadsPerTask } from '../model/sizing.js';
+import type { Work } from '../work.js';
+
+export interface PracticeContext {
+  work: Work;
+  kind: WorkKind;
+  plan: Plan;
+  prediction: Prediction;
+  sequentialMs: number;
+}
+
+interface PracticeRule {
+  id: string;
+  title: string;
+  applies: (ctx: PracticeContext) => boolean;
+  detail: (ctx: PracticeContext) => string;
+}
+
+const usesThreads = ({ plan }: PracticeContext) => plan.model === 'threads' || plan.model === 'hybrid';
+const usesProcesses = ({ plan }: PracticeContext) => plan.model === 'processes' || plan.model === 'hybrid';
+const isPython = ({ work }: PracticeContext) => RUNTIME_TRAITS[work.runtime].language === 'python';
+const workers = ({ plan }: PracticeContext) => plan.processes * plan.threadsPerProcess;
+
+/** Below this payload a copy is cheap next to dispatch; above it, pass a reference (joblib memory-maps from 1 MB). */
+const LARGE_PAYLOAD_BYTES = 1e6;
+
+const RULES: PracticeRule[] = [
+  {
+    id: 'measure-baseline-first',
+    title: 'Measure a sequential baseline first',
+    applies: () => true,
+    detail: ({ sequentialMs, prediction }) =>
+      `Time one sequential run (wall and CPU, e.g. with \`time\`) before tuning: the model predicts ${fmtMs(sequentialMs)} sequentially and ${fmtMs(prediction.wallMs)} with this plan. Send the measured totals back as \`measurement\` to get advice on real numbers.`,
+  },
+  {
+    id: 'bounded-downstream-concurrency',
+    title: 'Bound concurrency to what the downstream allows',
+    applies: ({ work, kind }) => Number.isFinite(work.maxConcurrency) || kind === 'io-bound',
+    detail: ({ work, plan }) =>
+      Number.isFinite(work.maxConcurrency)
+        ? `The downstream allows ${work.maxConcurrency} tasks at once, so the plan keeps ${Math.min(plan.processes * plan.threadsPerProcess, work.maxConcurrency)} in flight; more workers would only queue at its limit. Size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+        : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.',
+  },
+  {
+    id: 'minimal-lock-scope',
+    title: 'Keep lock scope minimal',
+    applies: (ctx) => usesThreads(ctx) && ctx.work.sharedState !== 'none',
+    detail: () =>
+      'Hold a lock only around the read-modify-write of shared data, never across IO or a long computation: a lock held while waiting turns parallel threads back into a queue.',
+  },
+  {
+    id: 'lock-ordering',
+    title: 'Avoid nested locks; take them in one global order',
+    applies: (ctx) => usesThreads(ctx) && ctx.work.sharedState === 'read-write',
+    detail: () =>
+      'Two threads that take two locks in opposite orders deadlock. Hold one lock at a time where possible; where you must hold two, take them in one fixed global order. Use RLock only for re-entrant code paths, Condition to wait for a state change, and do not add locks blindly: each one is contention.',
+  },
+  {
+    id: 'prefer-results-to-shared-state',
+    title: 'Return results instead of sharing mutable state',
+    applies: ({ work }) => work.sharedState === 'read-write',
+    detail: (ctx) =>
+      usesProcesses(ctx)
+        ? `Processes do not share memory: read-write state goes through a server process (multiprocessing.Manager) or shared memory with a lock, and the model charges one round trip per task to it. Cheaper: make each task return its update and merge them in the parent.`
+        : 'Let each task return its result and merge in the caller; a queue.Queue collects results safely without locks of your own.',
+  },
+  {
+    id: 'queues-for-ipc',
+    title: 'Pass data between processes through queues',
+    applies: usesProcesses,
+    detail: (ctx) =>
+      isPython(ctx)
+        ? 'Send work and results through the pool (concurrent.futures) or a multiprocessing.Queue; do not share objects by global variables, which each process copies.'
+        : "Send work and results as messages (process.send with serialization: 'advanced'); keep no shared globals between processes.",
+  },
+  {
+    id: 'chunk-small-tasks',
+    title: 'Send tasks to processes in chunks',
+    applies: (ctx) => usesProcesses(ctx) && ctx.plan.chunkSize > 1,
+    detail: ({ plan, work }) =>
+      `Each message to a worker process costs a round trip; a chunk of ${plan.chunkSize} tasks holds about ${fmtMs(plan.chunkSize * (work.cpuMs + work.waitMs))} of work, which amortises it (executor.map(fn, items, chunksize=${plan.chunkSize})).`,
+  },
+  {
+    id: 'batch-tiny-tasks',
+    title: 'Batch tiny tasks, or keep them sequential',
+    applies: ({ work }) => work.cpuMs + work.waitMs < 1,
+    detail: ({ work }) =>
+      `One task is ${fmt(work.cpuMs + work.waitMs)} ms, less than it costs to hand it to a pool. Group tasks into batches of tens of milliseconds of work (joblib aims at 0.2-2 s per batch), or vectorise the loop.`,
+  },
+  {
+    id: 'large-payloads-by-reference',
+    title: 'Pass large data by reference, not by value',
+    applies: (ctx) => ctx.work.payloadBytes >= LARGE_PAYLOAD_BYTES,
+    detail: (ctx) =>
+      isPython(ctx)
+        ? `Each task moves ${fmtBytes(ctx.work.payloadBytes)}; to a process that is pickled, piped and unpickled. Pass file paths, a multiprocessing.shared_memory block or a memory-mapped file (joblib memory-maps arrays over 1 MB; Ray uses a shared object store over 100 KB).`
+        : `Each task moves ${fmtBytes(ctx.work.payloadBytes)}; send ArrayBuffers in the transfer list (moved without a copy) or a SharedArrayBuffer, not plain objects, which are structured-cloned.`,
+  },
+  {
+    id: 'start-method',
+    title: 'Choose the process start method deliberately',
+    applies: (ctx) => usesProcesses(ctx) && isPython(ctx),
+    detail: () =>
+      "fork in a parent that already runs threads can deadlock the child on a lock held at the fork; macOS defaults to spawn, and Python 3.14 moved POSIX to forkserver. Create the pool before starting threads, or pass mp_context=multiprocessing.get_context('forkserver'), and keep the worker function importable at module level.",
+  },
+  {
+    id: 'copy-on-write-read-only-state',
+    title: 'Share read-only state copy-on-write',
+    applies: (ctx) => usesProcesses(ctx) && isPython(ctx) && ctx.work.sharedState === 'read-only',
+    detail: () =>
+      'Load read-only data before the pool forks so the children share its pages; call gc.freeze() first, since reference-count updates otherwise dirty and copy the pages. With spawn or forkserver, load it once per worker in an initializer instead of sending it with every task.',
+  },
+  {
+    id: 'cap-native-threads',
+    title: 'Cap BLAS/OpenMP threads in each worker',
+    applies: (ctx) => ctx.work.threadsPerTask > 1 || (usesProcesses(ctx) && ctx.work.gilReleasedShare > 0),
+    detail: (ctx) => {
+      const perWorker = nativeThreadsPerTask(ctx.work, workers(ctx));
+      return `NumPy/BLAS and OpenMP start a thread per core in every worker; ${workers(ctx)} workers would start ${workers(ctx) * ctx.work.cores} threads on ${ctx.work.cores} cores. Set OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS and NUMEXPR_NUM_THREADS to ${perWorker} in each worker (joblib does the same: cores / workers), or use threadpoolctl.`;
+    },
+  },
+  {
+    id: 'gil-release-check',
+    title: 'Check that the native code really releases the GIL',
+    applies: (ctx) =>
+      RUNTIME_TRAITS[ctx.work.runtime].hasGil && ctx.work.gilReleasedShare > 0 && ctx.plan.model === 'threads',
+    detail: ({ work }) =>
+      `The plan relies on ${fmt(work.gilReleasedShare * 100)}% of the CPU time releasing the GIL. hashlib releases it only for inputs over 2 KB, and NumPy only inside its loops: time 1 vs ${work.cores} threads on a sample and send the measured share.`,
+  },
+  {
+    id: 'free-threaded-gil-check',
+    title: 'Confirm the GIL stays off',
+    applies: ({ work }) => work.runtime === 'cpython-free-threaded',
+    detail: () =>
+      'Importing an extension not marked free-thread-safe turns the GIL back on for the whole process, silently. Check sys._is_gil_enabled() after your imports, or run with PYTHON_GIL=0 to refuse it.',
+  },
+  {
+    id: 'isolate-crashes',
+    title: 'Recover from a crashed worker',
+    applies: (ctx) => ctx.work.needsIsolation && usesProcesses(ctx),
+    detail: (ctx) =>
+      isPython(ctx)
+        ? 'A worker killed by a crash or the OOM killer raises BrokenProcessPool for every pending task of a ProcessPoolExecutor: catch it, recreate the pool and resubmit what did not finish; max_tasks_per_child (3.11+) recycles workers that leak. A thread crash in a hybrid worker takes that process, not the batch.'
+        : 'A child that dies exits with a signal: fail its task, start a replacement, resubmit; recycle a worker after N tasks if it leaks.',
+  },
+  {
+    id: 'asyncio-for-high-fan-out',
+    title: 'Use an event loop for very high fan-out',
+    applies: (ctx) => isPython(ctx) && ctx.kind === 'io-bound' && usesThreads(ctx),
+    detail: ({ plan }) =>
+      `Threads suit a few hundred concurrent waits (this plan uses ${plan.threadsPerProcess} per process). For thousands, asyncio with an async client (aiohttp, httpx, asyncpg) overlaps them on one thread with no per-thread stack; it needs async libraries end to end.`,
+  },
+  {
+    id: 'keep-event-loop-free',
+    title: 'Keep the event loop free',
+    applies: ({ work }) => work.runtime === 'node',
+    detail: ({ work }) =>
+      `Node needs no threads to overlap IO; CPU work on the event loop blocks every other task for its ${fmt(work.cpuMs)} ms. Move CPU work over a few ms to worker_threads (piscina) and keep the loop for IO.`,
+  },
+  {
+    id: 'timeouts-and-cancellation',
+    title: 'Give every task a timeout, and cancel on shutdown',
+    applies: ({ kind }) => kind !== 'cpu-bound',
+    detail: (ctx) =>
+      isPython(ctx)
+        ? 'A wait with no timeout can hold a worker forever: set timeouts on every network call, and on shutdown call executor.shutdown(cancel_futures=True) so queued tasks do not start.'
+        : 'Pass an AbortSignal with a timeout (AbortSignal.timeout(ms)) to every fetch or query, and abort queued work on shutdown.',
+  },
+];
+
+export function practicesFor(ctx: PracticeContext): Practice[] {
+  return RULES.filter((rule) => rule.applies(ctx)).map((rule) => ({
+    id: rule.id,
+    title: rule.title,
+    detail: rule.detail(ctx),
+  }));
+}

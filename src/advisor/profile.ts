@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { COST_DESCRIPTIONS, COST_NAMES, type CostName } from './costs/types.js';
+import { WORKLOAD_NAMES } from './workloads.js';
+
+export const RUNTIMES = ['cpython', 'cpython-free-threaded', 'pypy', 'node'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
+export const LIMITS = {
+  nameLength: 120,
+  maxTasks: 1e9,
+  maxCores: 1024,
+  /** A task of more than a day is not a batch task; the bound keeps every product finite. */
+  maxMsPerTask: 86_400_000,
+  maxPayloadBytes: 1e12,
+  maxThreadsPerTask: 1024,
+  maxMemoryMb: 1e9,
+} as const;
+
+const msPerTask = (what: string) =>
+  z.number().min(0).max(LIMITS.maxMsPerTask).describe(`Milliseconds of ${what} for one task.`);
+
+export const MeasurementSchema = z
+  .strictObject({
+    wallMs: z.number().positive().max(1e15).describe('Wall time of one sequential run of `tasks` tasks, in ms.'),
+    cpuMs: z.number().min(0).max(1e15).describe('CPU time of that run (user + sys, as `time` prints), in ms.'),
+    tasks: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.maxTasks)
+      .optional()
+      .describe("How many tasks that run did; defaults to the profile's `tasks`."),
+  })
+  .describe('Totals of one sequential run, measured by the client.');
+
+/** Costs that are counts: a fractional thread count would reach the reply's integer pool sizes. */
+const COUNT_COSTS: readonly CostName[] = ['maxThreadsPerProcess'];
+
+const costOverrides = Object.fromEntries(
+  COST_NAMES.map((name) => {
+    const value = COUNT_COSTS.includes(name) ? z.number().int() : z.number();
+    return [name, value.min(0).max(1e9).optional().describe(COST_DESCRIPTIONS[name])];
+  }),
+) as Record<CostName, z.ZodOptional<z.ZodNumber>>;
+
+export const CostsOverrideSchema = z
+  .strictObject(costOverrides)
+  .describe("Costs measured on the client's own machine; each replaces the runtime's default (see GET /costs).");
+
+const profileFields = {
+  name: z.string().max(LIMITS.nameLength).optional().describe('A label echoed back in the reply.'),
+  runtime: z.enum(RUNTIMES).default('cpython').describe('The runtime that will run the tasks.'),
+  tasks: z.number().int().min(1).max(LIMITS.maxTasks).describe('Number of independent work items in the batch.'),
+  cpuMsPerTask: msPerTask('CPU time (all threads of the task)').optional(),
+  waitMsPerTask: msPerTask('waiting on IO, network or sleep').optional(),
+  measurement: MeasurementSchema.optional(),
+  workload: z
+    .enum(WORKLOAD_NAMES)
+    .optional()
+    .describe('A kind of work, when the client has no numbers: typical costs are assumed and reported.'),
+  gilReleasedShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "Share of CPU time spent in native code that releases the GIL (NumPy, hashlib, zlib). Default 0, or the workload's typical share.",
+    ),
+  payloadBytesPerTask: z
+    .number()
+    .int()
+    .min(0)
+    .max(LIMITS.maxPayloadBytes)
+    .optional()
+    .describe("Bytes sent to plus returned from one task. Default 0, or the workload's typical size."),
+  threadsPerTask: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxThreadsPerTask)
+    .optional()
+    .describe("Native threads one task keeps busy (BLAS, OpenMP). Default 1, or the workload's typical count."),
+  cores: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxCores)
+    .optional()
+    .describe("Cores of the machine that will run the batch. Default: the server's available parallelism."),
+  maxConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxTasks)
+    .optional()
+    .describe('Most tasks the downstream allows at once (a connection pool, a rate limit).'),
+  memoryMbPerWorker: z
+    .number()
+    .positive()
+    .max(LIMITS.maxMemoryMb)
+    .optional()
+    .describe('Resident memory of one worker process (interpreter, imports, a working set), in MB.'),
+  memoryLimitMb: z.number().positive().max(LIMITS.maxMemoryMb).optional().describe('Memory the batch may use, in MB.'),
+  needsIsolation: z
+    .boolean()
+    .default(false)
+    .describe('A task may crash or leak and must not take the others down.'),
+  sharedState: z
+    .enum(['none', 'read-only', 'read-write'])
+    .default('none')
+    .describe('State the tasks share besides their own inputs and outputs.'),
+  deadlineMs: z.number().positive().max(1e15).optional().describe('The batch must finish within this many ms.'),
+  costs: CostsOverrideSchema.optional(),
+};
+
+const DECLARED = ['cpuMsPerTask', 'waitMsPerTask'] as const;
+
+/** Exactly one source of per-task cost; a second one would be silently ignored, so it is refused. */
+function checkCostSource(profile: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const declared = DECLARED.filter((key) => profile[key] !== undefined);
+  const sources = [
+    declared.length > 0 ? declared.map((key) => `\`${key}\``).join(' and ') : undefined,
+    profile.measurement !== undefined ? '`measurement`' : undefined,
+    profile.workload !== undefined ? '`workload`' : undefined,
+  ].filter((source): source is string => source !== undefined);
+  if (sources.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cpuMsPerTask'],
+      message:
+        'The per-task cost is missing: give `cpuMsPerTask` and `waitMsPerTask`, or `measurement`, or a `workload` category.',
+    });
+  } else if (sources.length > 1) {
+    const [keep, ...drop] = sources;
+    ctx.addIssue({
+      code: 'custom',
+      path: [profile.workload !== undefined ? 'workload' : 'measurement'],
+      message: `The per-task cost is given twice: ${sources.join(' and ')}. Send one source only: keep ${keep} and drop ${drop.join(' and ')}, or the other way round.`,
+    });
+  }
+}
+
+export const EXAMPLE_PROFILE = {
+  name: 'nightly thumbnail job',
+  runtime: 'cpython',
+  tasks: 500,
+  cpuMsPerTask: 100,
+  waitMsPerTask: 200,
+  cores: 8,
+} as const;
+
+export const ProfileSchema = z
+  .strictObject(profileFields)
+  .superRefine(checkCostSource)
+  .describe('A batch of independent tasks: how many, what each costs, and where it will run.')
+  .meta({ id: 'Profile', example: EXAMPLE_PROFILE });
+
+export type ProfileInput = z.input<typeof ProfileSchema>;
+export type Profile = z.output<typeof ProfileSchema>;

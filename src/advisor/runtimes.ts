@@ -1,0 +1,62 @@
+import type { Runtime } from './profile.js';
+
+export type ModelName = 'sequential' | 'threads' | 'async' | 'processes' | 'hybrid';
+
+export interface RuntimeTraits {
+  /** Threads of one process run GIL-held code one at a time. */
+  hasGil: boolean;
+  language: 'python' | 'typescript';
+  /** Models the advisor weighs for this runtime, simplest first. */
+  models: readonly ModelName[];
+  /** Engines that spread a batch over several machines, named when one machine cannot meet a deadline. */
+  scaleOutEngines: string;
+  /**
+   * Pool threads start side by side, one per core, rather than one after another on the dispatcher: a
+   * Node worker boots its own isolate on its own thread (8 workers on 2 cores were ready in 104 ms, 1 in
+   * 23 ms, 2 in 24 ms: `node` starting N `Worker`s at once, 2026-11-29), where a Python thread is cheap
+   * to start and starts under the GIL.
+   */
+  threadsStartInParallel: boolean;
+}
+
+const PYTHON_MODELS = ['sequential', 'threads', 'processes', 'hybrid'] as const;
+
+export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
+  cpython: {
+    hasGil: true,
+    language: 'python',
+    models: PYTHON_MODELS,
+    scaleOutEngines: 'Ray or Dask (or Celery for a queue of jobs)',
+    threadsStartInParallel: false,
+  },
+  'cpython-free-threaded': {
+    hasGil: false,
+    language: 'python',
+    models: PYTHON_MODELS,
+    scaleOutEngines: 'Ray or Dask (or Celery for a queue of jobs)',
+    threadsStartInParallel: false,
+  },
+  pypy: {
+    hasGil: true,
+    language: 'python',
+    models: PYTHON_MODELS,
+    scaleOutEngines: 'Ray or Dask, which both run on PyPy for pure-Python tasks',
+    threadsStartInParallel: false,
+  },
+  node: {
+    hasGil: false,
+    language: 'typescript',
+    models: ['sequential', 'async', 'threads', 'processes', 'hybrid'],
+    scaleOutEngines: 'a job queue such as BullMQ on Redis, with workers on each machine',
+    threadsStartInParallel: true,
+  },
+};
+
+/** Simpler models win ties: fewer moving parts, less memory, easier failure handling. */
+export const SIMPLICITY_RANK: Record<ModelName, number> = {
+  sequential: 0,
+  threads: 1,
+  async: 1,
+  processes: 2,
+  hybrid: 3,
+};

@@ -1,0 +1,104 @@
+import type { Profile, Runtime } from './profile.js';
+import { fmt } from './format.js';
+import { WORKLOADS } from './workloads.js';
+
+export type CostBasis = 'declared' | 'measured' | 'workload';
+
+/** A profile resolved to the per-task numbers the model works with; every default it took is in `assumptions`. */
+export interface Work {
+  runtime: Runtime;
+  tasks: number;
+  cpuMs: number;
+  waitMs: number;
+  gilReleasedShare: number;
+  payloadBytes: number;
+  threadsPerTask: number;
+  cores: number;
+  maxConcurrency: number;
+  needsIsolation: boolean;
+  sharedState: Profile['sharedState'];
+  memoryMbPerWorker?: number;
+  memoryLimitMb?: number;
+  deadlineMs?: number;
+  basis: CostBasis;
+  assumptions: string[];
+}
+
+interface PerTask {
+  cpuMs: number;
+  waitMs: number;
+  basis: CostBasis;
+}
+
+function perTaskCost(profile: Profile, threadsPerTask: number, cores: number, assumptions: string[]): PerTask {
+  if (profile.measurement) {
+    const { wallMs, cpuMs, tasks = profile.tasks } = profile.measurement;
+    const cpuPerTask = cpuMs / tasks;
+    const wallPerTask = wallMs / tasks;
+    // A task on t native threads computes in cpu / t of wall time; the rest of its wall time is waiting.
+    const computeWall = cpuPerTask / Math.min(threadsPerTask, cores);
+    if (computeWall > wallPerTask * 1.05) {
+      assumptions.push(
+        `The measured CPU time (${fmt(cpuMs)} ms) exceeds wall time x threadsPerTask (${fmt(wallMs)} ms x ${threadsPerTask}): the run used more threads than declared, so the wait per task is taken as 0.`,
+      );
+    }
+    return { cpuMs: cpuPerTask, waitMs: Math.max(0, wallPerTask - computeWall), basis: 'measured' };
+  }
+  if (profile.workload) {
+    const assumed = WORKLOADS[profile.workload];
+    assumptions.push(
+      `Workload "${profile.workload}" assumes ${assumed.cpuMsPerTask} ms CPU and ${assumed.waitMsPerTask} ms wait per task: ${assumed.why}. Send cpuMsPerTask and waitMsPerTask, or a measurement, for advice on your own numbers.`,
+    );
+    return { cpuMs: assumed.cpuMsPerTask, waitMs: assumed.waitMsPerTask, basis: 'workload' };
+  }
+  if (profile.cpuMsPerTask === undefined || profile.waitMsPerTask === undefined) {
+    const missing = profile.cpuMsPerTask === undefined ? 'cpuMsPerTask' : 'waitMsPerTask';
+    assumptions.push(`${missing} was not given and is taken as 0.`);
+  }
+  return { cpuMs: profile.cpuMsPerTask ?? 0, waitMs: profile.waitMsPerTask ?? 0, basis: 'declared' };
+}
+
+/** Takes an explicit value, else the workload's typical one (said in assumptions), else the plain default. */
+function withWorkloadDefault<K extends 'gilReleasedShare' | 'payloadBytesPerTask' | 'threadsPerTask'>(
+  profile: Profile,
+  key: K,
+  plainDefault: number,
+  assumptions: string[],
+): number {
+  const given = profile[key];
+  if (given !== undefined) return given;
+  if (!profile.workload) return plainDefault;
+  const typical = WORKLOADS[profile.workload][key];
+  if (typical !== plainDefault) assumptions.push(`${key} is taken as ${typical}, typical of "${profile.workload}".`);
+  return typical;
+}
+
+export function resolveWork(profile: Profile, defaultCores: number): Work {
+  const assumptions: string[] = [];
+  const cores = profile.cores ?? defaultCores;
+  if (profile.cores === undefined) {
+    assumptions.push(`cores was not given: the server's ${defaultCores} available cores are assumed.`);
+  }
+  const threadsPerTask = withWorkloadDefault(profile, 'threadsPerTask', 1, assumptions);
+  const gilReleasedShare = withWorkloadDefault(profile, 'gilReleasedShare', 0, assumptions);
+  const payloadBytes = withWorkloadDefault(profile, 'payloadBytesPerTask', 0, assumptions);
+  const { cpuMs, waitMs, basis } = perTaskCost(profile, threadsPerTask, cores, assumptions);
+  return {
+    runtime: profile.runtime,
+    tasks: profile.tasks,
+    cpuMs,
+    waitMs,
+    gilReleasedShare,
+    payloadBytes,
+    threadsPerTask,
+    cores,
+    maxConcurrency: profile.maxConcurrency ?? Number.POSITIVE_INFINITY,
+    needsIsolation: profile.needsIsolation,
+    sharedState: profile.sharedState,
+    memoryMbPerWorker: profile.memoryMbPerWorker,
+    memoryLimitMb: profile.memoryLimitMb,
+    deadlineMs: profile.deadlineMs,
+    basis,
+    assumptions,
+  };
+}

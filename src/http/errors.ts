@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+export const FieldIssueSchema = z.object({
+  path: z.string().describe('Where the problem is, as a dotted path into the body ("measurement.wallMs", "profiles.3.tasks").'),
+  message: z.string().describe('What is wrong, with the limit where there is one.'),
+  code: z.string().describe("The validator's code for the problem (too_big, invalid_type, unrecognized_keys, ...)."),
+  limit: z.number().optional().describe('The bound the value broke.'),
+  allowed: z.array(z.string()).optional().describe('The values the field accepts.'),
+});
+
+export const ErrorReplySchema = z
+  .object({
+    statusCode: z.number().int(),
+    error: z.string(),
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(FieldIssueSchema).optional(),
+  })
+  .meta({ id: 'ErrorReply' });
+
+/** What every route but /health answers while the event loop lags past its limit (@fastify/under-pressure, src/http/under-pressure.ts). */
+export const OVERLOADED = 'the server is overloaded (its event loop lags past the limit)';
+
+export const OverloadedReplySchema = ErrorReplySchema.describe(`The request was refused because ${OVERLOADED}; see Retry-After.`);
+
+/** The replies fastify itself gives any route with a JSON body, before the route's own validation. */
+export const BODY_ERROR_REPLIES = {
+  413: ErrorReplySchema.describe('The body is over the size limit.'),
+  415: ErrorReplySchema.describe('The body is not JSON.'),
+};
+
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+export type ErrorReply = z.infer<typeof ErrorReplySchema>;

@@ -1,0 +1,14 @@
+import { advise } from '../../src/advisor/advise.js';
+import type { Advice } from '../../src/advisor/advice.js';
+import { ProfileSchema, type ProfileInput } from '../../src/advisor/profile.js';
+
+/** Advice straight from the domain, for tests of the model without HTTP. */
+export function adviceFor(input: ProfileInput, defaultCores = 2): Advice {
+  return advise(ProfileSchema.parse(input), { defaultCores });
+}
+
+export function estimateOf(advice: Advice, model: Advice['recommendation']['model']) {
+  const estimate = advice.estimates.find((e) => e.model === model);
+  if (!estimate) throw new Error(`no ${model} estimate`);
+  return estimate;
+}

@@ -1,0 +1,12 @@
+import request from 'supertest';
+import { buildApp, type App } from '../../src/app.js';
+
+/**
+ * The app as it serves, in-process, with a fixed core count so defaults do not depend on the test machine;
+ * the sample pools start only when a test asks (`jobs: { startPools: true }`).
+ */
+export async function startApp(options: Parameters<typeof buildApp>[0] = {}): Promise<{ app: App; http: ReturnType<typeof request> }> {
+  const app = await buildApp({ defaultCores: 2, ...options, jobs: { startPools: false, ...options.jobs } });
+  await app.ready();
+  return { app, http: request(app.server) };
+}
