@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { advise } from '../src/advisor/advise.js';
 import { costsFor } from '../src/advisor/costs/index.js';
 import { predict } from '../src/advisor/model/estimate.js';
-import type { ModelName } from '../src/advisor/runtimes.js';
+import type { ExecutionModel } from '../src/advisor/plan.js';
 import { ProfileSchema, type ProfileInput } from '../src/advisor/profile.js';
 import { resolveWork } from '../src/advisor/work.js';
 
 /** One measured configuration, as bench/python/harness.py writes it. */
 export interface MeasuredRun {
-  model: Exclude<ModelName, 'async'>;
+  model: Exclude<ExecutionModel, 'async'>;
   processes: number;
   threadsPerProcess: number;
   chunkSize: number;
@@ -23,7 +23,7 @@ export interface MeasuredCase {
   best: Partial<Record<MeasuredRun['model'], MeasuredRun>>;
   fastest: MeasuredRun['model'];
   /** The plan the advisor gave for the profile measured in the first round, run at its exact sizes. */
-  advised?: { model: ModelName; processes: number; threadsPerProcess: number; measuredWallMs: number } | null;
+  advised?: { model: ExecutionModel; processes: number; threadsPerProcess: number; measuredWallMs: number } | null;
 }
 
 export interface CaseScore {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { EXECUTION_MODELS } from './plan.js';
 import { RUNTIMES } from './profile.js';
 
-export const MODEL_NAMES = ['sequential', 'threads', 'processes', 'hybrid', 'async'] as const;
-const ModelName = z.enum(MODEL_NAMES);
+const ExecutionModelSchema = z.enum(EXECUTION_MODELS);
 
 const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatcher', 'shared-state'] as const;
 
@@ -13,7 +13,7 @@ export const ClassificationSchema = z.object({
 });
 
 export const RecommendationSchema = z.object({
-  model: ModelName,
+  model: ExecutionModelSchema,
   processes: z.number().int().min(1),
   threadsPerProcess: z.number().int().min(1).describe('Threads per process; for async, tasks in flight at once.'),
   chunkSize: z.number().int().min(1).describe('Tasks per message to a worker process (1 where nothing is sent).'),
@@ -22,7 +22,7 @@ export const RecommendationSchema = z.object({
 });
 
 export const EstimateSchema = z.object({
-  model: ModelName,
+  model: ExecutionModelSchema,
   processes: z.number().int().min(1),
   threadsPerProcess: z.number().int().min(1),
   chunkSize: z.number().int().min(1),

@@ -1,6 +1,7 @@
 import type { Costs } from './costs/index.js';
-import { predict, type Plan, type Prediction } from './model/estimate.js';
-import { RUNTIME_TRAITS, SIMPLICITY_RANK, type ModelName } from './runtimes.js';
+import { predict, type Prediction } from './model/estimate.js';
+import type { ExecutionModel, Plan } from './plan.js';
+import { RUNTIME_TRAITS, SIMPLICITY_RANK } from './runtimes.js';
 import {
   asyncConcurrency,
   hybridChunkSize,
@@ -76,7 +77,7 @@ function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurr
   return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, most))))];
 }
 
-function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
+function plansFor(model: ExecutionModel, work: Work, costs: Costs): Plan[] {
   switch (model) {
     case 'sequential':
       return [sequentialPlan];
@@ -113,7 +114,7 @@ function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
 }
 
 /** Why a model cannot serve this profile, or undefined when it can. */
-function constraintViolation(model: ModelName, plan: Plan, work: Work): string | undefined {
+function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): string | undefined {
   const inCallerProcess = model === 'sequential' || model === 'threads' || model === 'async';
   if (work.needsIsolation && inCallerProcess) {
     return `needsIsolation: ${model === 'sequential' ? 'tasks run' : `${model} run`} inside the caller's process, so one crash or leak takes the whole batch down; a pool of worker processes isolates them.`;

@@ -1,13 +1,12 @@
+import type { ExecutionModel } from './plan.js';
 import type { Runtime } from './profile.js';
-
-export type ModelName = 'sequential' | 'threads' | 'async' | 'processes' | 'hybrid';
 
 export interface RuntimeTraits {
   /** Threads of one process run GIL-held code one at a time. */
   hasGil: boolean;
   language: 'python' | 'typescript';
   /** Models the advisor weighs for this runtime, simplest first. */
-  models: readonly ModelName[];
+  models: readonly ExecutionModel[];
   /** Engines that spread a batch over several machines, named when one machine cannot meet a deadline. */
   scaleOutEngines: string;
   /**
@@ -53,7 +52,7 @@ export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
 };
 
 /** Simpler models win ties: fewer moving parts, less memory, easier failure handling. */
-export const SIMPLICITY_RANK: Record<ModelName, number> = {
+export const SIMPLICITY_RANK: Record<ExecutionModel, number> = {
   sequential: 0,
   threads: 1,
   async: 1,

@@ -2,14 +2,14 @@ import { advise } from '../advisor/advise.js';
 import { costsFor } from '../advisor/costs/index.js';
 import { nodeCosts, nodeSamplePoolCosts } from '../advisor/costs/node.js';
 import { fmt, fmtMs } from '../advisor/format.js';
-import { predict, type Plan } from '../advisor/model/estimate.js';
+import { predict } from '../advisor/model/estimate.js';
+import type { Plan } from '../advisor/plan.js';
 import { RUNTIME_TRAITS } from '../advisor/runtimes.js';
 import type { Advice } from '../advisor/advice.js';
 import type { CompareRow, Sample } from './schema.js';
 import { ProfileSchema, type Profile, type ProfileInput } from '../advisor/profile.js';
 import { resolveWork } from '../advisor/work.js';
 import { GIL_SWITCH_INTERVAL_MS, type JobLimits } from './defaults.js';
-import type { RunShape } from './runner.js';
 
 /** Tasks in a sample scaled down from a profile: enough to fill a few dozen workers more than once. */
 const SAMPLE_MAX_TASKS = 256;
@@ -75,8 +75,8 @@ function sampleProfile(sample: Sample, cores: number): Profile {
   return ProfileSchema.parse(input);
 }
 
-/** The advisor's plan for each viable model, held within the pools' limits, as the runner takes it. */
-export function plannedRuns(advice: Advice, limits: JobLimits): { shape: RunShape; plan: Plan; clamped: boolean }[] {
+/** The advisor's plan for each viable model, held within the pools' limits. */
+export function plannedRuns(advice: Advice, limits: JobLimits): { plan: Plan; clamped: boolean }[] {
   return advice.estimates
     .filter((estimate) => estimate.viable)
     .map((estimate) => {
@@ -88,14 +88,7 @@ export function plannedRuns(advice: Advice, limits: JobLimits): { shape: RunShap
             ? Math.min(estimate.threadsPerProcess, limits.maxThreadsPerProcess)
             : estimate.threadsPerProcess;
       const plan: Plan = { model: estimate.model, processes, threadsPerProcess: threads, chunkSize: estimate.chunkSize };
-      const workers = estimate.model === 'threads' || estimate.model === 'async' ? threads : processes;
-      const shape: RunShape = {
-        pool: estimate.model,
-        workers: estimate.model === 'sequential' ? 1 : workers,
-        threadsPerProcess: estimate.model === 'hybrid' ? threads : 1,
-        chunkSize: estimate.chunkSize,
-      };
-      return { shape, plan, clamped: processes !== estimate.processes || threads !== estimate.threadsPerProcess };
+      return { plan, clamped: processes !== estimate.processes || threads !== estimate.threadsPerProcess };
     });
 }
 
@@ -105,7 +98,7 @@ export function predictedWallMs(profile: Profile, plan: Plan, cores: number): nu
   return predict(work, plan, costsFor(profile.runtime, profile.costs)).wallMs;
 }
 
-export function compareRows(runs: { shape: RunShape; plan: Plan; predictedWallMs: number; measuredWallMs: number }[]): CompareRow[] {
+export function compareRows(runs: { plan: Plan; predictedWallMs: number; measuredWallMs: number }[]): CompareRow[] {
   const sequential = runs.find((run) => run.plan.model === 'sequential');
   const predictedBase = sequential?.predictedWallMs ?? Number.NaN;
   const measuredBase = sequential?.measuredWallMs ?? Number.NaN;

@@ -1,16 +1,14 @@
 import { Piscina } from 'piscina';
 import Tinypool from 'tinypool';
+import type { Plan } from '../advisor/plan.js';
 import { MAX_EXTRA_POOLS } from './defaults.js';
 import type { ProcessWarmUp } from './protocol.js';
 import { workerFile } from './worker-files.js';
 
 export type PoolKind = 'threads' | 'processes' | 'hybrid' | 'event-loop';
 
-export interface PoolShape {
-  kind: PoolKind;
-  processes: number;
-  threadsPerProcess: number;
-}
+/** The pool a plan runs on: its kind and sizes (sequential and async share one event-loop thread). */
+export type PoolShape = Pick<Plan, 'processes' | 'threadsPerProcess'> & { kind: PoolKind };
 
 export interface RunOptions {
   signal?: AbortSignal;

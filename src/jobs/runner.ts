@@ -1,5 +1,6 @@
 import { cpuUsage } from 'node:process';
-import type { CrashMode, PoolName } from './schema.js';
+import type { Plan } from '../advisor/plan.js';
+import type { CrashMode } from './schema.js';
 import { DISPATCH_AHEAD_PER_WORKER, GIL_SWITCH_INTERVAL_MS } from './defaults.js';
 import { createGilMemory } from './gil.js';
 import type { PoolRegistry, PoolShape, SamplePool } from './pools.js';
@@ -16,15 +17,6 @@ export interface SampleWork {
   crash?: { atTask: number; how: CrashMode };
 }
 
-/** Where and how the sample runs: the pool and its sizes. */
-export interface RunShape {
-  pool: PoolName;
-  /** Threads, processes, or tasks in flight (async); 1 for sequential. */
-  workers: number;
-  threadsPerProcess: number;
-  chunkSize: number;
-}
-
 export interface Measured {
   wallMs: number;
   startupMs: number;
@@ -37,17 +29,18 @@ export interface Progress {
   done: number;
 }
 
-function poolShapeOf(shape: RunShape): PoolShape {
-  switch (shape.pool) {
+/** The pool a plan runs on. */
+function poolShapeOf(plan: Plan): PoolShape {
+  switch (plan.model) {
     case 'sequential':
     case 'async':
       return { kind: 'event-loop', processes: 1, threadsPerProcess: 1 };
     case 'threads':
-      return { kind: 'threads', processes: 1, threadsPerProcess: shape.workers };
+      return { kind: 'threads', processes: 1, threadsPerProcess: plan.threadsPerProcess };
     case 'processes':
-      return { kind: 'processes', processes: shape.workers, threadsPerProcess: 1 };
+      return { kind: 'processes', processes: plan.processes, threadsPerProcess: 1 };
     case 'hybrid':
-      return { kind: 'hybrid', processes: shape.workers, threadsPerProcess: shape.threadsPerProcess };
+      return { kind: 'hybrid', processes: plan.processes, threadsPerProcess: plan.threadsPerProcess };
   }
 }
 
@@ -87,10 +80,10 @@ async function dispatch(count: number, inFlight: number, runOne: (index: number)
   if (failure) throw failure.error;
 }
 
-async function onEventLoop(pool: SamplePool, shape: RunShape, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
+async function onEventLoop(pool: SamplePool, plan: Plan, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
   const batch: EventLoopBatch = {
     tasks: work.tasks,
-    concurrency: shape.pool === 'sequential' ? 1 : shape.workers,
+    concurrency: plan.model === 'sequential' ? 1 : plan.threadsPerProcess,
     cpuIterations: specOf(work, iterationsPerMs).cpuIterations,
     waitMs: work.waitMsPerTask,
     ...(work.crash ? { crash: work.crash } : {}),
@@ -118,23 +111,23 @@ async function onThreads(pool: SamplePool, work: SampleWork, iterationsPerMs: nu
   return { taskMs, childCpuMs: 0 };
 }
 
-async function onProcesses(pool: SamplePool, shape: RunShape, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
+async function onProcesses(pool: SamplePool, plan: Plan, work: SampleWork, iterationsPerMs: number, signal: AbortSignal, progress: Progress) {
   const spec = specOf(work, iterationsPerMs);
   const sendBytes = sendBytesOf(work);
-  const chunks = Math.ceil(work.tasks / shape.chunkSize);
+  const chunks = Math.ceil(work.tasks / plan.chunkSize);
   const taskMs: number[] = [];
   let childCpuMs = 0;
   await dispatch(chunks, pool.shape.processes * DISPATCH_AHEAD_PER_WORKER, async (index) => {
-    const size = Math.min(shape.chunkSize, work.tasks - index * shape.chunkSize);
+    const size = Math.min(plan.chunkSize, work.tasks - index * plan.chunkSize);
     const message: ChunkMessage = {
       // A buffer per task: V8's serialiser would send one shared buffer once, hiding the payload's cost.
       specs: Array.from({ length: size }, (_, offset) => ({
         ...spec,
         payload: new Uint8Array(sendBytes),
-        ...(work.crash?.atTask === index * shape.chunkSize + offset ? { crash: work.crash.how } : {}),
+        ...(work.crash?.atTask === index * plan.chunkSize + offset ? { crash: work.crash.how } : {}),
       })),
       threads: pool.shape.threadsPerProcess,
-      gil: work.gil && shape.pool === 'hybrid',
+      gil: work.gil && plan.model === 'hybrid',
     };
     const reply = await pool.run<ChunkReply>(message, { signal });
     for (const result of reply.results) taskMs.push(result.ms);
@@ -144,25 +137,25 @@ async function onProcesses(pool: SamplePool, shape: RunShape, work: SampleWork, 
   return { taskMs, childCpuMs };
 }
 
-/** Runs the sample on a started pool of the shape asked for, timing only the run itself. */
+/** Runs the sample on a started pool for the plan, timing only the run itself. */
 export async function measureRun(
   registry: PoolRegistry,
-  shape: RunShape,
+  plan: Plan,
   work: SampleWork,
   iterationsPerMs: number,
   signal: AbortSignal,
   progress: Progress = { done: 0 },
 ): Promise<Measured> {
-  const { pool, startupMs } = await registry.acquire(poolShapeOf(shape));
+  const { pool, startupMs } = await registry.acquire(poolShapeOf(plan));
   signal.throwIfAborted();
   const cpuBefore = cpuUsage();
   const started = performance.now();
   const { taskMs, childCpuMs } =
     pool.shape.kind === 'event-loop'
-      ? await onEventLoop(pool, shape, work, iterationsPerMs, signal, progress)
+      ? await onEventLoop(pool, plan, work, iterationsPerMs, signal, progress)
       : pool.shape.kind === 'threads'
         ? await onThreads(pool, work, iterationsPerMs, signal, progress)
-        : await onProcesses(pool, shape, work, iterationsPerMs, signal, progress);
+        : await onProcesses(pool, plan, work, iterationsPerMs, signal, progress);
   const wallMs = performance.now() - started;
   const cpu = cpuUsage(cpuBefore);
   return { wallMs, startupMs, cpuMs: (cpu.user + cpu.system) / 1000 + childCpuMs, taskMs };

@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import type { JobLimits } from './defaults.js';
-import { MODEL_NAMES } from '../advisor/advice.js';
+import { EXECUTION_MODELS, type ExecutionModel } from '../advisor/plan.js';
 import { ProfileSchema } from '../advisor/profile.js';
-
-export const POOL_NAMES = MODEL_NAMES;
-export type PoolName = (typeof POOL_NAMES)[number];
 
 /** How a sample task can be made to fail (POST /jobs `crash`). */
 export const CRASH_MODES = ['throw', 'exit'] as const;
 export type CrashMode = (typeof CRASH_MODES)[number];
 
 /** Pools whose workers are threads of one process, where the GIL emulation applies. */
-export const GIL_POOLS: readonly PoolName[] = ['threads', 'hybrid'];
+export const GIL_POOLS: readonly ExecutionModel[] = ['threads', 'hybrid'];
 
 /** The fields of a sample task, bounded by the server's limits. */
 function sampleFields(limits: JobLimits) {
@@ -78,7 +75,7 @@ function checkWork(limits: JobLimits) {
 export function jobRequestSchema(limits: JobLimits) {
   return z
     .strictObject({
-      pool: z.enum(POOL_NAMES).describe('The pool to run the sample on.'),
+      pool: z.enum(EXECUTION_MODELS).describe('The pool to run the sample on.'),
       ...sampleFields(limits),
       workers: z
         .number()
@@ -153,7 +150,7 @@ export const TaskTimesSchema = z.object({ p50: z.number(), p95: z.number(), max:
 
 export const JobResultSchema = z
   .object({
-    pool: z.enum(POOL_NAMES),
+    pool: z.enum(EXECUTION_MODELS),
     workers: z.number().int().describe('Threads, processes, or tasks in flight (async).'),
     threadsPerProcess: z.number().int(),
     chunkSize: z.number().int().describe('Tasks per message to a worker (1 where each task is its own message).'),
@@ -218,7 +215,7 @@ export const SampleSchema = z.object({
 });
 
 export const CompareRowSchema = z.object({
-  model: z.enum(POOL_NAMES),
+  model: z.enum(EXECUTION_MODELS),
   processes: z.number().int(),
   threadsPerProcess: z.number().int(),
   chunkSize: z.number().int(),
@@ -234,8 +231,8 @@ export const CompareResultSchema = z
     sample: SampleSchema.describe('What ran: the request, or the profile scaled down.'),
     cores: z.number().int().describe('The cores the predictions assume: the ones this server may use.'),
     rows: z.array(CompareRowSchema),
-    fastest: z.enum(POOL_NAMES).describe('The model measured fastest.'),
-    recommended: z.enum(POOL_NAMES).describe("The advisor's recommendation for this sample on this server."),
+    fastest: z.enum(EXECUTION_MODELS).describe('The model measured fastest.'),
+    recommended: z.enum(EXECUTION_MODELS).describe("The advisor's recommendation for this sample on this server."),
     agree: z.boolean().describe('Whether the recommended model measured within 10% of the fastest.'),
     notes: z.array(z.string()),
   })

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
+import type { Plan } from '../advisor/plan.js';
 import type { CompareRequest, CompareResult, JobRequest, JobResult, PoolsReply, Sample } from './schema.js';
 import { GIL_POOLS } from './schema.js';
 import { hybridChunkSize, processChunkSize } from '../advisor/model/sizing.js';
@@ -7,7 +8,7 @@ import { adviseSample, compareRows, plannedRuns, predictedWallMs, sampleFromProf
 import type { JobLimits } from './defaults.js';
 import { JobError, JobErrors } from './errors.js';
 import { PoolRegistry, type PoolShape } from './pools.js';
-import { measureRun, type Measured, type Progress, type RunShape, type SampleWork } from './runner.js';
+import { measureRun, type Measured, type Progress, type SampleWork } from './runner.js';
 
 export interface JobServiceOptions {
   limits: JobLimits;
@@ -40,30 +41,46 @@ function expectedRunMs(work: SampleWork, parallel: number, cores: number): numbe
   return (work.tasks * work.cpuMsPerTask) / Math.min(parallel, cores) + (work.tasks * work.waitMsPerTask) / parallel;
 }
 
-/** The job's pool sizes, with the defaults a user would pick: the cores, and the advisor's chunking rules. */
-function runShapeOf(request: JobRequest, cores: number): RunShape {
+const SEQUENTIAL: Plan = { model: 'sequential', processes: 1, threadsPerProcess: 1, chunkSize: 1 };
+
+/** The job's plan, with the defaults a user would pick: the cores, and the advisor's chunking rules. */
+function planOf(request: JobRequest, cores: number): Plan {
   const perTaskMs = request.cpuMsPerTask + request.waitMsPerTask;
   switch (request.pool) {
     case 'sequential':
-      return { pool: 'sequential', workers: 1, threadsPerProcess: 1, chunkSize: 1 };
+      return SEQUENTIAL;
     case 'async':
-      return { pool: 'async', workers: request.workers ?? request.tasks, threadsPerProcess: 1, chunkSize: 1 };
+      return { model: 'async', processes: 1, threadsPerProcess: request.workers ?? request.tasks, chunkSize: 1 };
     case 'threads':
-      return { pool: 'threads', workers: request.workers ?? cores, threadsPerProcess: 1, chunkSize: 1 };
+      return { model: 'threads', processes: 1, threadsPerProcess: request.workers ?? cores, chunkSize: 1 };
     case 'processes': {
       const workers = request.workers ?? cores;
       const chunkSize = request.chunkSize ?? processChunkSize(request.tasks, workers, perTaskMs, request.payloadBytesPerTask);
-      return { pool: 'processes', workers, threadsPerProcess: 1, chunkSize };
+      return { model: 'processes', processes: workers, threadsPerProcess: 1, chunkSize };
     }
     case 'hybrid': {
       const workers = request.workers ?? cores;
       const threads = request.threadsPerProcess ?? DEFAULT_HYBRID_THREADS;
-      return { pool: 'hybrid', workers, threadsPerProcess: threads, chunkSize: request.chunkSize ?? hybridChunkSize(request.tasks, workers, threads) };
+      return { model: 'hybrid', processes: workers, threadsPerProcess: threads, chunkSize: request.chunkSize ?? hybridChunkSize(request.tasks, workers, threads) };
     }
   }
 }
 
-function notesFor(request: JobRequest, shape: RunShape, gilEmulated: boolean, baselineMeasured: boolean): string[] {
+/** A job reply's sizes: `workers` counts threads, processes or tasks in flight; threadsPerProcess is the hybrid's. */
+function jobSizes(plan: Plan): { workers: number; threadsPerProcess: number } {
+  switch (plan.model) {
+    case 'sequential':
+      return { workers: 1, threadsPerProcess: 1 };
+    case 'async':
+    case 'threads':
+      return { workers: plan.threadsPerProcess, threadsPerProcess: 1 };
+    case 'processes':
+    case 'hybrid':
+      return { workers: plan.processes, threadsPerProcess: plan.threadsPerProcess };
+  }
+}
+
+function notesFor(request: JobRequest, plan: Plan, gilEmulated: boolean, baselineMeasured: boolean): string[] {
   const notes = [
     baselineMeasured
       ? 'The speed-up is against a sequential run of the same sample, measured in this request.'
@@ -72,9 +89,9 @@ function notesFor(request: JobRequest, shape: RunShape, gilEmulated: boolean, ba
   if (gilEmulated) {
     notes.push("CPython's GIL was emulated: one lock per process, held while a thread computes and handed over every 5 ms. It is an emulation, not CPython.");
   } else if (request.gil) {
-    notes.push(`gil: true applies to the threads and hybrid pools; on ${shape.pool} each worker runs alone in its process or loop, so it changes nothing.`);
+    notes.push(`gil: true applies to the threads and hybrid pools; on ${plan.model} each worker runs alone in its process or loop, so it changes nothing.`);
   }
-  if (request.payloadBytesPerTask > 0 && (shape.pool === 'async' || shape.pool === 'sequential')) {
+  if (request.payloadBytesPerTask > 0 && (plan.model === 'async' || plan.model === 'sequential')) {
     notes.push('The payload crosses no boundary here: on one event loop nothing is copied, so it costs nothing.');
   }
   return notes;
@@ -127,24 +144,23 @@ export class JobService {
   }
 
   async runJob(request: JobRequest, clientSignal: AbortSignal): Promise<JobResult> {
-    const shape = runShapeOf(request, this.cores);
+    const plan = planOf(request, this.cores);
     const work: SampleWork = { ...request };
-    const parallel = shape.workers * shape.threadsPerProcess;
+    const parallel = plan.processes * plan.threadsPerProcess;
     const expectedMs = expectedRunMs(work, parallel, this.cores) + (request.baseline ? sequentialMsOf(work) : 0);
     const total = request.tasks * (request.baseline ? 2 : 1);
-    return this.#admit(expectedMs, request.timeoutMs, total, clientSignal, shape.pool, async (signal, progress) => {
+    return this.#admit(expectedMs, request.timeoutMs, total, clientSignal, plan.model, async (signal, progress) => {
       // The baseline runs the same tasks without the crash, which is the job's to show.
       const baselineWork: SampleWork = { ...work, crash: undefined };
-      const baseline = request.baseline ? await this.#measure({ pool: 'sequential', workers: 1, threadsPerProcess: 1, chunkSize: 1 }, baselineWork, signal, progress) : undefined;
-      const run = await this.#measure(shape, work, signal, progress);
+      const baseline = request.baseline ? await this.#measure(SEQUENTIAL, baselineWork, signal, progress) : undefined;
+      const run = await this.#measure(plan, work, signal, progress);
       const baselineMs = baseline?.wallMs ?? sequentialMsOf(work);
       const speedup = baselineMs / run.wallMs;
-      const gilEmulated = request.gil && GIL_POOLS.includes(shape.pool);
+      const gilEmulated = request.gil && GIL_POOLS.includes(plan.model);
       return {
-        pool: shape.pool,
-        workers: shape.workers,
-        threadsPerProcess: shape.threadsPerProcess,
-        chunkSize: shape.chunkSize,
+        pool: plan.model,
+        ...jobSizes(plan),
+        chunkSize: plan.chunkSize,
         tasks: request.tasks,
         wallMs: run.wallMs,
         startupMs: run.startupMs,
@@ -155,7 +171,7 @@ export class JobService {
         baselineMs,
         baselineMeasured: baseline !== undefined,
         gilEmulated,
-        notes: notesFor(request, shape, gilEmulated, baseline !== undefined),
+        notes: notesFor(request, plan, gilEmulated, baseline !== undefined),
       };
     });
   }
@@ -168,7 +184,7 @@ export class JobService {
     return this.#admit(expectedMs, request.timeoutMs, sample.tasks * runs.length, clientSignal, 'compare', async (signal, progress) => {
       const measured = [];
       for (const run of runs) {
-        const { wallMs } = await this.#measure(run.shape, sample, signal, progress);
+        const { wallMs } = await this.#measure(run.plan, sample, signal, progress);
         measured.push({ ...run, predictedWallMs: predictedWallMs(profile, run.plan, this.cores), measuredWallMs: wallMs });
         if (run.clamped) notes.push(`The ${run.plan.model} row was held to the pools' limits (${run.plan.processes} x ${run.plan.threadsPerProcess}) and predicted for that size.`);
       }
@@ -200,8 +216,8 @@ export class JobService {
     await this.#registry.close();
   }
 
-  #measure(shape: RunShape, work: SampleWork, signal: AbortSignal, progress: Progress): Promise<Measured> {
-    return measureRun(this.#registry, shape, work, this.iterationsPerMs, signal, progress);
+  #measure(plan: Plan, work: SampleWork, signal: AbortSignal, progress: Progress): Promise<Measured> {
+    return measureRun(this.#registry, plan, work, this.iterationsPerMs, signal, progress);
   }
 
   async #admit<T>(

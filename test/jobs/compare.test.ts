@@ -37,7 +37,7 @@ describe('planning the compare rows', () => {
     assert.deepEqual(runs.map((run) => run.plan.model), advice.estimates.filter((e) => e.viable).map((e) => e.model));
     const threads = runs.find((run) => run.plan.model === 'threads');
     assert.ok(threads);
-    assert.ok(threads.shape.workers <= 8);
+    assert.ok(threads.plan.threadsPerProcess <= 8);
     assert.equal(threads.clamped, advice.estimates.find((e) => e.model === 'threads')!.threadsPerProcess > 8);
   });
 });

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { CompareResultSchema, JobResultSchema, PoolsReplySchema, POOL_NAMES } from '../../src/jobs/schema.js';
+import { EXECUTION_MODELS } from '../../src/advisor/plan.js';
+import { CompareResultSchema, JobResultSchema, PoolsReplySchema } from '../../src/jobs/schema.js';
 import { ErrorReplySchema } from '../../src/http/errors.js';
 import { startApp } from '../helpers/app.js';
 
@@ -39,7 +40,7 @@ describe('sample jobs on real pools', () => {
     await ctx.app.close();
   });
 
-  for (const pool of POOL_NAMES) {
+  for (const pool of EXECUTION_MODELS) {
     test(`the ${pool} pool runs every task and reports what it measured`, async () => {
       const res = await ctx.http.post('/jobs').send({ pool, tasks: 6, cpuMsPerTask: 5, waitMsPerTask: 5, payloadBytesPerTask: 4096 }).expect(200);
       const job = JobResultSchema.parse(res.body);
@@ -136,7 +137,7 @@ describe('sample jobs on real pools', () => {
     });
   }
 
-  for (const pool of POOL_NAMES) {
+  for (const pool of EXECUTION_MODELS) {
     test(`a task that exits its ${pool} worker fails only that job, and the pool runs the next`, async () => {
       const res = await ctx.http.post('/jobs').send({ pool, tasks: 6, cpuMsPerTask: 1, waitMsPerTask: 5, crash: { atTask: 3, how: 'exit' } }).expect(502);
       assert.equal(res.body.code, 'WORKER_FAILED');

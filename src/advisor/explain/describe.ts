@@ -1,9 +1,9 @@
 import { fmt, fmtBytes, fmtMs } from '../format.js';
 import type { Estimate } from '../recommend.js';
-import type { ModelName } from '../runtimes.js';
+import type { ExecutionModel } from '../plan.js';
 import type { Work } from '../work.js';
 
-export const MODEL_LABEL: Record<ModelName, string> = {
+export const MODEL_LABEL: Record<ExecutionModel, string> = {
   sequential: 'Sequential',
   threads: 'Threads',
   async: 'Async',

@@ -1,6 +1,7 @@
 import type { WorkKind } from '../classify.js';
 import { fmt, fmtBytes, fmtMs } from '../format.js';
-import type { Plan, Prediction } from '../model/estimate.js';
+import type { Prediction } from '../model/estimate.js';
+import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';

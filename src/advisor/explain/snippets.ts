@@ -1,4 +1,4 @@
-import type { Plan } from '../model/estimate.js';
+import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
 import type { Work } from '../work.js';

@@ -1,18 +1,12 @@
 import type { Costs } from '../costs/index.js';
-import { RUNTIME_TRAITS, type ModelName } from '../runtimes.js';
+import type { Plan } from '../plan.js';
+import { RUNTIME_TRAITS } from '../runtimes.js';
 import { batchTime, type ClosedNetwork } from './queueing.js';
 import { nativeThreadsPerTask } from './sizing.js';
 import type { Work } from '../work.js';
 
 /** The per-MB costs are per MiB (2^20 bytes), the unit python/calibrate.py measures in. */
 export const BYTES_PER_MB = 1 << 20;
-
-export interface Plan {
-  model: ModelName;
-  processes: number;
-  threadsPerProcess: number;
-  chunkSize: number;
-}
 
 /** What limits a plan: the resource whose total demand sets the wall time. */
 export type Bottleneck =

@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { snippetFor } from '../../../src/advisor/explain/snippets.js';
 import { ProfileSchema } from '../../../src/advisor/profile.js';
 import { resolveWork } from '../../../src/advisor/work.js';
-import type { ModelName } from '../../../src/advisor/runtimes.js';
+import type { ExecutionModel } from '../../../src/advisor/plan.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -20,7 +20,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function snippet(runtime: 'cpython' | 'node', model: ModelName, extra: Record<string, unknown> = {}) {
+function snippet(runtime: 'cpython' | 'node', model: ExecutionModel, extra: Record<string, unknown> = {}) {
   const work = resolveWork(ProfileSchema.parse({ runtime, tasks: 12, cpuMsPerTask: 1, waitMsPerTask: 2, cores: 2, ...extra }), 2);
   const plan = { model, processes: model === 'processes' || model === 'hybrid' ? 2 : 1, threadsPerProcess: model === 'sequential' || model === 'processes' ? 1 : 3, chunkSize: 4 };
   return snippetFor(work, plan);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { costsFor } from '../../../src/advisor/costs/index.js';
-import { predict, type Plan } from '../../../src/advisor/model/estimate.js';
+import { predict } from '../../../src/advisor/model/estimate.js';
+import type { Plan } from '../../../src/advisor/plan.js';
 import { ProfileSchema, type ProfileInput } from '../../../src/advisor/profile.js';
 import { goetzThreads, hybridChunkSize, processChunkSize } from '../../../src/advisor/model/sizing.js';
 import { resolveWork } from '../../../src/advisor/work.js';
