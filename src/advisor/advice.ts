@@ -9,7 +9,9 @@ const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatc
 export const ClassificationSchema = z.object({
   kind: z.enum(['io-bound', 'cpu-bound', 'mixed']),
   cpuShare: z.number().min(0).max(1).describe('cpu / (cpu + wait) of one task.'),
-  basis: z.enum(['declared', 'measured', 'workload']).describe('Where the per-task numbers came from.'),
+  basis: z
+    .enum(['declared', 'measured', 'workload', 'probed'])
+    .describe('Where the per-task numbers came from (`probed`: measured per task on a sample by `task-advisor probe`).'),
 });
 
 export const RecommendationSchema = z.object({

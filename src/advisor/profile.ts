@@ -111,6 +111,12 @@ const profileFields = {
     .describe('State the tasks share besides their own inputs and outputs.'),
   deadlineMs: z.number().positive().max(1e15).optional().describe('The batch must finish within this many ms.'),
   costs: CostsOverrideSchema.optional(),
+  basis: z
+    .enum(['probed'])
+    .optional()
+    .describe(
+      "Set by `task-advisor probe`: `cpuMsPerTask`, `waitMsPerTask` and the other figures were measured on a sample of the batch's own tasks. The reply's `classification.basis` says so.",
+    ),
 };
 
 const DECLARED = ['cpuMsPerTask', 'waitMsPerTask'] as const;
@@ -129,6 +135,12 @@ function checkCostSource(profile: Record<string, unknown>, ctx: z.RefinementCtx)
       path: ['cpuMsPerTask'],
       message:
         'The per-task cost is missing: give `cpuMsPerTask` and `waitMsPerTask`, or `measurement`, or a `workload` category.',
+    });
+  } else if (profile.basis === 'probed' && declared.length < DECLARED.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['basis'],
+      message: '`basis: "probed"` describes measured `cpuMsPerTask` and `waitMsPerTask`: give both, and no `measurement` or `workload`.',
     });
   } else if (sources.length > 1) {
     const [keep, ...drop] = sources;

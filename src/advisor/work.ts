@@ -2,7 +2,7 @@ import type { Profile, Runtime } from './profile.js';
 import { fmt } from './format.js';
 import { WORKLOADS } from './workloads.js';
 
-export type CostBasis = 'declared' | 'measured' | 'workload';
+export type CostBasis = 'declared' | 'measured' | 'workload' | 'probed';
 
 /** A profile resolved to the per-task numbers the model works with; every default it took is in `assumptions`. */
 export interface Work {
@@ -55,7 +55,7 @@ function perTaskCost(profile: Profile, threadsPerTask: number, cores: number, as
     const missing = profile.cpuMsPerTask === undefined ? 'cpuMsPerTask' : 'waitMsPerTask';
     assumptions.push(`${missing} was not given and is taken as 0.`);
   }
-  return { cpuMs: profile.cpuMsPerTask ?? 0, waitMs: profile.waitMsPerTask ?? 0, basis: 'declared' };
+  return { cpuMs: profile.cpuMsPerTask ?? 0, waitMs: profile.waitMsPerTask ?? 0, basis: profile.basis ?? 'declared' };
 }
 
 /** Takes an explicit value, else the workload's typical one (said in assumptions), else the plain default. */

@@ -74,6 +74,30 @@ describe('POST /advise', () => {
     assert.match(body.issues?.[0]?.message ?? '', /given twice.*drop/);
   });
 
+  test('a probed profile says so in the reply, and is advised as its numbers say', async () => {
+    const numbers = { tasks: 200, cpuMsPerTask: 30, waitMsPerTask: 0, gilReleasedShare: 0.97, cores: 2 };
+    const probed = AdviceSchema.parse((await ctx.http.post('/advise').send({ ...numbers, basis: 'probed' }).expect(200)).body);
+    const declared = AdviceSchema.parse((await ctx.http.post('/advise').send(numbers).expect(200)).body);
+    assert.equal(probed.classification.basis, 'probed');
+    assert.equal(declared.classification.basis, 'declared');
+    assert.deepEqual(probed.recommendation, declared.recommendation);
+  });
+
+  test('refuses basis "probed" without measured per-task numbers, naming basis', async () => {
+    for (const body of [
+      { tasks: 10, workload: 'hashing', basis: 'probed' },
+      { tasks: 10, measurement: { wallMs: 100, cpuMs: 50 }, basis: 'probed' },
+      { tasks: 10, cpuMsPerTask: 5, basis: 'probed' },
+    ]) {
+      const res = await ctx.http.post('/advise').send(body).expect(400);
+      const reply = ErrorReplySchema.parse(res.body);
+      assert.deepEqual(issuePaths(reply), ['basis'], JSON.stringify(body));
+      assert.match(reply.issues?.[0]?.message ?? '', /give both/);
+    }
+    const res = await ctx.http.post('/advise').send({ tasks: 10, cpuMsPerTask: 5, waitMsPerTask: 0, basis: 'guessed' }).expect(400);
+    assert.deepEqual(ErrorReplySchema.parse(res.body).issues?.[0]?.allowed, ['probed']);
+  });
+
   test('refuses a profile with no cost source', async () => {
     const res = await ctx.http.post('/advise').send({ tasks: 10 }).expect(400);
     assert.match(ErrorReplySchema.parse(res.body).message, /per-task cost is missing/);
