@@ -11,7 +11,7 @@ Reads a task profile (JSON) from a file, or from stdin with "-", validates it an
 `;
 
 /** Where in the text a JSON.parse error points, as line and column. */
-function jsonErrorWhere(text: string, message: string): string {
+export function jsonErrorWhere(text: string, message: string): string {
   const given = /line (\d+) column (\d+)/.exec(message);
   if (given) return ` (line ${given[1]}, column ${given[2]})`;
   const position = /position (\d+)/.exec(message);
@@ -32,7 +32,7 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
-async function readProfileText(path: string, io: Io): Promise<{ text: string; source: string }> {
+export async function readProfileText(path: string, io: Io): Promise<{ text: string; source: string }> {
   if (path === '-') return { text: await io.readStdin(), source: 'stdin' };
   try {
     return { text: await readFile(path, 'utf8'), source: path };
