@@ -425,7 +425,9 @@ def probe(fn, inputs, tasks=None, sample=None, progress=None, label=None):
     # Against the time the calling thread had a core: a busy machine must not read as fewer threads.
     running_total = wall_total - sum(delays)
     cpu_over_wall = cpu_total / running_total if running_total > 0 else 0.0
-    threads_per_task = max(1, round(cpu_over_wall)) if cpu_over_wall > NATIVE_THREADS_ABOVE else 1
+    # Other threads must have done the extra CPU: for microsecond tasks the ratio alone is timer noise.
+    helpers_computed = cpu_total > NATIVE_THREADS_ABOVE * sum(thread_cpus)
+    threads_per_task = max(1, round(cpu_over_wall)) if helpers_computed and cpu_over_wall > NATIVE_THREADS_ABOVE else 1
     cpu_ms = cpu_total / size
     waits = [max(0.0, w - c / threads_per_task - d) for w, c, d in zip(walls, cpus, delays)]
     wait_ms = sum(waits) / size
@@ -460,9 +462,9 @@ def probe(fn, inputs, tasks=None, sample=None, progress=None, label=None):
 
     threads_how = (
         f"process CPU over the tasks' wall time less run delay: {cpu_over_wall:.2f}"
-        + (f" (above {NATIVE_THREADS_ABOVE}: the tasks compute on about {threads_per_task} threads at once; "
-           f"no more than the {cores} cores can show)" if threads_per_task > 1 else
-           f" (at most {NATIVE_THREADS_ABOVE}: one thread computes)")
+        + (f" (above {NATIVE_THREADS_ABOVE}, with other threads' CPU beside the caller's: the tasks compute on about "
+           f"{threads_per_task} threads at once; no more than the {cores} cores can show)" if threads_per_task > 1 else
+           " (one thread computes: at most {0}, or no CPU on other threads)".format(NATIVE_THREADS_ABOVE))
         + (f"; the process ran {threads_after} thread{'s' if threads_after != 1 else ''} after the sample "
            f"({threads_before} before the first call, /proc/self/task)" if threads_after is not None else "")
     )
@@ -525,6 +527,12 @@ def probe(fn, inputs, tasks=None, sample=None, progress=None, label=None):
         rows_by_index[row[0]] = max(rows_by_index.get(row[0], 0.0), row[1])
     start_bytes, peak_bytes, memory_problem, memory_tasks = _worker_memory(fn, indexed, is_async, rows_by_index, progress)
     start_method = multiprocessing.get_start_method()
+    if memory_problem is None and start_method == "fork" and start_bytes > peak_bytes / 2:
+        notes.append(
+            f"The worker started with {start_bytes / BYTES_PER_MB:.0f} MB of its {peak_bytes / BYTES_PER_MB:.0f} MB peak "
+            "resident: pages of the parent that fork shares until written. Against a memoryLimitMb, its own growth "
+            f"({(peak_bytes - start_bytes) / BYTES_PER_MB:.0f} MB) is what each further worker adds."
+        )
     if memory_problem is None:
         figures["memoryMbPerWorker"] = {
             "value": round(peak_bytes / BYTES_PER_MB, 1),
