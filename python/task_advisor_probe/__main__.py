@@ -99,6 +99,7 @@ def _verify(fn, inputs, size, channel_in, channel_out, progress):
     rounds = max(1, int(request.get("rounds", 1)))
     values = [value for _, value in sample_inputs(inputs, size)]
     walls = [[] for _ in plans]
+    load_before = os.getloadavg()[0]
     progress.phase("verify")
     for r in range(rounds):
         order = list(range(len(plans)))
@@ -112,7 +113,11 @@ def _verify(fn, inputs, size, channel_in, channel_out, progress):
                 raise LoadError("raised", f"the function raised while verifying on {plan['model']} "
                                 f"({plan.get('processes', 1)} x {plan.get('threadsPerProcess', 1)}): "
                                 f"{type(error).__name__}: {error}") from None
-    channel_out.write(json.dumps({"verified": [dict(plan, wallMs=w) for plan, w in zip(plans, walls)]}) + "\n")
+    channel_out.write(json.dumps({
+        "verified": [dict(plan, wallMs=w) for plan, w in zip(plans, walls)],
+        # Predictions assume free cores; the 1-minute load average says how free they were.
+        "loadAverage": [load_before, os.getloadavg()[0]],
+    }) + "\n")
     channel_out.flush()
 
 

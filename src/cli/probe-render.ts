@@ -96,6 +96,11 @@ export function renderVerification(v: Verification): string {
           }.`
         : `The recommendation did NOT hold on this sample: ${sizes(recommended.plan)} measured ${fmt(v.recommendedOverFaster)}x the faster plan.`,
   ];
+  const [before, after] = v.loadAverage;
+  lines.push(
+    `Load average ${fmt(before)} before the runs and ${fmt(after)} after, on ${v.cores} cores: the predictions assume the cores are free` +
+      (Math.max(before, after) >= v.cores ? ', and here other work held them, so every plan measured slower than predicted.' : '.'),
+  );
   if (v.sampleFavoursRunnerUp) {
     lines.push(
       `On a batch as small as the sample the advisor itself predicts the runner-up faster (pool start-up weighs more), so the sample checks the predictions more than the ranking.`,

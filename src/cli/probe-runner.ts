@@ -59,6 +59,8 @@ export type PlanToRun = z.infer<typeof PlanSchema>;
 
 const VerifiedSchema = z.array(PlanSchema.extend({ wallMs: z.array(z.number()) }));
 export type VerifiedRun = z.infer<typeof VerifiedSchema>[number];
+/** The 1-minute load average before and after the verification's runs. */
+const LoadSchema = z.tuple([z.number(), z.number()]);
 
 const ErrorSchema = z.object({
   kind: z.string(),
@@ -66,10 +68,11 @@ const ErrorSchema = z.object({
   details: z.array(z.string()),
 });
 
+/** Which message it is; each kind's own schema checks the rest (so no field is stripped here). */
 const MessageSchema = z.union([
-  z.object({ report: z.unknown() }),
-  z.object({ verified: z.unknown() }),
-  z.object({ error: ErrorSchema }),
+  z.looseObject({ report: z.unknown() }),
+  z.looseObject({ verified: z.unknown() }),
+  z.looseObject({ error: ErrorSchema }),
 ]);
 
 /** The probe's error kinds, as the CLI's exit codes. */
@@ -103,7 +106,7 @@ export interface ProbeOptions {
 export interface ProbeSession {
   report: ProbeReport;
   /** Runs the plans on the same sample, `rounds` times each in alternating order; only with `verify`. */
-  verify(plans: PlanToRun[], rounds: number): Promise<VerifiedRun[]>;
+  verify(plans: PlanToRun[], rounds: number): Promise<{ runs: VerifiedRun[]; loadAverage: [number, number] }>;
   /** Ends the probe's process; waits for it. */
   close(): Promise<void>;
 }
@@ -189,14 +192,15 @@ class Session implements ProbeSession {
     return this;
   }
 
-  async verify(plans: PlanToRun[], rounds: number): Promise<VerifiedRun[]> {
+  async verify(plans: PlanToRun[], rounds: number): Promise<{ runs: VerifiedRun[]; loadAverage: [number, number] }> {
     this.lastChange = performance.now();
     this.watching = true;
     (this.child.stdio[4] as Writable).end(`${JSON.stringify({ plans, rounds })}\n`);
-    const message = await this.next();
-    const parsed = VerifiedSchema.safeParse((message as { verified?: unknown }).verified);
-    if (!parsed.success) throw fail('the probe sent a verification without the expected wall times');
-    return parsed.data;
+    const message = (await this.next()) as { verified?: unknown; loadAverage?: unknown };
+    const runs = VerifiedSchema.safeParse(message.verified);
+    const load = LoadSchema.safeParse(message.loadAverage);
+    if (!runs.success || !load.success) throw fail('the probe sent a verification without the expected wall times');
+    return { runs: runs.data, loadAverage: load.data };
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,9 @@ export interface Verification {
   recommendedOverFaster: number;
   /** The advisor's own prediction for the sample ranks the runner-up first (a small sample can). */
   sampleFavoursRunnerUp: boolean;
+  /** The 1-minute load average before and after the runs, on this many cores: the predictions assume free cores. */
+  loadAverage: [number, number];
+  cores: number;
 }
 
 function fastest<T extends { predictedWallMs: number }>(estimates: T[]): T | undefined {
@@ -70,7 +73,13 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function verification(checks: PlannedCheck[], runs: VerifiedRun[], sampleTasks: number, rounds: number): Verification {
+export function verification(
+  checks: PlannedCheck[],
+  { runs, loadAverage }: { runs: VerifiedRun[]; loadAverage: [number, number] },
+  sampleTasks: number,
+  rounds: number,
+  cores: number,
+): Verification {
   const plans: CheckedPlan[] = checks.map((check, i) => {
     const repeatsMs = runs[i]?.wallMs ?? [];
     const measuredWallMs = median(repeatsMs);
@@ -86,5 +95,7 @@ export function verification(checks: PlannedCheck[], runs: VerifiedRun[], sample
     held: recommended.measuredWallMs <= faster * (1 + AGREEMENT_WITHIN),
     recommendedOverFaster: recommended.measuredWallMs / faster,
     sampleFavoursRunnerUp: runnerUp !== undefined && runnerUp.predictedWallMs < recommended.predictedWallMs,
+    loadAverage,
+    cores,
   };
 }

@@ -35,12 +35,12 @@ describe('which plans --verify runs, and whether the advice held', () => {
       { ...checks[0]!.plan, wallMs: recommended },
       { ...checks[1]!.plan, wallMs: runnerUp },
     ];
-    const held = verification(checks, runs([300, 900, 310], [290, 280, 600]), 16, 3);
+    const held = verification(checks, { runs: runs([300, 900, 310], [290, 280, 600]), loadAverage: [0.5, 0.7] }, 16, 3, 2);
     assert.equal(held.plans[0]!.measuredWallMs, 310);
     assert.equal(held.plans[1]!.measuredWallMs, 290);
     assert.equal(held.held, true);
     assert.ok(Math.abs(held.recommendedOverFaster - 310 / 290) < 1e-9);
-    const missed = verification(checks, runs([400, 410, 420], [300, 310, 320]), 16, 3);
+    const missed = verification(checks, { runs: runs([400, 410, 420], [300, 310, 320]), loadAverage: [3, 4] }, 16, 3, 2);
     assert.equal(missed.held, false);
     assert.ok(Math.abs(missed.plans[0]!.predictionError - (checks[0]!.predictedWallMs / 410 - 1)) < 1e-9);
   });

@@ -178,6 +178,7 @@ describe('task-advisor probe --verify', () => {
     assert.match(r.stdout, /^\s+plan\s+role\s+predicted\s+measured\s+error\s+rounds \(ms\)$/m);
     assert.match(r.stdout, /^\* threads \(8\)\s+recommended\s/m);
     assert.match(r.stdout, /^The recommendation (held|did NOT hold)/m);
+    assert.match(r.stdout, /^Load average [\d.]+ before the runs and [\d.]+ after, on \d+ cores: the predictions assume the cores are free/m);
   });
 });
 

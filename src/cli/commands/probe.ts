@@ -163,11 +163,11 @@ export async function runProbe(args: string[], io: Io): Promise<number> {
       // The sample is a batch of its own on this machine: predicted for it, at the sizes advised for it.
       const sampleAdvice = await adviceFor({ ...profile, tasks: report.sample.size, cores: report.cores }, 'the sample profile', url);
       const checks = plansToVerify(advice, sampleAdvice);
-      const runs = await session.verify(
+      const measured = await session.verify(
         checks.map((c) => c.plan),
         VERIFY_ROUNDS,
       );
-      output.verification = verification(checks, runs, report.sample.size, VERIFY_ROUNDS);
+      output.verification = verification(checks, measured, report.sample.size, VERIFY_ROUNDS, report.cores);
     }
   } finally {
     await session.close();
