@@ -53,6 +53,8 @@ NATIVE_THREADS_ABOVE = 1.2
 # A task this many times the median is a straggler worth a note.
 STRAGGLER_OVER_MEDIAN = 4.0
 BYTES_PER_MB = 1 << 20
+# A forked worker starting above this (an interpreter with its imports is 10-30 MB) holds the parent's data.
+FORK_NOTE_ABOVE_BYTES = 100 * BYTES_PER_MB
 
 _now = time.perf_counter
 _thread_cpu = time.thread_time
@@ -527,7 +529,7 @@ def probe(fn, inputs, tasks=None, sample=None, progress=None, label=None):
         rows_by_index[row[0]] = max(rows_by_index.get(row[0], 0.0), row[1])
     start_bytes, peak_bytes, memory_problem, memory_tasks = _worker_memory(fn, indexed, is_async, rows_by_index, progress)
     start_method = multiprocessing.get_start_method()
-    if memory_problem is None and start_method == "fork" and start_bytes > peak_bytes / 2:
+    if memory_problem is None and start_method == "fork" and start_bytes > max(peak_bytes / 2, FORK_NOTE_ABOVE_BYTES):
         notes.append(
             f"The worker started with {start_bytes / BYTES_PER_MB:.0f} MB of its {peak_bytes / BYTES_PER_MB:.0f} MB peak "
             "resident: pages of the parent that fork shares until written. Against a memoryLimitMb, its own growth "
