@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { OPENAPI_PATH } from '../../src/http/write-openapi.js';
+import { OPENAPI_PATH } from '../../src/write-openapi.js';
 import { startApp } from '../helpers/app.js';
 
 let ctx: Awaited<ReturnType<typeof startApp>>;

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { buildApp } from '../app.js';
+import { buildApp } from './app.js';
 
 /** Writes the OpenAPI document the running app serves at /docs/json; paths are from the working directory. */
 export const OPENAPI_PATH = 'openapi/openapi.json';
