@@ -40,9 +40,12 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions = {}) {
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const defaultCores = options.defaultCores ?? usableCores();
+  const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId,
@@ -60,13 +63,12 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(errorHandler);
   await app.register(metricsPlugin);
   await app.register(underPressurePlugin, { maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 1000 });
-  await app.register(swaggerPlugin);
+  // The document's example replies are this server's: its body limit, job limits and default cores.
+  await app.register(swaggerPlugin, { defaultCores, bodyLimit, jobLimits });
   await app.register(helmetPlugin);
   // Only the routes that spend the server's CPU are limited per client (routes/jobs.ts).
   await app.register(fastifyRateLimit, { global: false });
 
-  const defaultCores = options.defaultCores ?? usableCores();
-  const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };
   await app.register(jobsPlugin, {
     limits: jobLimits,
     cores: options.jobs?.cores ?? defaultCores,
