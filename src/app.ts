@@ -11,6 +11,7 @@ import { clientErrorHandler, errorHandler } from './http/error-handler.js';
 import { helmetPlugin } from './http/helmet.js';
 import { jobsPlugin } from './http/jobs.js';
 import { metricsPlugin } from './http/metrics.js';
+import { pagePlugin } from './http/page.js';
 import { genReqId, OneLinePerRequest, REQUEST_ID_HEADER, requestIdPlugin } from './http/request-log.js';
 import { swaggerPlugin } from './http/swagger.js';
 import { underPressurePlugin } from './http/under-pressure.js';
@@ -81,6 +82,7 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(costsRoutes);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
+  await app.register(pagePlugin);
   return app;
 }
 

@@ -64,10 +64,26 @@ export function withEachSchemaOnce(document: Json): Json {
   return renameRefs({ ...document, components: { ...document.components, schemas: kept } }, renames);
 }
 
-/** Puts an example reply on every response the examples have, in the media type the route answers with. */
-export function withReplyExamples(document: Json, examples: Record<string, Record<string, unknown>>): Json {
+/** What each route's 200 holds, where its schema gives @fastify/swagger no description ("Default Response"). */
+const SUCCESS_DESCRIPTIONS: Record<string, string> = {
+  advise: 'The advice: the classification, the recommended model with its sizes and predicted time, every model weighed, and why.',
+  adviseBatch: 'One result per profile, in order: its advice, or its own error.',
+  runJob: 'The sample job as measured on the pool.',
+  compareJobs: 'The sample on every model, predicted and measured, and whether the recommendation agreed.',
+  pools: 'Each started pool and the job queue.',
+  costs: "Each runtime's constants.",
+  health: 'The process answers.',
+  ready: 'The pools are started.',
+};
+
+/** Gives each 200 a description and every reply its example, in the media type the route answers with. */
+export function withDescribedReplies(document: Json, examples: Record<string, Record<string, unknown>>): Json {
   for (const methods of Object.values<Json>(document.paths ?? {})) {
     for (const operation of Object.values<Json>(methods)) {
+      const success = operation.responses?.['200'];
+      if (success?.description === 'Default Response' && SUCCESS_DESCRIPTIONS[operation.operationId]) {
+        success.description = SUCCESS_DESCRIPTIONS[operation.operationId];
+      }
       for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
         const example = examples[operation.operationId]?.[status];
         if (example === undefined) continue;
@@ -81,5 +97,5 @@ export function withReplyExamples(document: Json, examples: Record<string, Recor
 /** @fastify/swagger's transformObject: the zod components, each once, and a real example reply for every response. */
 export function openapiTransformObject(options: ExampleOptions) {
   return (input: Parameters<typeof jsonSchemaTransformObject>[0]) =>
-    withReplyExamples(withEachSchemaOnce(jsonSchemaTransformObject(input)), replyExamples(options));
+    withDescribedReplies(withEachSchemaOnce(jsonSchemaTransformObject(input)), replyExamples(options));
 }
