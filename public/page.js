@@ -373,7 +373,7 @@ function renderAdvice(advice) {
   $('estimates').tBodies[0].replaceChildren(
     ...advice.estimates.map((e) => {
       const recommended = e.model === r.model;
-      const note = e.viable ? (recommended ? 'recommended' : (e.reason ?? '')) : `not viable: ${e.reason ?? ''}`;
+      const note = e.viable ? (recommended ? 'recommended' : (e.reason ?? '')) : `not viable: ${(e.reason ?? '').replace(/^Not viable:\s*/, '')}`;
       const row = element(
         'tr',
         { class: recommended ? 'recommended' : e.viable ? undefined : 'not-viable' },
@@ -463,7 +463,7 @@ function chartSpec() {
         borderWidth: estimates.map((e) => (e.viable ? 0 : 1)),
       },
     ],
-    notes: estimates.map((e) => `${sizes(e)}; set by ${e.bottleneck}${e.reason ? `. ${e.viable ? '' : 'Not viable: '}${e.reason}` : ''}`),
+    notes: estimates.map((e) => `${sizes(e)}; set by ${e.bottleneck}${e.reason ? `. ${e.viable ? '' : 'Not viable: '}${e.reason.replace(/^Not viable:\s*/, '')}` : ''}`),
     what: 'Predicted wall time of your batch for each model',
     more: 'The table below has the same figures.',
   };
