@@ -30,6 +30,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 COPY openapi ./openapi
+# The page at / (src/http/page.ts serves it from beside dist/)
+COPY public ./public
 # `task-advisor calibrate` runs python/calibrate.py, found beside dist/ (the image has no python3 of its own)
 COPY python ./python
 COPY --from=build /app/dist ./dist

@@ -11,7 +11,8 @@ const CostsReplySchema = z
   .object({ runtimes: z.record(z.enum(RUNTIMES), z.record(z.string(), CostEntrySchema)) })
   .describe("Each runtime's model constants, with where each value came from.");
 
-const reply = {
+/** The reply never changes while the server runs: built once. */
+export const COSTS_REPLY = {
   runtimes: Object.fromEntries(
     RUNTIMES.map((runtime) => [
       runtime,
@@ -31,6 +32,6 @@ export const costsRoutes: FastifyPluginAsyncZod = async (app) => {
       description: 'Override any of them in a profile\'s `costs` object with figures measured on your own machine.',
       response: { 200: CostsReplySchema, 503: OverloadedReplySchema },
     },
-    handler: async () => reply,
+    handler: async () => COSTS_REPLY,
   });
 };

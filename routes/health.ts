@@ -1,8 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorReplySchema, OVERLOADED } from '../src/http/errors.js';
+import { ErrorReplySchema, OVERLOADED, type ErrorReply } from '../src/http/errors.js';
 
 const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
+export const NOT_READY_REPLY: ErrorReply = {
+  statusCode: 503,
+  error: 'Service Unavailable',
+  code: 'NOT_READY',
+  message: 'The sample pools are not running (not started yet, turned off, or shutting down).',
+};
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
@@ -27,12 +34,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (_request, reply) => {
       if (app.jobs.ready) return { status: 'ready' as const };
-      return reply.code(503).header('retry-after', NOT_READY_RETRY_AFTER_SECONDS).send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        code: 'NOT_READY',
-        message: 'The sample pools are not running (not started yet, turned off, or shutting down).',
-      });
+      return reply.code(503).header('retry-after', NOT_READY_RETRY_AFTER_SECONDS).send(NOT_READY_REPLY);
     },
   });
 };

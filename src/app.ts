@@ -11,6 +11,7 @@ import { clientErrorHandler, errorHandler } from './http/error-handler.js';
 import { helmetPlugin } from './http/helmet.js';
 import { jobsPlugin } from './http/jobs.js';
 import { metricsPlugin } from './http/metrics.js';
+import { pagePlugin } from './http/page.js';
 import { genReqId, OneLinePerRequest, REQUEST_ID_HEADER, requestIdPlugin } from './http/request-log.js';
 import { swaggerPlugin } from './http/swagger.js';
 import { underPressurePlugin } from './http/under-pressure.js';
@@ -40,9 +41,12 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions = {}) {
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const defaultCores = options.defaultCores ?? usableCores();
+  const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId,
@@ -60,13 +64,12 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(errorHandler);
   await app.register(metricsPlugin);
   await app.register(underPressurePlugin, { maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 1000 });
-  await app.register(swaggerPlugin);
+  // The document's example replies are this server's: its body limit, job limits and default cores.
+  await app.register(swaggerPlugin, { defaultCores, bodyLimit, jobLimits });
   await app.register(helmetPlugin);
   // Only the routes that spend the server's CPU are limited per client (routes/jobs.ts).
   await app.register(fastifyRateLimit, { global: false });
 
-  const defaultCores = options.defaultCores ?? usableCores();
-  const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };
   await app.register(jobsPlugin, {
     limits: jobLimits,
     cores: options.jobs?.cores ?? defaultCores,
@@ -79,6 +82,7 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(costsRoutes);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
+  await app.register(pagePlugin);
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_JOB_LIMITS, type JobLimits } from './jobs/defaults.js';
+import { DEFAULT_JOB_LIMITS, MAX_JOB_LIMIT, type JobLimits } from './jobs/defaults.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,7 +23,7 @@ export const JOB_LIMIT_ENV: Record<keyof JobLimits, string> = {
 const jobLimitFields = Object.fromEntries(
   (Object.keys(JOB_LIMIT_ENV) as (keyof JobLimits)[]).map((key) => [
     JOB_LIMIT_ENV[key],
-    z.coerce.number().int().min(key === 'queueSize' ? 0 : 1).max(1e9).default(DEFAULT_JOB_LIMITS[key]),
+    z.coerce.number().int().min(key === 'queueSize' ? 0 : 1).max(MAX_JOB_LIMIT).default(DEFAULT_JOB_LIMITS[key]),
   ]),
 ) as Record<string, z.ZodDefault<z.ZodCoercedNumber>>;
 

@@ -1,10 +1,30 @@
 import { z } from 'zod';
 import { EXECUTION_MODELS } from './plan.js';
-import { RUNTIMES } from './profile.js';
+import { LIMITS, RUNTIMES } from './profile.js';
 
 const ExecutionModelSchema = z.enum(EXECUTION_MODELS);
 
 const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatcher', 'shared-state'] as const;
+
+/** Processes are weighed up to twice the cores (src/recommend.ts: long tasks finish sooner time-sliced). */
+const MAX_PROCESSES = 2 * LIMITS.maxCores;
+
+/** The sizes of a plan, with their bounds; a job comparison reports the same sizes. */
+export const PLAN_SIZES = {
+  processes: z.number().int().min(1).max(MAX_PROCESSES).describe('Worker processes (1 where the model runs in one process).'),
+  threadsPerProcess: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxTasks)
+    .describe('Threads per process; for async, tasks in flight at once.'),
+  chunkSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxTasks)
+    .describe('Tasks per message to a worker process (1 where nothing is sent).'),
+};
 
 export const ClassificationSchema = z.object({
   kind: z.enum(['io-bound', 'cpu-bound', 'mixed']),
@@ -16,18 +36,14 @@ export const ClassificationSchema = z.object({
 
 export const RecommendationSchema = z.object({
   model: ExecutionModelSchema,
-  processes: z.number().int().min(1),
-  threadsPerProcess: z.number().int().min(1).describe('Threads per process; for async, tasks in flight at once.'),
-  chunkSize: z.number().int().min(1).describe('Tasks per message to a worker process (1 where nothing is sent).'),
+  ...PLAN_SIZES,
   predictedWallMs: z.number().min(0),
   predictedSpeedup: z.number().min(0).describe('Sequential wall time / predicted wall time.'),
 });
 
 export const EstimateSchema = z.object({
   model: ExecutionModelSchema,
-  processes: z.number().int().min(1),
-  threadsPerProcess: z.number().int().min(1),
-  chunkSize: z.number().int().min(1),
+  ...PLAN_SIZES,
   predictedWallMs: z.number().min(0),
   predictedSpeedup: z.number().min(0),
   startupMs: z.number().min(0).describe('Pool start-up and shutdown inside predictedWallMs.'),
@@ -36,19 +52,23 @@ export const EstimateSchema = z.object({
   reason: z.string().optional().describe('Why the model is not viable, or what limits it.'),
 });
 
-export const PracticeSchema = z.object({ id: z.string(), title: z.string(), detail: z.string() });
+export const PracticeSchema = z.object({
+  id: z.string().describe('A stable name for the practice, for linking and tests.'),
+  title: z.string().describe('The practice in one line.'),
+  detail: z.string().describe('Why it applies to this batch and how to follow it, in a few sentences with the numbers.'),
+});
 
 export const ResolvedProfileSchema = z
   .object({
     runtime: z.enum(RUNTIMES),
-    tasks: z.number().int(),
+    tasks: z.number().int().min(1).max(LIMITS.maxTasks),
     cpuMsPerTask: z.number(),
     waitMsPerTask: z.number(),
     gilReleasedShare: z.number(),
     payloadBytesPerTask: z.number(),
-    threadsPerTask: z.number().int(),
-    cores: z.number().int(),
-    maxConcurrency: z.number().int().optional(),
+    threadsPerTask: z.number().int().min(1).max(LIMITS.maxThreadsPerTask),
+    cores: z.number().int().min(1).max(LIMITS.maxCores),
+    maxConcurrency: z.number().int().min(1).max(LIMITS.maxTasks).optional(),
   })
   .describe('The numbers the model used, after defaults and assumptions.');
 
@@ -58,10 +78,23 @@ export const AdviceSchema = z
     classification: ClassificationSchema,
     recommendation: RecommendationSchema,
     estimates: z.array(EstimateSchema).describe('Every model weighed, simplest first.'),
-    rationale: z.array(z.string()).describe('The numbers that decided, as sentences.'),
-    practices: z.array(PracticeSchema),
-    warnings: z.array(z.string()),
-    snippet: z.object({ language: z.enum(['python', 'typescript']), code: z.string() }),
+    rationale: z
+      .array(z.string().describe('One sentence with the figures behind it.'))
+      .describe('The numbers that decided, as sentences, most decisive first.'),
+    practices: z.array(PracticeSchema).describe('What to do when running this batch, beyond choosing the model.'),
+    warnings: z
+      .array(z.string().describe('One sentence: what was assumed or is at risk, and what to send or change.'))
+      .describe('Numbers that were assumed rather than given, and risks the model sees (memory, oversubscription, limits).'),
+    snippet: z
+      .object({
+        language: z.enum(['python', 'typescript']).describe('python for the CPython and PyPy runtimes, typescript for node.'),
+        code: z
+          .string()
+          .describe(
+            'A runnable skeleton of the recommended model at the advised sizes, as source text: lines end with a newline character (JSON shows each as \\n).',
+          ),
+      })
+      .describe('Code to start from: the pool, its sizes and chunking, with a placeholder for the task.'),
     resolved: ResolvedProfileSchema,
   })
   .meta({ id: 'Advice' });

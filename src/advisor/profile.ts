@@ -152,9 +152,8 @@ function checkCostSource(profile: Record<string, unknown>, ctx: z.RefinementCtx)
   }
 }
 
+/** The README's mixed profile: what Swagger UI sends, and what its example reply answers. */
 export const EXAMPLE_PROFILE = {
-  name: 'nightly thumbnail job',
-  runtime: 'cpython',
   tasks: 500,
   cpuMsPerTask: 100,
   waitMsPerTask: 200,

@@ -89,6 +89,10 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const exitCode = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
+    style: {
+      color: process.stdout.isTTY === true && process.stdout.hasColors(),
+      width: (process.stdout.isTTY === true && process.stdout.columns) || 80,
+    },
     stderr: (text) => process.stderr.write(text),
     readStdin: () => readAll(process.stdin),
   });

@@ -37,7 +37,7 @@ function statusText(status: number): string {
 }
 
 /** Messages for fastify's own body errors, said so that a client knows what to change. */
-function clientMessage(error: FastifyError, bodyLimit: number): string {
+function clientMessage(error: Pick<FastifyError, 'code' | 'message'>, bodyLimit: number): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return `The body is larger than the limit of ${bodyLimit} bytes.`;
@@ -55,6 +55,39 @@ function clientMessage(error: FastifyError, bodyLimit: number): string {
 }
 
 /**
+ * The reply to an error a client can act on: each bad field of a validation error, a message written for the
+ * client (`expose`), or what to change about the body. Undefined for a server error, whose details stay in the log.
+ */
+export function clientErrorReply(
+  error: Pick<FastifyError, 'statusCode' | 'code' | 'message' | 'validation'> | ExposedError,
+  bodyLimit: number,
+): { body: ErrorReply; retryAfterSeconds?: number } | undefined {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const raw: RawIssue[] = error.validation.map((item) => ({
+      ...(item.params as Record<string, unknown>),
+      path: item.instancePath.split('/').filter((part) => part !== ''),
+      code: item.keyword,
+      message: item.message ?? 'is invalid',
+    }));
+    const issues = toFieldIssues(raw);
+    return {
+      body: { statusCode: 400, error: 'Bad Request', code: 'INVALID_REQUEST', message: `The request body is invalid: ${summarise(issues)}`, issues },
+    };
+  }
+  if (isExposed(error)) {
+    return {
+      body: { statusCode: error.statusCode, error: statusText(error.statusCode), code: error.code, message: error.message },
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  if (status >= 500) return undefined;
+  return {
+    body: { statusCode: status, error: statusText(status), code: error.code ?? 'BAD_REQUEST', message: clientMessage(error, bodyLimit) },
+  };
+}
+
+/**
  * Every error reply has one shape. Validation errors list each bad field; client errors say what to
  * change; server errors say nothing about internals (the log has them, under the request id).
  */
@@ -62,49 +95,18 @@ async function handleErrors(app: FastifyInstance) {
   const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const raw: RawIssue[] = error.validation.map((item) => ({
-        ...(item.params as Record<string, unknown>),
-        path: item.instancePath.split('/').filter((part) => part !== ''),
-        code: item.keyword,
-        message: item.message ?? 'is invalid',
-      }));
-      const issues = toFieldIssues(raw);
-      const body: ErrorReply = {
-        statusCode: 400,
-        error: 'Bad Request',
-        code: 'INVALID_REQUEST',
-        message: `The request body is invalid: ${summarise(issues)}`,
-        issues,
-      };
-      return reply.code(400).send(body);
+    const known = clientErrorReply(error, bodyLimit);
+    if (known) {
+      if (known.retryAfterSeconds !== undefined) void reply.header('retry-after', known.retryAfterSeconds);
+      return reply.code(known.body.statusCode).send(known.body);
     }
-    if (isExposed(error)) {
-      const body: ErrorReply = {
-        statusCode: error.statusCode,
-        error: statusText(error.statusCode),
-        code: error.code,
-        message: error.message,
-      };
-      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', error.retryAfterSeconds);
-      return reply.code(error.statusCode).send(body);
-    }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      const body: ErrorReply = {
-        statusCode: status,
-        error: statusText(status),
-        code: 'INTERNAL_ERROR',
-        message: `Something went wrong on our side; quote request id ${request.id} when you report it.`,
-      };
-      return reply.code(status).send(body);
-    }
+    const status = error.statusCode && error.statusCode >= 500 && error.statusCode < 600 ? error.statusCode : 500;
+    request.log.error({ err: error }, 'request failed');
     const body: ErrorReply = {
       statusCode: status,
       error: statusText(status),
-      code: error.code ?? 'BAD_REQUEST',
-      message: clientMessage(error, bodyLimit),
+      code: 'INTERNAL_ERROR',
+      message: `Something went wrong on our side; quote request id ${request.id} when you report it.`,
     };
     return reply.code(status).send(body);
   });

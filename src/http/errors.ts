@@ -10,11 +10,11 @@ export const FieldIssueSchema = z.object({
 
 export const ErrorReplySchema = z
   .object({
-    statusCode: z.number().int(),
-    error: z.string(),
-    code: z.string(),
-    message: z.string(),
-    issues: z.array(FieldIssueSchema).optional(),
+    statusCode: z.number().int().min(400).max(599).describe('The HTTP status again, for clients that log bodies only.'),
+    error: z.string().describe('The status in words ("Bad Request").'),
+    code: z.string().describe('A stable name for the error, to branch on (INVALID_REQUEST, QUEUE_FULL, RATE_LIMITED, ...).'),
+    message: z.string().describe('What happened and what to change, in a sentence or two; no server paths or stack traces.'),
+    issues: z.array(FieldIssueSchema).optional().describe('Each bad field of a 400, in the order found.'),
   })
   .meta({ id: 'ErrorReply' });
 

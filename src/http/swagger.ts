@@ -2,10 +2,12 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { ExampleOptions } from './examples.js';
+import { openapiTransformObject } from './openapi.js';
 
 /** The OpenAPI document, built from the routes' zod schemas, at /docs/json, and Swagger UI at /docs. */
-async function swagger(app: FastifyInstance) {
+async function swagger(app: FastifyInstance, options: ExampleOptions) {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -22,9 +24,11 @@ async function swagger(app: FastifyInstance) {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: openapiTransformObject(options),
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // BaseLayout: Swagger UI without its top bar, whose SVG logo carries an inline <style> the content security
+  // policy refuses, and whose only other use is loading some other document.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { layout: 'BaseLayout' } });
 }
 
 export const swaggerPlugin = fp(swagger, { name: 'swagger' });

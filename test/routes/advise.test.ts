@@ -20,9 +20,9 @@ function issuePaths(body: unknown): string[] {
 
 describe('POST /advise', () => {
   test('answers the example profile with advice that matches the schema', async () => {
-    const res = await ctx.http.post('/advise').send(EXAMPLE_PROFILE).expect(200).expect('content-type', /json/);
+    const res = await ctx.http.post('/advise').send({ ...EXAMPLE_PROFILE, name: 'nightly thumbnail job' }).expect(200).expect('content-type', /json/);
     const advice = AdviceSchema.parse(res.body);
-    assert.equal(advice.name, EXAMPLE_PROFILE.name);
+    assert.equal(advice.name, 'nightly thumbnail job');
     assert.equal(advice.classification.kind, 'mixed');
     assert.equal(advice.estimates.length, 4);
     assert.ok(advice.rationale.length >= 3);
