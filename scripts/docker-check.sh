@@ -87,6 +87,14 @@ post_check() {
 }
 post_check /advise '{"tasks":500,"cpuMsPerTask":100,"waitMsPerTask":200,"cores":8}' recommendation 'answers 200 with a recommendation'
 
+# The page at / ships in the image: its HTML and the chart library it loads from node_modules
+page_ok=1
+for path in / /page.js /vendor/chart.umd.min.js /vendor/highlight/core.min.js; do
+  code="$(curl -sS -o /dev/null -w '%{http_code}' "$url$path" || true)"
+  [[ "$code" == 200 ]] || { page_ok=0; fail "GET $path answered $code"; }
+done
+if ((page_ok)); then pass "GET / serves the page and its libraries"; fi
+
 # The pools start inside the container: readiness, then a small job on the forked processes
 code="$(curl -sS -o /dev/null -w '%{http_code}' "$url/ready" || true)"
 if [[ "$code" == 200 ]]; then pass "GET /ready: the pools are started"; else fail "GET /ready answered $code"; fi
