@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { advise } from '../src/advisor/advise.js';
-import { AGREEMENT_WITHIN } from '../src/jobs/compare.js';
+import { AGREEMENT_WITHIN } from '../src/advisor/verdict.js';
 import { ProfileSchema, type ProfileInput } from '../src/advisor/profile.js';
 import { loadCases, type MeasuredCase } from './score-model.js';
 

@@ -5,6 +5,7 @@ import { predict } from '../src/advisor/model/estimate.js';
 import type { ExecutionModel } from '../src/advisor/plan.js';
 import { ProfileSchema, type ProfileInput } from '../src/advisor/profile.js';
 import { resolveWork } from '../src/advisor/work.js';
+import { AGREEMENT_WITHIN } from '../src/advisor/verdict.js';
 
 /** One measured configuration, as bench/python/harness.py writes it. */
 export interface MeasuredRun {
@@ -40,8 +41,6 @@ export interface CaseScore {
   predictionError: number;
 }
 
-/** Advice names the measured fastest model, or one measured within this share of it. */
-export const AGREEMENT_WITHIN = 0.1;
 /** A prediction within this share of the measured wall time counts as close. */
 export const PREDICTION_WITHIN = 0.25;
 

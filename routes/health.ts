@@ -1,15 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorReplySchema, OVERLOADED, type ErrorReply } from '../src/http/errors.js';
-
-const NOT_READY_RETRY_AFTER_SECONDS = 5;
-
-export const NOT_READY_REPLY: ErrorReply = {
-  statusCode: 503,
-  error: 'Service Unavailable',
-  code: 'NOT_READY',
-  message: 'The sample pools are not running (not started yet, turned off, or shutting down).',
-};
+import { ErrorReplySchema, NOT_READY_REPLY, NOT_READY_RETRY_AFTER_SECONDS, OVERLOADED } from '../src/http/errors.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {

@@ -1,4 +1,4 @@
-import { AGREEMENT_WITHIN } from '../jobs/compare.js';
+import { AGREEMENT_WITHIN } from '../advisor/verdict.js';
 import { fmt, fmtBytes, fmtMs } from '../advisor/format.js';
 import type { ProbeReport } from './probe-runner.js';
 import type { CheckedPlan, Verification } from './probe-verify.js';

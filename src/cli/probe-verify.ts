@@ -1,4 +1,4 @@
-import { AGREEMENT_WITHIN } from '../jobs/compare.js';
+import { AGREEMENT_WITHIN } from '../advisor/verdict.js';
 import type { Advice, EstimateReply } from '../advisor/advice.js';
 import type { PlanToRun, VerifiedRun } from './probe-runner.js';
 

@@ -31,3 +31,13 @@ export const BODY_ERROR_REPLIES = {
 
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 export type ErrorReply = z.infer<typeof ErrorReplySchema>;
+
+/** Readiness refused: the pools are not running. */
+export const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
+export const NOT_READY_REPLY: ErrorReply = {
+  statusCode: 503,
+  error: 'Service Unavailable',
+  code: 'NOT_READY',
+  message: 'The sample pools are not running (not started yet, turned off, or shutting down).',
+};

@@ -1,14 +1,13 @@
 import { errorCodes, type FastifyError } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { COSTS_REPLY } from '../../routes/costs.js';
-import { NOT_READY_REPLY } from '../../routes/health.js';
+import { COSTS_REPLY } from '../advisor/costs/table.js';
 import { advise } from '../advisor/advise.js';
 import { clientErrorReply } from './error-handler.js';
 import type { JobLimits } from '../jobs/defaults.js';
 import { JobErrors } from '../jobs/errors.js';
 import { BATCH_EXAMPLE, BatchEnvelopeSchema } from './batch.js';
-import type { ErrorReply } from './errors.js';
+import { NOT_READY_REPLY, type ErrorReply } from './errors.js';
 import { compareRequestSchema, jobRequestSchema } from '../jobs/schema.js';
 import { EXAMPLE_PROFILE, ProfileSchema } from '../advisor/profile.js';
 import { overloadedReply } from './under-pressure.js';

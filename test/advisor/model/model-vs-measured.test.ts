@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AGREEMENT_WITHIN, loadCases, PREDICTION_WITHIN, scoreCase } from '../../../bench/score-model.js';
+import { loadCases, PREDICTION_WITHIN, scoreCase } from '../../../bench/score-model.js';
+import { AGREEMENT_WITHIN } from '../../../src/advisor/verdict.js';
 
 // Real CPython runs on this machine's kind, recorded by `python3 bench/python/harness.py` (see
 // docs/benchmarks.md). The model must keep agreeing with them as it changes.
