@@ -258,3 +258,16 @@ def wait_for_quiet(max_s, probe_s=0.5):
         if not disturbed(probe.foreign_ms(), probe_s * 1000.0, available_cores()):
             break
     return time.perf_counter() - t0
+
+
+def runqueue_ms():
+    """How long this thread has waited for a CPU while runnable (Linux schedstat), or None.
+
+    Time others take from a sequential run makes its wall time exceed its CPU time, which would read as the
+    task's wait; the profile subtracts this instead.
+    """
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            return int(f.read().split()[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None

@@ -55,8 +55,8 @@ MAX_RETRIES = 3
 RETRY_MAX_MS = 3000.0
 # Before each case, and before retrying a disturbed run, wait (at most this long) for a moment when others
 # leave our cores alone: retrying at once would mostly meet the same burst of their work.
-QUIET_WAIT_S = 30.0
-RETRY_QUIET_WAIT_S = 10.0
+QUIET_WAIT_S = 15.0
+RETRY_QUIET_WAIT_S = 3.0
 
 # Tasks run and discarded before the first timing, for at most this long: CPython warms its caches, PyPy's
 # JIT compiles the task (a cold first task read 30-40% high), so the profile comes from warm samples.
@@ -120,13 +120,22 @@ def undisturbed(run, helper_pids=()):
             best = (w, c, res, foreign)
         if w > RETRY_MAX_MS or not benchlib.disturbed(foreign, w, cores):
             break
-        if attempt < MAX_RETRIES:
-            benchlib.wait_for_quiet(RETRY_QUIET_WAIT_S)
+        # A machine that stays busy past the wait will not be quiet for a retry either.
+        if attempt == MAX_RETRIES or benchlib.wait_for_quiet(RETRY_QUIET_WAIT_S) >= RETRY_QUIET_WAIT_S:
+            break
     return best + (attempt + 1,)
 
 
 def run_sequential(fn, args):
     return _timed(lambda: [fn(a) for a in args])
+
+
+def queued_sequential(fn, args):
+    """run_sequential, with the ms it spent waiting for a CPU (0 where the kernel does not say)."""
+    q0 = benchlib.runqueue_ms()
+    w, c, res = run_sequential(fn, args)
+    q1 = benchlib.runqueue_ms()
+    return w, c, (res, 0.0 if q0 is None or q1 is None else q1 - q0)
 
 
 def run_threads(fn, args, k):
@@ -473,7 +482,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
     # cases.
     procs = [2, 4] if quick else [1, 2, 4]
 
-    seq_w, seq_c, seq_load = [], [], []
+    seq_w, seq_c, seq_load, seq_queued = [], [], [], []
     hopeless = set()
     results = None
     cfg = {}  # key -> (walls, cpus, [(foreign ms, attempts)])
@@ -484,7 +493,8 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         # configurations; rounds rather than "all repeats of one config in
         # a row" so slow drift of this shared machine spreads over all of
         # them instead of favouring whichever ran in a quiet moment.
-        w, c, res, foreign, attempts = undisturbed(lambda: run_sequential(fn, args), helpers)
+        w, c, (res, queued), foreign, attempts = undisturbed(lambda: queued_sequential(fn, args), helpers)
+        seq_queued.append(queued)
         if len(res) != n:
             raise RuntimeError(f"{case.id}: sequential returned {len(res)} results")
         seq_w.append(w)
@@ -499,7 +509,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
             # The advice for the profile as measured so far; its exact plan is run beside the sweep.
             advised = advised_plan(advisor, {
                 "runtime": runtime, "tasks": n, "cpuMsPerTask": c / n,
-                "waitMsPerTask": max(0.0, (w - c) / n), "payloadBytesPerTask": payload,
+                "waitMsPerTask": max(0.0, (w - queued - c) / n), "payloadBytesPerTask": payload,
                 "gilReleasedShare": g, "cores": cores,
             })
             advised_key = advised_config(advised)
@@ -543,7 +553,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
 
     seq_wall, seq_cpu = median(seq_w), median(seq_c)
     cpu_pt = seq_cpu / n
-    wait_pt = max(0.0, seq_wall / n - cpu_pt)
+    wait_pt = max(0.0, median([w - q for w, q in zip(seq_w, seq_queued)]) / n - cpu_pt)
     profile = {
         "runtime": runtime,
         "tasks": n,
@@ -610,6 +620,8 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         "target": {"cpuMsPerTask": case.target_cpu_ms,
                    "waitMsPerTask": case.target_wait_ms},
         "sequentialCpuMsRepeats": [rnd(c, 2) for c in seq_c],
+        # Time the sequential runs waited for a CPU others held: left out of the profile's wait.
+        "sequentialRunQueueMsRepeats": [rnd(q, 2) for q in seq_queued],
         "chunkRule": {
             "perTaskMsUsed": rnd(chunk_rule_per_task, 4),
             "chunkSizeUsed": {str(p): chunk_for[p] for p in procs},
