@@ -1,4 +1,4 @@
-import calibration from '../../python/calibration-pypy.json' with { type: 'json' };
+import calibration from '../../../python/calibration-pypy.json' with { type: 'json' };
 import { CalibrationReportSchema, costsFromCalibration } from './cpython-calibration.js';
 import { cpythonCosts } from './cpython.js';
 import type { RuntimeCostTable } from './types.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import calibration from '../python/calibration-pypy.json' with { type: 'json' };
-import { CalibrationReportSchema, costsFromCalibration } from '../src/costs/cpython-calibration.js';
-import { cpythonCosts } from '../src/costs/cpython.js';
-import { pypyCosts } from '../src/costs/pypy.js';
-import { adviceFor } from './helpers.js';
+import calibration from '../../../python/calibration-pypy.json' with { type: 'json' };
+import { CalibrationReportSchema, costsFromCalibration } from '../../../src/advisor/costs/cpython-calibration.js';
+import { cpythonCosts } from '../../../src/advisor/costs/cpython.js';
+import { pypyCosts } from '../../../src/advisor/costs/pypy.js';
+import { adviceFor } from '../../helpers/advice.js';
 
 // Each case is a profile the harness measured (`npm run bench:model`, docs/benchmarks.md) where the advice once
 // named a model the measurement refuted; the test asserts the advice names the measured best.
