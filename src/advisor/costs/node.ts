@@ -1,7 +1,7 @@
 import type { RuntimeCostTable } from './types.js';
 
 /**
- * `task-advisor calibrate --runtime node` (src/cli/calibrate-node.ts): bare worker_threads, child_process.fork with
+ * `task-advisor calibrate --runtime node` (src/cli/commands/calibrate-node.ts): bare worker_threads, child_process.fork with
  * serialization 'advanced' and async lanes on the event loop, as a user writes them. Five runs here on 2026-11-30
  * (Node 20.20, 2 cores), the median kept; those runs shared the cores with other programs' builds and tests.
  */
