@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { advise } from '../../src/advisor/advise.js';
 import { ProfileSchema } from '../../src/advisor/profile.js';
@@ -395,7 +396,7 @@ async function main() {
   const result = {
     machine: { node: process.version, cpuModel: cpus()[0]?.model, cores: availableParallelism(), loadAvgAtEnd: loadavg(), spinItersPerMs: round(rate, 1), hashMsPerMiB: round(hashMs, 4) },
     generatedAt: new Date().toISOString(),
-    command: `node ${process.argv.slice(1).join(' ')}`,
+    command: `node ${[relative(process.cwd(), process.argv[1]!), ...process.argv.slice(2)].join(' ')}`,
     runtime: 'node',
     cores: availableParallelism(),
     repeat,
