@@ -301,6 +301,7 @@ describe('task-advisor calibrate', () => {
     'serializeMsPerMB',
     'deserializeMsPerMB',
     'sharedStateSyncMs',
+    'asyncDispatchMs',
   ];
   const CPYTHON_COSTS = [
     'threadStartMs',
@@ -348,7 +349,7 @@ describe('task-advisor calibrate', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.startsWith(`Costs measured on this machine for node: Node ${process.version}:`), r.stdout);
     assert.match(r.stdout, /^cost\s+measured\s+default\s+how$/m);
-    assert.match(r.stdout, /^threadStartMs\s+[\d.]+\s+37\s+a Worker started/m);
+    assert.match(r.stdout, /^threadStartMs\s+[\d.]+\s+23\s+a Worker started/m);
     assert.match(r.stdout, /^Not measured, so the defaults stand \(GET \/costs\): processPoolStartMs, processItemMs, /m);
     const pasted = r.stdout.slice(r.stdout.indexOf('{'));
     measuredCosts(pasted, NODE_COSTS);
