@@ -69,13 +69,16 @@ async function metric(name: string): Promise<number> {
 const rssMb = () => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1]) / 1024;
 
 let jobsRunning = true;
-const jobs = { ok: 0, failed: 0 };
+/** Job replies by status (and error code): a refused job says why. */
+const jobs: Record<string, number> = {};
 const jobLoop = (async () => {
   while (jobsRunning) {
     const res = await fetch(`${server.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(JOB) });
-    await res.arrayBuffer();
-    if (res.ok) jobs.ok++;
-    else jobs.failed++;
+    const body = (await res.json()) as { code?: string };
+    const key = res.ok ? '200' : `${res.status} ${body.code}`;
+    jobs[key] = (jobs[key] ?? 0) + 1;
+    // A refused job waits as told, as a client would.
+    if (!res.ok) await new Promise((resolve) => setTimeout(resolve, 1000 * Number(res.headers.get('retry-after') ?? 1)));
   }
 })();
 
@@ -87,6 +90,8 @@ console.log(`max ${Math.round(max.requests.average)} req/s (closed loop, ${CONNE
 
 interface Minute {
   minute: number;
+  /** Replies by status other than 2xx, and errors and timeouts. */
+  failed: Record<string, number>;
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -103,6 +108,15 @@ for (let elapsed = 0; elapsed < SECONDS; elapsed += MINUTE) {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    failed: {
+      ...Object.fromEntries(
+        Object.entries(result.statusCodeStats as Record<string, { count: number }>)
+          .filter(([status]) => !status.startsWith('2'))
+          .map(([status, { count }]) => [status, count]),
+      ),
+      ...(result.errors ? { errors: result.errors } : {}),
+      ...(result.timeouts ? { timeouts: result.timeouts } : {}),
+    },
     rssMb: Math.round(rssMb()),
     heapUsedMb: Math.round((await metric('nodejs_heap_size_used_bytes')) / 2 ** 20),
   };
@@ -134,5 +148,5 @@ mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/soak.json', JSON.stringify(result, null, 2));
 console.log(
   `p99 last / first minute ${result.p99LastOverFirst} (target 1.5 or less); RSS ${first.rssMb} -> ${last.rssMb} MB, heap ${first.heapUsedMb} -> ${last.heapUsedMb} MB; ` +
-    `${result.failures} failures; jobs ${jobs.ok} ok, ${jobs.failed} refused or failed; cache ${hits} hits, ${misses} misses`,
+    `${result.failures} failures; jobs ${JSON.stringify(jobs)}; cache ${hits} hits, ${misses} misses`,
 );
