@@ -6,6 +6,9 @@ import { costsRoutes } from '../routes/costs.js';
 import { healthRoutes } from '../routes/health.js';
 import { jobsRoutes } from '../routes/jobs.js';
 import { metricsRoutes } from '../routes/metrics.js';
+import { advicePlugin } from './http/advice.js';
+import { DEFAULT_ADVICE_OPTIONS, type AdviceOptions } from './http/advice-options.js';
+import { charsetPlugin } from './http/charset.js';
 import { closingPlugin } from './http/closing.js';
 import { clientErrorHandler, errorHandler } from './http/error-handler.js';
 import { helmetPlugin } from './http/helmet.js';
@@ -33,12 +36,17 @@ export interface AppOptions {
     cores?: number;
     hybridThreads?: number;
     startPools?: boolean;
+    /** When set, POST /jobs and /jobs/compare need `Authorization: Bearer <token>`. */
+    token?: string;
   };
   /** fastify's trustProxy: true, or the addresses and CIDRs of the proxies in front. */
   trustProxy?: boolean | string;
   /** Grace period of a shutdown: running jobs are cancelled before it ends. */
   shutdownGraceMs?: number;
+  /** Advice: the reply cache (0 entries: off), how long a client may reuse a reply, the pool for heavy requests. */
+  advice?: Partial<AdviceOptions>;
 }
+
 
 export async function buildApp(options: AppOptions = {}) {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
@@ -62,6 +70,7 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(requestIdPlugin);
   await app.register(closingPlugin);
   await app.register(errorHandler);
+  await app.register(charsetPlugin);
   await app.register(metricsPlugin);
   await app.register(underPressurePlugin, { maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 1000 });
   // The document's example replies are this server's: its body limit, job limits and default cores.
@@ -77,8 +86,10 @@ export async function buildApp(options: AppOptions = {}) {
     startPools: options.jobs?.startPools,
     shutdownGraceMs: options.shutdownGraceMs,
   });
-  await app.register(adviseRoutes, { defaultCores });
-  await app.register(jobsRoutes, { limits: jobLimits });
+  const advice = { ...DEFAULT_ADVICE_OPTIONS, threads: Math.max(1, Math.floor(defaultCores / 2)), ...options.advice };
+  await app.register(advicePlugin, { defaultCores, ...advice });
+  await app.register(adviseRoutes, { maxAgeSeconds: advice.maxAgeSeconds });
+  await app.register(jobsRoutes, { limits: jobLimits, token: options.jobs?.token });
   await app.register(costsRoutes);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ADVICE_OPTIONS, type AdviceOptions } from './http/advice-options.js';
 import { DEFAULT_JOB_LIMITS, MAX_JOB_LIMIT, type JobLimits } from './jobs/defaults.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -43,6 +44,14 @@ export const ConfigSchema = z.object({
   /** Cores the sample pools use (their resident size); the cgroup's CPU quota or the machine's cores when unset. */
   POOL_CORES: z.coerce.number().int().min(1).max(1024).optional(),
   HYBRID_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** A token the job routes require (Authorization: Bearer), for deployments that expose the service; unset: open. */
+  JOBS_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
+  /** The advice reply cache: most replies (0 turns it off) and most megabytes; how long a client may reuse a reply. */
+  ADVICE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(DEFAULT_ADVICE_OPTIONS.cacheEntries),
+  ADVICE_CACHE_MB: z.coerce.number().min(1).max(65_536).default(DEFAULT_ADVICE_OPTIONS.cacheBytes / 2 ** 20),
+  ADVICE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(DEFAULT_ADVICE_OPTIONS.maxAgeSeconds),
+  /** Threads that compute batches and deadline searches off the event loop; half the cores when unset. */
+  ADVICE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   ...jobLimitFields,
 });
 
@@ -64,4 +73,14 @@ export function jobLimitsFrom(config: Config): JobLimits {
   return Object.fromEntries(
     (Object.keys(JOB_LIMIT_ENV) as (keyof JobLimits)[]).map((key) => [key, values[JOB_LIMIT_ENV[key]]!]),
   ) as unknown as JobLimits;
+}
+
+/** The advice options the environment set (the pool's threads only when given). */
+export function adviceOptionsFrom(config: Config): Partial<AdviceOptions> {
+  return {
+    cacheEntries: config.ADVICE_CACHE_ENTRIES,
+    cacheBytes: Math.round(config.ADVICE_CACHE_MB * 2 ** 20),
+    maxAgeSeconds: config.ADVICE_MAX_AGE_SECONDS,
+    ...(config.ADVICE_THREADS !== undefined ? { threads: config.ADVICE_THREADS } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { jobLimitsFrom, loadConfig } from './config.js';
+import { adviceOptionsFrom, jobLimitsFrom, loadConfig } from './config.js';
 
 const config = loadConfig();
 const app = await buildApp({
@@ -9,7 +9,8 @@ const app = await buildApp({
   maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
   shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   trustProxy: config.TRUST_PROXY,
-  jobs: { limits: jobLimitsFrom(config), cores: config.POOL_CORES, hybridThreads: config.HYBRID_THREADS },
+  jobs: { limits: jobLimitsFrom(config), cores: config.POOL_CORES, hybridThreads: config.HYBRID_THREADS, token: config.JOBS_TOKEN },
+  advice: adviceOptionsFrom(config),
 });
 
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {

@@ -8,6 +8,7 @@ import { summarise, toFieldIssues, type RawIssue } from './validation-issues.js'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
   413: 'Payload Too Large',
@@ -49,6 +50,10 @@ function clientMessage(error: Pick<FastifyError, 'code' | 'message'>, bodyLimit:
       return `The body is not valid JSON: ${error.message}`;
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'The Content-Length header does not match the body that arrived.';
+    case 'FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER':
+      return 'This server runs jobs only with its token: send `Authorization: Bearer <token>` (the JOBS_TOKEN it was started with).';
+    case 'FST_BEARER_AUTH_INVALID_AUTHORIZATION_HEADER':
+      return 'The token is not the one this server runs jobs with: send `Authorization: Bearer <token>` with its JOBS_TOKEN.';
     default:
       return error.message;
   }
@@ -82,9 +87,8 @@ export function clientErrorReply(
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   if (status >= 500) return undefined;
-  return {
-    body: { statusCode: status, error: statusText(status), code: error.code ?? 'BAD_REQUEST', message: clientMessage(error, bodyLimit) },
-  };
+  const code = error.code?.startsWith('FST_BEARER_AUTH_') ? 'UNAUTHORIZED' : (error.code ?? 'BAD_REQUEST');
+  return { body: { statusCode: status, error: statusText(status), code, message: clientMessage(error, bodyLimit) } };
 }
 
 /**
@@ -98,6 +102,8 @@ async function handleErrors(app: FastifyInstance) {
     const known = clientErrorReply(error, bodyLimit);
     if (known) {
       if (known.retryAfterSeconds !== undefined) void reply.header('retry-after', known.retryAfterSeconds);
+      // RFC 6750: a 401 names the scheme the client must use.
+      if (known.body.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="jobs"');
       return reply.code(known.body.statusCode).send(known.body);
     }
     const status = error.statusCode && error.statusCode >= 500 && error.statusCode < 600 ? error.statusCode : 500;

@@ -26,7 +26,7 @@ export const OverloadedReplySchema = ErrorReplySchema.describe(`The request was 
 /** The replies fastify itself gives any route with a JSON body, before the route's own validation. */
 export const BODY_ERROR_REPLIES = {
   413: ErrorReplySchema.describe('The body is over the size limit.'),
-  415: ErrorReplySchema.describe('The body is not JSON.'),
+  415: ErrorReplySchema.describe('The body is not JSON, or is declared in a charset other than UTF-8.'),
 };
 
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;

@@ -6,6 +6,19 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { ExampleOptions } from './examples.js';
 import { openapiTransformObject } from './openapi.js';
 
+/** Statuses that carry no body (RFC 9110), however their schema was written for the type provider. */
+const BODILESS = ['204', '304'];
+
+/** zod's transform, with a bodiless status documented as such: @fastify/swagger writes no content for type null. */
+const withoutBodies: typeof jsonSchemaTransform = (input) => {
+  const output = jsonSchemaTransform(input);
+  const response = output.schema.response as Record<string, { description?: string }> | undefined;
+  for (const status of BODILESS) {
+    if (response?.[status]) response[status] = { type: 'null', description: response[status].description } as { description?: string };
+  }
+  return output;
+};
+
 /** The OpenAPI document, built from the routes' zod schemas, at /docs/json, and Swagger UI at /docs. */
 async function swagger(app: FastifyInstance, options: ExampleOptions) {
   await app.register(fastifySwagger, {
@@ -22,8 +35,19 @@ async function swagger(app: FastifyInstance, options: ExampleOptions) {
         { name: 'jobs', description: 'Sample jobs measured on real pools' },
         { name: 'operations', description: 'Health of the service' },
       ],
+      components: {
+        securitySchemes: {
+          jobsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Needed by the routes that run jobs only when the server sets JOBS_TOKEN; other servers take no token.',
+          },
+        },
+      },
     },
-    transform: jsonSchemaTransform,
+    // fastify answers HEAD on every GET route: documented beside it (operationId + "-head"), not left out.
+    exposeHeadRoutes: true,
+    transform: withoutBodies,
     transformObject: openapiTransformObject(options),
   });
   // BaseLayout: Swagger UI without its top bar, whose SVG logo carries an inline <style> the content security
