@@ -12,22 +12,34 @@ export const ClassificationSchema = z.object({
   basis: z.enum(['declared', 'measured', 'workload']).describe('Where the per-task numbers came from.'),
 });
 
-export const RecommendationSchema = z.object({
+const planFields = {
   model: ModelName,
+  inner: z
+    .enum(['threads', 'async'])
+    .optional()
+    .describe(
+      'What each process runs its tasks on: a thread pool or an event loop. Present for threads, async and hybrid.',
+    ),
   processes: z.number().int().min(1),
-  threadsPerProcess: z.number().int().min(1).describe('Threads per process; for async, tasks in flight at once.'),
+  threadsPerProcess: z
+    .number()
+    .int()
+    .min(1)
+    .describe('Threads per process; where `inner` is async, tasks in flight per event loop.'),
   chunkSize: z.number().int().min(1).describe('Tasks per message to a worker process (1 where nothing is sent).'),
+  tasksInFlight: z
+    .number()
+    .int()
+    .min(1)
+    .describe('Most tasks the plan holds in flight at once: processes x threadsPerProcess, within the tasks and maxConcurrency.'),
   predictedWallMs: z.number().min(0),
   predictedSpeedup: z.number().min(0).describe('Sequential wall time / predicted wall time.'),
-});
+};
+
+export const RecommendationSchema = z.object(planFields);
 
 export const EstimateSchema = z.object({
-  model: ModelName,
-  processes: z.number().int().min(1),
-  threadsPerProcess: z.number().int().min(1),
-  chunkSize: z.number().int().min(1),
-  predictedWallMs: z.number().min(0),
-  predictedSpeedup: z.number().min(0),
+  ...planFields,
   startupMs: z.number().min(0).describe('Pool start-up and shutdown inside predictedWallMs.'),
   bottleneck: z.enum(BOTTLENECKS).describe('The resource that sets the wall time.'),
   viable: z.boolean(),

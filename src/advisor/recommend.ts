@@ -81,13 +81,14 @@ function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
     case 'sequential':
       return [sequentialPlan];
     case 'async':
-      return [{ model, processes: 1, threadsPerProcess: asyncConcurrency(work), chunkSize: 1 }];
+      return [{ model, processes: 1, threadsPerProcess: asyncConcurrency(work), chunkSize: 1, inner: 'async' }];
     case 'threads':
       return threadCounts(work, costs, work.cores, work.maxConcurrency, 1).map((threads) => ({
         model,
         processes: 1,
         threadsPerProcess: threads,
         chunkSize: 1,
+        inner: 'threads',
       }));
     case 'processes':
       return processCounts(work).map((processes) => ({
@@ -106,6 +107,7 @@ function plansFor(model: ModelName, work: Work, costs: Costs): Plan[] {
               processes,
               threadsPerProcess: threads,
               chunkSize: hybridChunkSize(work.tasks, processes, threads),
+              inner: 'threads',
             }),
           ),
         );

@@ -149,6 +149,23 @@ describe('advice invariants', () => {
       params,
     );
   });
+
+  test('tasksInFlight is what the plan holds at once, and inner says what each process runs', () => {
+    fc.assert(
+      fc.property(anyProfile, (profile) => {
+        const advice = adviceFor(profile);
+        const limit = advice.resolved.maxConcurrency ?? Number.POSITIVE_INFINITY;
+        for (const plan of [advice.recommendation, ...advice.estimates]) {
+          const held = Math.min(concurrencyOf(plan), advice.resolved.tasks, limit);
+          assert.equal(plan.tasksInFlight, Math.max(1, held), `${plan.model} ${plan.processes}x${plan.threadsPerProcess}`);
+          const hasInner = plan.model === 'threads' || plan.model === 'async' || plan.model === 'hybrid';
+          assert.equal(plan.inner !== undefined, hasInner, `${plan.model} inner ${plan.inner}`);
+          if (plan.model === 'threads' || plan.model === 'async') assert.equal(plan.inner, plan.model);
+        }
+      }),
+      params,
+    );
+  });
 });
 
 describe('more cores', () => {

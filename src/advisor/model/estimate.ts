@@ -7,11 +7,22 @@ import type { Work } from '../work.js';
 /** The per-MB costs are per MiB (2^20 bytes), the unit python/calibrate.py measures in. */
 export const BYTES_PER_MB = 1 << 20;
 
+/** What each worker process runs its tasks on: a thread pool, or an event loop with tasks in flight. */
+export type InnerModel = 'threads' | 'async';
+
 export interface Plan {
   model: ModelName;
   processes: number;
+  /** Threads per process; with an event loop inside (`inner: 'async'`), tasks in flight per loop. */
   threadsPerProcess: number;
   chunkSize: number;
+  /** Set for threads, async and hybrid: what runs inside each process. */
+  inner?: InnerModel;
+}
+
+/** Most tasks a plan holds in flight at once: its workers, within the batch and the downstream's limit. */
+export function tasksInFlight(plan: Plan, work: Pick<Work, 'tasks' | 'maxConcurrency'>): number {
+  return Math.max(1, Math.min(plan.processes * plan.threadsPerProcess, work.tasks, work.maxConcurrency));
 }
 
 /** What limits a plan: the resource whose total demand sets the wall time. */
