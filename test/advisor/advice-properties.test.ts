@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN } from '../../src/advisor/recommend.js';
+import { MAX_SLOWDOWN_OF_SIMPLER, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN } from '../../src/advisor/recommend.js';
 import { SIMPLICITY_RANK } from '../../src/advisor/runtimes.js';
 import { AdviceSchema, type Advice } from '../../src/advisor/advice.js';
 import { LIMITS, RUNTIMES, type ProfileInput } from '../../src/advisor/profile.js';
@@ -106,8 +106,11 @@ describe('advice invariants', () => {
         const weighed = viable.length > 0 ? viable : advice.estimates;
         const fastest = Math.min(...weighed.map((estimate) => estimate.predictedWallMs));
         const sequentialMs = advice.estimates.find((estimate) => estimate.model === 'sequential')!.predictedWallMs;
-        // README: a simpler model is kept within 5% of the fastest, or when it leaves under 1% of the sequential time.
-        const closeEnough = (wallMs: number) => wallMs <= fastest * (1 + SIMPLER_WITHIN) || wallMs - fastest <= sequentialMs * NEGLIGIBLE_GAIN_OF_SEQUENTIAL;
+        // README: a simpler model is kept within 5% of the fastest, or when it leaves under 1% of the sequential
+        // time and is at most 1.25x slower.
+        const closeEnough = (wallMs: number) =>
+          wallMs <= fastest * (1 + SIMPLER_WITHIN) ||
+          (wallMs - fastest <= sequentialMs * NEGLIGIBLE_GAIN_OF_SEQUENTIAL && wallMs <= fastest * MAX_SLOWDOWN_OF_SIMPLER);
         const chosen = weighed.find((estimate) => estimate.model === recommendation.model);
         assert.ok(chosen, `${recommendation.model} is recommended but is not among the estimates weighed`);
         assert.deepEqual(
@@ -115,6 +118,7 @@ describe('advice invariants', () => {
           [recommendation.processes, recommendation.threadsPerProcess, recommendation.chunkSize, recommendation.predictedWallMs],
         );
         assert.ok(closeEnough(chosen.predictedWallMs), `${chosen.model} at ${chosen.predictedWallMs} ms is not within the tie-break of ${fastest} ms`);
+        assert.ok(chosen.predictedWallMs <= fastest * MAX_SLOWDOWN_OF_SIMPLER, `${chosen.model} is more than ${MAX_SLOWDOWN_OF_SIMPLER}x slower than the fastest`);
         for (const other of weighed.filter((estimate) => closeEnough(estimate.predictedWallMs))) {
           const simpler = SIMPLICITY_RANK[other.model] < SIMPLICITY_RANK[chosen.model];
           const fasterPeer = SIMPLICITY_RANK[other.model] === SIMPLICITY_RANK[chosen.model] && other.predictedWallMs < chosen.predictedWallMs;
