@@ -4,7 +4,17 @@ import { RUNTIMES } from './profile.js';
 export const MODEL_NAMES = ['sequential', 'threads', 'processes', 'hybrid', 'async'] as const;
 const ModelName = z.enum(MODEL_NAMES);
 
-const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatcher', 'shared-state'] as const;
+const BOTTLENECKS = [
+  'serial',
+  'workers',
+  'cores',
+  'gil',
+  'event-loop',
+  'dispatcher',
+  'shared-state',
+  'concurrency-limit',
+  'rate-limit',
+] as const;
 
 export const ClassificationSchema = z.object({
   kind: z.enum(['io-bound', 'cpu-bound', 'mixed']),
@@ -58,7 +68,8 @@ export const ResolvedProfileSchema = z
     payloadBytesPerTask: z.number(),
     threadsPerTask: z.number().int(),
     cores: z.number().int(),
-    maxConcurrency: z.number().int().optional(),
+    maxConcurrency: z.number().int().optional().describe('Tasks in flight the downstream allows, given or assumed.'),
+    maxRatePerSecond: z.number().optional(),
   })
   .describe('The numbers the model used, after defaults and assumptions.');
 

@@ -73,6 +73,7 @@ export function advise(profile: Profile, options: AdviseOptions): Advice {
       threadsPerTask: work.threadsPerTask,
       cores: work.cores,
       ...(Number.isFinite(work.maxConcurrency) ? { maxConcurrency: work.maxConcurrency } : {}),
+      ...(Number.isFinite(work.maxRatePerSecond) ? { maxRatePerSecond: work.maxRatePerSecond } : {}),
     },
   };
 }

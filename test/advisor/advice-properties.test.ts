@@ -129,12 +129,15 @@ describe('advice invariants', () => {
     );
   });
 
-  test('more wait per task never lowers the thread count', () => {
+  test('more wait per task never lowers the thread count, for one downstream limit', () => {
     fc.assert(
       fc.property(declared, ms, (profile, otherWaitMs) => {
         const [less, more] = [profile.waitMsPerTask!, otherWaitMs].sort((a, b) => a - b) as [number, number];
+        // The same downstream for both: without one, the default limit applies to work that waits and not to
+        // CPU-bound work, so more wait could bring a limit of its own.
+        const maxConcurrency = profile.maxConcurrency ?? LIMITS.maxTasks;
         const threads = (waitMsPerTask: number) =>
-          adviceFor({ ...profile, waitMsPerTask }).estimates.find((estimate) => estimate.model === 'threads')!.threadsPerProcess;
+          adviceFor({ ...profile, waitMsPerTask, maxConcurrency }).estimates.find((estimate) => estimate.model === 'threads')!.threadsPerProcess;
         assert.ok(threads(more) >= threads(less), `${threads(less)} threads at ${less} ms of wait, ${threads(more)} at ${more} ms`);
       }),
       params,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Prediction } from '../../src/advisor/model/estimate.js';
-import type { Plan } from '../../src/advisor/model/estimate.js';
+import type { Plan, Prediction } from '../../src/advisor/model/estimate.js';
 import { choose, MAX_SLOWDOWN_OF_SIMPLER, type Estimate } from '../../src/advisor/recommend.js';
 import { adviceFor, estimateOf } from '../helpers/advice.js';
 
@@ -12,6 +11,7 @@ function estimate(model: Plan['model'], wallMs: number, viable = true): Estimate
     startupMs: 0,
     bottleneck: 'workers',
     bottleneckMs: wallMs,
+    serialBusyMs: 0,
     taskLatencyMs: 1,
     payloadMsPerTask: 0,
     runnableThreads: 1,
