@@ -1,10 +1,20 @@
 import { z } from 'zod';
-import { EXECUTION_MODELS } from './plan.js';
+import { EXECUTION_MODELS, INNER_MODELS } from './plan.js';
 import { LIMITS, RUNTIMES } from './profile.js';
 
 const ExecutionModelSchema = z.enum(EXECUTION_MODELS);
 
-const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatcher', 'shared-state'] as const;
+const BOTTLENECKS = [
+  'serial',
+  'workers',
+  'cores',
+  'gil',
+  'event-loop',
+  'dispatcher',
+  'shared-state',
+  'concurrency-limit',
+  'rate-limit',
+] as const;
 
 /** Processes are weighed up to twice the cores (src/recommend.ts: long tasks finish sooner time-sliced). */
 const MAX_PROCESSES = 2 * LIMITS.maxCores;
@@ -17,7 +27,7 @@ export const PLAN_SIZES = {
     .int()
     .min(1)
     .max(LIMITS.maxTasks)
-    .describe('Threads per process; for async, tasks in flight at once.'),
+    .describe('Threads per process; where `inner` is async, tasks in flight per event loop.'),
   chunkSize: z
     .number()
     .int()
@@ -34,18 +44,29 @@ export const ClassificationSchema = z.object({
     .describe('Where the per-task numbers came from (`probed`: measured per task on a sample by `task-advisor probe`).'),
 });
 
-export const RecommendationSchema = z.object({
+const planFields = {
   model: ExecutionModelSchema,
+  inner: z
+    .enum(INNER_MODELS)
+    .optional()
+    .describe(
+      'What each process runs its tasks on: a thread pool or an event loop. Present for threads, async and hybrid.',
+    ),
   ...PLAN_SIZES,
+  tasksInFlight: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxTasks)
+    .describe('Most tasks the plan holds in flight at once: processes x threadsPerProcess, within the tasks and maxConcurrency.'),
   predictedWallMs: z.number().min(0),
   predictedSpeedup: z.number().min(0).describe('Sequential wall time / predicted wall time.'),
-});
+};
+
+export const RecommendationSchema = z.object(planFields);
 
 export const EstimateSchema = z.object({
-  model: ExecutionModelSchema,
-  ...PLAN_SIZES,
-  predictedWallMs: z.number().min(0),
-  predictedSpeedup: z.number().min(0),
+  ...planFields,
   startupMs: z.number().min(0).describe('Pool start-up and shutdown inside predictedWallMs.'),
   bottleneck: z.enum(BOTTLENECKS).describe('The resource that sets the wall time.'),
   viable: z.boolean(),
@@ -68,7 +89,8 @@ export const ResolvedProfileSchema = z
     payloadBytesPerTask: z.number(),
     threadsPerTask: z.number().int().min(1).max(LIMITS.maxThreadsPerTask),
     cores: z.number().int().min(1).max(LIMITS.maxCores),
-    maxConcurrency: z.number().int().min(1).max(LIMITS.maxTasks).optional(),
+    maxConcurrency: z.number().int().min(1).max(LIMITS.maxTasks).optional().describe('Tasks in flight the downstream allows, given or assumed.'),
+    maxRatePerSecond: z.number().optional(),
   })
   .describe('The numbers the model used, after defaults and assumptions.');
 

@@ -14,6 +14,7 @@ export const LIMITS = {
   maxPayloadBytes: 1e12,
   maxThreadsPerTask: 1024,
   maxMemoryMb: 1e9,
+  maxRatePerSecond: 1e9,
 } as const;
 
 const msPerTask = (what: string) =>
@@ -93,7 +94,15 @@ const profileFields = {
     .min(1)
     .max(LIMITS.maxTasks)
     .optional()
-    .describe('Most tasks the downstream allows at once (a connection pool, a rate limit).'),
+    .describe(
+      'Most tasks the downstream allows in flight at once (a connection pool, a server limit), shared by every machine of the batch. Default: 100 for work that waits (20 for database-queries); none for CPU-bound work.',
+    ),
+  maxRatePerSecond: z
+    .number()
+    .positive()
+    .max(LIMITS.maxRatePerSecond)
+    .optional()
+    .describe('Most tasks per second the downstream allows (a token bucket rate limit), shared by every machine of the batch.'),
   memoryMbPerWorker: z
     .number()
     .positive()

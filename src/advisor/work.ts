@@ -1,6 +1,7 @@
+import { CPU_BOUND_ABOVE, cpuShare } from './classify.js';
 import type { Profile, Runtime } from './profile.js';
 import { fmt } from './format.js';
-import { WORKLOADS } from './workloads.js';
+import { DEFAULT_DOWNSTREAM_LIMIT, WORKLOADS, type WorkloadAssumption } from './workloads.js';
 
 export type CostBasis = 'declared' | 'measured' | 'workload' | 'probed';
 
@@ -14,7 +15,10 @@ export interface Work {
   payloadBytes: number;
   threadsPerTask: number;
   cores: number;
+  /** Tasks in flight the downstream allows, given or assumed (then said in `assumptions`); Infinity when none. */
   maxConcurrency: number;
+  /** Tasks per second the downstream allows; Infinity when none. */
+  maxRatePerSecond: number;
   needsIsolation: boolean;
   sharedState: Profile['sharedState'];
   memoryMbPerWorker?: number;
@@ -73,6 +77,24 @@ function withWorkloadDefault<K extends 'gilReleasedShare' | 'payloadBytesPerTask
   return typical;
 }
 
+/**
+ * The downstream's limit on tasks in flight: the profile's, else a default for work that waits (the
+ * workload's own where it knows better), said in `assumptions` when it can bind. Work that mostly computes
+ * calls no service worth capping, so it gets none.
+ */
+function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: number }, assumptions: string[]): number {
+  if (profile.maxConcurrency !== undefined) return profile.maxConcurrency;
+  if (cpuShare(perTask) > CPU_BOUND_ABOVE) return Number.POSITIVE_INFINITY;
+  const known = profile.workload ? (WORKLOADS[profile.workload] as WorkloadAssumption).downstreamLimit : undefined;
+  const { inFlight, source } = known ?? DEFAULT_DOWNSTREAM_LIMIT;
+  if (profile.tasks > inFlight) {
+    assumptions.push(
+      `maxConcurrency was not given: at most ${fmt(inFlight)} tasks are kept in flight at once, ${source}${known ? `, typical of "${profile.workload}"` : ''}. Send maxConcurrency with what the downstream really allows (shared by every machine) to raise or lower it.`,
+    );
+  }
+  return inFlight;
+}
+
 export function resolveWork(profile: Profile, defaultCores: number): Work {
   const assumptions: string[] = [];
   const cores = profile.cores ?? defaultCores;
@@ -92,7 +114,8 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
     payloadBytes,
     threadsPerTask,
     cores,
-    maxConcurrency: profile.maxConcurrency ?? Number.POSITIVE_INFINITY,
+    maxConcurrency: downstreamLimit(profile, { cpuMs, waitMs }, assumptions),
+    maxRatePerSecond: profile.maxRatePerSecond ?? Number.POSITIVE_INFINITY,
     needsIsolation: profile.needsIsolation,
     sharedState: profile.sharedState,
     memoryMbPerWorker: profile.memoryMbPerWorker,
