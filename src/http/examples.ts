@@ -59,6 +59,8 @@ export function replyExamples({ defaultCores, bodyLimit, jobLimits }: ExampleOpt
   const bodyErrors = { 413: tooLarge, 415: notJson };
   const jobErrors = {
     ...bodyErrors,
+    // Only on a server started with JOBS_TOKEN: @fastify/bearer-auth's error, as the error handler words it.
+    401: handled({ statusCode: 401, code: 'FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER', message: 'missing authorization header' }),
     429: handled(JobErrors.rateLimited(jobLimits.perClientPerMinute, 60)),
     502: handled(JobErrors.workerFailed('processes', 'Worker exited unexpectedly')),
     503: handled(JobErrors.queueFull(jobLimits.queueSize, 2)),

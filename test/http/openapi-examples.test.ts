@@ -150,6 +150,22 @@ describe('the example error replies whose figures vary are the server\'s words',
     }
   });
 
+  test('401 on a server that sets JOBS_TOKEN, for a request without it', async () => {
+    const guarded = await startApp({ maxEventLoopDelayMs: 0, jobs: { token: 'a-token-of-sixteen-chars' } });
+    try {
+      const document = servedDocument(guarded.app);
+      for (const [operationId, url, body] of [
+        ['runJob', '/jobs', { pool: 'threads', tasks: 1, cpuMsPerTask: 0, waitMsPerTask: 0 }],
+        ['compareJobs', '/jobs/compare', { tasks: 1, cpuMsPerTask: 0, waitMsPerTask: 0 }],
+      ] as const) {
+        const refused = await send(guarded.app, 'POST', url, body);
+        assert.deepEqual([refused.statusCode, refused.json()], [401, exampleOf(document, operationId, 401)], url);
+      }
+    } finally {
+      await guarded.app.close();
+    }
+  });
+
   test('502 for a worker that exits, 504 past the deadline, 503 with a full queue', async () => {
     const pools = await startApp({ maxEventLoopDelayMs: 0, jobs: { startPools: true, limits: { queueSize: 0 } } });
     try {
