@@ -10,10 +10,11 @@ const ADVISE_USAGE = `Usage: task-advisor advise <profile.json | -> [--json] [--
 Reads a task profile (JSON) from a file, or from stdin with "-", validates it and prints the advice.
 `;
 
-/** Where in the text a JSON.parse error points, as line and column. */
+/**
+ * Where in the text a JSON.parse error points, as line and column. From the offset (Node 22+ also print a line
+ * and column, Node 20 neither for some errors), so every Node says it the same way, end of input included.
+ */
 export function jsonErrorWhere(text: string, message: string): string {
-  const given = /line (\d+) column (\d+)/.exec(message);
-  if (given) return ` (line ${given[1]}, column ${given[2]})`;
   const position = /position (\d+)/.exec(message);
   const offset = position ? Number(position[1]) : jsonErrorOffset(text);
   if (offset === undefined) return '';
