@@ -15,6 +15,8 @@ export const LIMITS = {
   maxThreadsPerTask: 1024,
   maxMemoryMb: 1e9,
   maxRatePerSecond: 1e9,
+  /** One task every 1,000 s: slower is a queue, not a rate limit, and the bound keeps the wall time finite. */
+  minRatePerSecond: 0.001,
 } as const;
 
 const msPerTask = (what: string) =>
@@ -99,7 +101,7 @@ const profileFields = {
     ),
   maxRatePerSecond: z
     .number()
-    .positive()
+    .min(LIMITS.minRatePerSecond)
     .max(LIMITS.maxRatePerSecond)
     .optional()
     .describe('Most tasks per second the downstream allows (a token bucket rate limit), shared by every machine of the batch.'),

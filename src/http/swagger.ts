@@ -9,11 +9,16 @@ import { openapiTransformObject } from './openapi.js';
 /** Statuses that carry no body (RFC 9110), however their schema was written for the type provider. */
 const BODILESS = ['204', '304'];
 
-/** zod's transform, with a bodiless status documented as such: @fastify/swagger writes no content for type null. */
+/**
+ * zod's transform, with a bodiless reply documented as such: @fastify/swagger writes no content for type null.
+ * A HEAD reply has no body whatever its status; it is documented with GET's statuses and headers only.
+ */
 const withoutBodies: typeof jsonSchemaTransform = (input) => {
   const output = jsonSchemaTransform(input);
   const response = output.schema.response as Record<string, { description?: string }> | undefined;
-  for (const status of BODILESS) {
+  const methods = [input.route.method].flat();
+  const bodiless = methods.includes('HEAD') ? Object.keys(response ?? {}) : BODILESS;
+  for (const status of bodiless) {
     if (response?.[status]) response[status] = { type: 'null', description: response[status].description } as { description?: string };
   }
   return output;

@@ -110,7 +110,7 @@ describe('maxRatePerSecond', () => {
   });
 
   test('a rate is a positive number within its limit', () => {
-    for (const maxRatePerSecond of [0, -1, 2e9]) {
+    for (const maxRatePerSecond of [0, 5e-324, 0.0009, -1, 2e9]) {
       assert.equal(ProfileSchema.safeParse({ tasks: 10, cpuMsPerTask: 1, maxRatePerSecond }).success, false, String(maxRatePerSecond));
     }
   });
