@@ -4,7 +4,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import fresh from 'fresh';
 import { z } from 'zod';
 import { AdviceSchema } from '../src/advisor/advice.js';
-import type { AdviceReply } from '../src/http/advice-reply.js';
+import type { CachedReply } from '../src/http/advice-service.js';
 import { BatchEnvelopeSchema, BatchReplySchema, BatchRequestSchema, type BatchResult } from '../src/http/batch.js';
 import { BODY_ERROR_REPLIES, ErrorReplySchema, OverloadedReplySchema } from '../src/http/errors.js';
 import { ProfileSchema } from '../src/advisor/profile.js';
@@ -32,7 +32,7 @@ export const adviseRoutes: FastifyPluginAsyncZod<AdviseRoutesOptions> = async (a
    * (RFC 9110 would have 412): the route is safe, a query with a body, and 304 is what a client holding the
    * reply can use.
    */
-  function send(request: FastifyRequest, reply: FastifyReply, advice: AdviceReply) {
+  function send(request: FastifyRequest, reply: FastifyReply, advice: CachedReply) {
     app.metrics.advice.inc({ model: advice.model });
     void reply.header('etag', advice.etag).header('cache-control', cacheControl);
     if (fresh(request.headers, { etag: advice.etag })) return reply.code(304).send();

@@ -20,8 +20,8 @@ const MAY_IMPORT: Record<Part, readonly Part[]> = {
   'src/http': ['src/advisor', 'src/jobs'],
   'src/cli': ['src/advisor', 'src/http'],
   routes: ['src/advisor', 'src/http', 'src/jobs'],
-  // The advice worker computes heavy replies off the event loop with the same code the route runs.
-  workers: ['src/jobs', 'src/advisor', 'src/http'],
+  // The advice pool's entry point runs the advisor itself.
+  workers: ['src/jobs', 'src/advisor'],
   src: ['src/advisor', 'src/jobs', 'src/http', 'src/platform', 'routes'],
   python: [],
 };

@@ -1,8 +1,8 @@
 import { setPriority } from 'node:os';
-import { ADVICE_WORKER_NICENESS, type AdviceTask } from '../src/http/advice-service.js';
-import { adviceReply, type AdviceReply } from '../src/http/advice-reply.js';
+import { adviceReply, type AdviceReply, type AdviceTask } from '../src/advisor/reply.js';
 
-// Below the server's main thread, so /health and single profiles win the cores; above the sample jobs' pools.
+/** Below the server's main thread (0), so /health and single profiles win the cores; above the sample jobs' pools (10). */
+const ADVICE_WORKER_NICENESS = 5;
 setPriority(ADVICE_WORKER_NICENESS);
 
 /** Piscina entry for the advice pool: the replies of validated profiles, computed off the event loop. */

@@ -1,18 +1,20 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { COST_TABLES } from '../advisor/costs/index.js';
 import type { Profile } from '../advisor/profile.js';
 import { workerFile } from '../jobs/worker-files.js';
-import { adviceReply, type AdviceReply } from './advice-reply.js';
+import { adviceReply, type AdviceReply, type AdviceTask } from '../advisor/reply.js';
 
-/** The advice pool's threads run at this nice value: under the main thread (0), over the sample jobs (10). */
-export const ADVICE_WORKER_NICENESS = 5;
+/** A reply as the routes send and cache it. */
+export interface CachedReply extends AdviceReply {
+  /** A strong validator: a hash of the body, so equal advice has equal tags across restarts and servers. */
+  etag: string;
+}
 
-/** What one task on the advice pool carries: validated profiles and the server's default cores. */
-export interface AdviceTask {
-  profiles: Profile[];
-  defaultCores: number;
+function withEtag(reply: AdviceReply): CachedReply {
+  return { ...reply, etag: `"${createHash('sha1').update(reply.body).digest('base64url')}"` };
 }
 
 export interface AdviceServiceOptions {
@@ -43,7 +45,7 @@ function servingCostsKey(defaultCores: number): string {
 export class AdviceService {
   readonly #defaultCores: number;
   readonly #keyPrefix: string;
-  readonly #cache: LRUCache<string, AdviceReply> | undefined;
+  readonly #cache: LRUCache<string, CachedReply> | undefined;
   readonly #pool: Piscina<AdviceTask, AdviceReply[]>;
   readonly #threads: number;
   readonly #hits: Counter.Internal;
@@ -55,7 +57,7 @@ export class AdviceService {
     this.#threads = options.threads;
     this.#cache =
       options.cacheEntries > 0
-        ? new LRUCache<string, AdviceReply>({
+        ? new LRUCache<string, CachedReply>({
             max: options.cacheEntries,
             maxSize: options.cacheBytes,
             // UTF-16 code units, twice the bytes of the ASCII the replies are almost all made of.
@@ -98,17 +100,17 @@ export class AdviceService {
   }
 
   /** One profile's reply: cached, else computed here, or on the pool when a deadline search may run. */
-  async one(profile: Profile): Promise<AdviceReply> {
+  async one(profile: Profile): Promise<CachedReply> {
     const key = this.#keyOf(profile);
     const cached = this.#lookup(key);
     if (cached) return cached;
-    const reply = profile.deadlineMs === undefined ? adviceReply(profile, this.#defaultCores) : (await this.#onPool([profile]))[0]!;
+    const reply = withEtag(profile.deadlineMs === undefined ? adviceReply(profile, this.#defaultCores) : (await this.#onPool([profile]))[0]!);
     this.#cache?.set(key, reply);
     return reply;
   }
 
   /** Replies of several profiles, in order: the cached ones at once, the rest on the pool, spread over its threads. */
-  async many(profiles: Profile[]): Promise<AdviceReply[]> {
+  async many(profiles: Profile[]): Promise<CachedReply[]> {
     const keys = profiles.map((profile) => this.#keyOf(profile));
     const replies = keys.map((key) => this.#lookup(key));
     const missing = replies.flatMap((reply, index) => (reply ? [] : [index]));
@@ -118,7 +120,8 @@ export class AdviceService {
       const indexes = missing.slice(start, start + perTask);
       tasks.push(
         this.#onPool(indexes.map((index) => profiles[index]!)).then((computed) => {
-          computed.forEach((reply, i) => {
+          computed.forEach((computedReply, i) => {
+            const reply = withEtag(computedReply);
             replies[indexes[i]!] = reply;
             this.#cache?.set(keys[indexes[i]!]!, reply);
           });
@@ -126,7 +129,7 @@ export class AdviceService {
       );
     }
     await Promise.all(tasks);
-    return replies as AdviceReply[];
+    return replies as CachedReply[];
   }
 
   async close(): Promise<void> {
@@ -141,7 +144,7 @@ export class AdviceService {
     return this.#keyPrefix + JSON.stringify(profile);
   }
 
-  #lookup(key: string): AdviceReply | undefined {
+  #lookup(key: string): CachedReply | undefined {
     const reply = this.#cache?.get(key);
     (reply ? this.#hits : this.#misses).inc();
     return reply;

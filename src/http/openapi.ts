@@ -81,9 +81,9 @@ export function withDescribedReplies(document: Json, examples: Record<string, Re
   for (const methods of Object.values<Json>(document.paths ?? {})) {
     for (const operation of Object.values<Json>(methods)) {
       const success = operation.responses?.['200'];
-      if (success?.description === 'Default Response' && SUCCESS_DESCRIPTIONS[operation.operationId]) {
-        success.description = SUCCESS_DESCRIPTIONS[operation.operationId];
-      }
+      // HEAD, documented beside each GET as `<id>-head`, answers what the GET does, without the body.
+      const described = SUCCESS_DESCRIPTIONS[String(operation.operationId).replace(/-head$/, '')];
+      if (success?.description === 'Default Response' && described) success.description = described;
       for (const [status, response] of Object.entries<Json>(operation.responses ?? {})) {
         const example = examples[operation.operationId]?.[status];
         if (example === undefined) continue;

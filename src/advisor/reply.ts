@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
-import { advise } from '../advisor/advise.js';
-import type { ExecutionModel } from '../advisor/plan.js';
-import type { Profile } from '../advisor/profile.js';
+import { advise } from './advise.js';
+import type { ExecutionModel } from './plan.js';
+import type { Profile } from './profile.js';
 
-/** One profile's advice as it goes on the wire, with what the route needs besides: its ETag and model. */
+/** What one task on the advice pool carries: validated profiles and the server's default cores. */
+export interface AdviceTask {
+  profiles: Profile[];
+  defaultCores: number;
+}
+
+/** One profile's advice as it goes on the wire, with the model it recommends (for the metrics). */
 export interface AdviceReply {
   body: string;
-  /** A strong validator: a hash of the body, so equal advice has equal tags across restarts and servers. */
-  etag: string;
   model: ExecutionModel;
 }
 
@@ -19,5 +22,5 @@ export interface AdviceReply {
 export function adviceReply(profile: Profile, defaultCores: number): AdviceReply {
   const advice = advise(profile, { defaultCores });
   const body = JSON.stringify(advice);
-  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, model: advice.recommendation.model };
+  return { body, model: advice.recommendation.model };
 }

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchReplySchema } from '../../src/http/batch.js';
+import { adviceFor } from '../helpers/advice.js';
+import { startApp } from '../helpers/app.js';
+
+/**
+ * Heavy batches, in a file of their own: the test computes the expected advice in its own process, which
+ * holds the event loop for seconds, and load shedding in an app beside it would then refuse other tests'
+ * requests with 503. Here the app sheds no load.
+ */
+test('batches of deadline searches are computed off the event loop, and answer as the model does in-process', async () => {
+  const { app, http } = await startApp({ maxEventLoopDelayMs: 0 });
+  try {
+    // Deadline searches on 1024 cores: tens of ms each, seconds for a batch if it held the event loop.
+    const batches = Array.from({ length: 3 }, (_, b) =>
+      Array.from({ length: 20 }, (_, i) => ({ tasks: 1e9 - 100 * b - i, cpuMsPerTask: 10, waitMsPerTask: 10, cores: 1024, deadlineMs: 1000 })),
+    );
+    const started = performance.now();
+    let batchesDoneMs = 0;
+    const replies = Promise.all(batches.map((profiles) => http.post('/advise/batch').send({ profiles }).then((res) => res))).then((all) => {
+      batchesDoneMs = performance.now() - started;
+      return all;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await http.get('/health').expect(200);
+    const healthDoneMs = performance.now() - started;
+    // The app runs in this process: had the batches held its event loop, /health would finish with them.
+    for (const [b, res] of (await replies).entries()) {
+      assert.equal(res.status, 200);
+      const body = BatchReplySchema.parse(res.body);
+      assert.equal(body.succeeded, 20);
+      body.results.forEach((result, i) => {
+        assert.ok(result.ok);
+        assert.equal(JSON.stringify(result.advice), JSON.stringify(adviceFor(batches[b]![i]!, 2)), `batch ${b}, profile ${i}`);
+      });
+    }
+    assert.ok(healthDoneMs < batchesDoneMs / 2, `/health done at ${Math.round(healthDoneMs)} ms, the batches at ${Math.round(batchesDoneMs)} ms`);
+  } finally {
+    await app.close();
+  }
+});
