@@ -1,6 +1,6 @@
 import { classify } from './classify.js';
 import { costsFor } from './costs/index.js';
-import { fmtMs } from './format.js';
+import { fmtMs, roundNumbers } from './format.js';
 import { limitOf, speedupOf } from './explain/describe.js';
 import { practicesFor } from './explain/practices.js';
 import { rationaleFor } from './explain/rationale.js';
@@ -45,8 +45,15 @@ function toReply(estimate: Estimate, sequentialMs: number, work: Work): Estimate
   };
 }
 
-/** The whole advice for one validated profile: a pure function of the profile and the serving machine. */
+/**
+ * The whole advice for one validated profile: a pure function of the profile and the serving machine. Its
+ * numbers are rounded in one step at the end, so every figure the model computed is used unrounded.
+ */
 export function advise(profile: Profile, options: AdviseOptions): Advice {
+  return roundNumbers(adviceFor(profile, options));
+}
+
+function adviceFor(profile: Profile, options: AdviseOptions): Advice {
   const work = resolveWork(profile, options.defaultCores);
   const costs = costsFor(work.runtime, profile.costs);
   const { kind, cpuShare } = classify(work);
