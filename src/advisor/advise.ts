@@ -1,5 +1,5 @@
 import { classify } from './classify.js';
-import { costsFor } from './costs/index.js';
+import { costsFor, type Costs } from './costs/index.js';
 import { fmtMs, roundNumbers } from './format.js';
 import { limitOf, speedupOf } from './explain/describe.js';
 import { practicesFor } from './explain/practices.js';
@@ -31,10 +31,10 @@ function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number, w
   };
 }
 
-function toReply(estimate: Estimate, sequentialMs: number, work: Work): EstimateReply {
+function toReply(estimate: Estimate, sequentialMs: number, work: Work, costs: Costs): EstimateReply {
   const { prediction } = estimate;
   const reason = estimate.viable
-    ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work)}.`
+    ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work, costs)}.`
     : `Not viable: ${estimate.notViable}`;
   return {
     ...sizedPrediction(estimate, sequentialMs, work),
@@ -65,7 +65,7 @@ function adviceFor(profile: Profile, options: AdviseOptions): Advice {
     ...(profile.name !== undefined ? { name: profile.name } : {}),
     classification: { kind, cpuShare, basis: work.basis },
     recommendation: sizedPrediction(chosen, sequentialMs, work),
-    estimates: estimates.map((e) => toReply(e, sequentialMs, work)),
+    estimates: estimates.map((e) => toReply(e, sequentialMs, work, costs)),
     rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
     practices: practicesFor({ work, kind, plan, prediction, sequentialMs }),
     warnings: warningsFor(work, costs, chosen, estimates),
