@@ -76,6 +76,14 @@ export function fmtMs(ms: number): string {
   return `${written(roundSignificant(rounded / 3_600_000))} h`;
 }
 
+/**
+ * A per-task cost: 3 significant figures below a second ("0.122 ms", "41.9 ms"), as the reply's MsPerTask
+ * fields have them, since 0.1 ms steps blur the overheads that decide small tasks; from a second up as fmtMs.
+ */
+export function fmtTaskMs(ms: number): string {
+  return Math.abs(ms) < 1000 ? `${fmt(roundSignificant(ms))} ms` : fmtMs(ms);
+}
+
 export function fmtBytes(bytes: number): string {
   if (bytes < 1000) return `${fmt(bytes)} B`;
   if (bytes < 1e6) return `${fmt(roundSignificant(bytes / 1e3))} kB`;

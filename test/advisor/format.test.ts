@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { count, fmt, fmtBytes, fmtMs, roundMs, roundNumbers, roundSignificant } from '../../src/advisor/format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs, roundMs, roundNumbers, roundSignificant } from '../../src/advisor/format.js';
 
 describe('numbers rounded to what they mean', () => {
   test('3 significant figures, as the nearest double to the decimal', () => {
@@ -83,5 +83,15 @@ describe('rounding at the edges of a double', () => {
     assert.equal(roundSignificant(1.234e-320), 1.23e-320);
     assert.equal(roundSignificant(5.678e300), 5.68e300);
     assert.equal(roundSignificant(Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('per-task costs', () => {
+  test('keep 3 significant figures below a second, where 0.1 ms steps would blur them', () => {
+    assert.equal(fmtTaskMs(0.122), '0.122 ms');
+    assert.equal(fmtTaskMs(0.0221), '0.0221 ms');
+    assert.equal(fmtTaskMs(41.920899999999996), '41.9 ms');
+    assert.equal(fmtTaskMs(305.25), '305 ms');
+    assert.equal(fmtTaskMs(30_000), '30 s');
   });
 });

@@ -1,5 +1,5 @@
 import type { Costs } from '../costs/index.js';
-import { count, fmt, fmtBytes, fmtMs } from '../format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import type { ExecutionModel, Plan } from '../plan.js';
 import { tasksInFlight } from '../model/estimate.js';
 import type { Estimate } from '../recommend.js';
@@ -13,9 +13,9 @@ export const MODEL_LABEL: Record<ExecutionModel, string> = {
   hybrid: 'Hybrid',
 };
 
-/** What each worker process of a hybrid runs inside: an event loop, or a thread pool (the default before there was a choice). */
-function innerOf(plan: Plan): 'threads' | 'async' {
-  return plan.inner ?? 'threads';
+/** What each worker process runs its tasks on: an event loop for async, else the plan's `inner`, else threads. */
+export function innerOf(plan: Plan): 'threads' | 'async' {
+  return plan.inner ?? (plan.model === 'async' ? 'async' : 'threads');
 }
 
 /** Tasks one process holds in flight, named for what holds them. */
@@ -42,7 +42,7 @@ export function describePlan(estimate: Pick<Estimate, 'plan'>): string {
 }
 
 /** GIL-held CPU of one task: its share of the CPU that holds the GIL, and in a thread pool the main thread's hand-off. */
-export function gilHeldMsPerTask(plan: Plan, work: Work, costs: Costs): number {
+function gilHeldMsPerTask(plan: Plan, work: Work, costs: Costs): number {
   return work.cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0);
 }
 
@@ -50,7 +50,7 @@ export function gilHeldMsPerTask(plan: Plan, work: Work, costs: Costs): number {
 export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
   const { plan, prediction: p } = estimate;
   const busy = fmtMs(p.bottleneckMs);
-  const taskMs = fmtMs(p.taskLatencyMs);
+  const taskMs = fmtTaskMs(p.taskLatencyMs);
   const slots = tasksInFlight(plan, work);
   switch (p.bottleneck) {
     case 'serial':
@@ -73,29 +73,32 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
     }
     case 'gil': {
       const perTask = gilHeldMsPerTask(plan, work, costs);
-      const handOff = plan.model === 'threads' && costs.threadDispatchMs >= work.cpuMs * (1 - work.gilReleasedShare);
-      const what = handOff
-        ? `handing each task to a thread holds the GIL ${fmtMs(costs.threadDispatchMs)} on the main thread`
-        : `${fmtMs(perTask)} of each task's CPU holds the GIL`;
+      const cpuHeldMs = work.cpuMs * (1 - work.gilReleasedShare);
       if (plan.model === 'hybrid') {
         const tasksPerProcess = Math.ceil(work.tasks / plan.processes);
-        return `${what}, one thread at a time in each process: ${fmtMs(tasksPerProcess * perTask)} in all for the busiest process's ${count(tasksPerProcess, 'task')}`;
+        return `${fmtTaskMs(perTask)} of each task's CPU holds its process's GIL, one thread at a time: ${fmtMs(tasksPerProcess * perTask)} in all for the busiest process's ${count(tasksPerProcess, 'task')}`;
       }
-      return `${what}, one thread at a time: ${fmtMs(work.tasks * perTask)} in all${work.tasks > 1 ? ` for the ${fmt(work.tasks)} tasks` : ''}`;
+      const parts =
+        cpuHeldMs > 0
+          ? `${fmtTaskMs(cpuHeldMs)} of its CPU and ${fmtTaskMs(costs.threadDispatchMs)} to hand it to a thread`
+          : `only to hand it to a thread: its CPU releases the GIL`;
+      return `each task holds the GIL ${fmtTaskMs(perTask)} (${parts}), one thread at a time: ${fmtMs(work.tasks * perTask)} in all${work.tasks > 1 ? ` for the ${fmt(work.tasks)} tasks` : ''}`;
     }
     case 'cores':
       return `${busy} of CPU work over ${count(work.cores, 'core')}`;
     case 'event-loop':
-      return `${busy} of CPU runs on the one event-loop thread, ${fmtMs(work.cpuMs)} a task`;
+      return plan.model === 'hybrid'
+        ? `each process's event loop runs its tasks' CPU one task at a time, ${fmtTaskMs(work.cpuMs)} a task: ${busy}`
+        : `${busy} of CPU runs on the one event-loop thread, ${fmtTaskMs(work.cpuMs)} a task`;
     case 'dispatcher': {
       if (p.payloadMsPerTask > 0 && work.payloadBytes > 0) {
-        const beyondTask = p.payloadMsPerTask > work.cpuMs ? `, more than the task's own ${fmtMs(work.cpuMs)} of CPU` : '';
-        return `the dispatcher serialises ${fmtBytes(work.payloadBytes)} per task (${fmtMs(p.payloadMsPerTask)} each${beyondTask}), one task at a time, ${busy} in all`;
+        const beyondTask = p.payloadMsPerTask > work.cpuMs ? `, more than the task's own ${fmtTaskMs(work.cpuMs)} of CPU` : '';
+        return `the dispatcher serialises ${fmtBytes(work.payloadBytes)} per task (${fmtTaskMs(p.payloadMsPerTask)} each${beyondTask}), one task at a time, ${busy} in all`;
       }
       return `the dispatcher hands out the ${fmt(work.tasks)} tasks one at a time, ${busy} in all`;
     }
     case 'shared-state':
-      return `every task waits its turn at the shared-state server (${fmtMs(costs.sharedStateSyncMs)} a round trip), ${busy} in all`;
+      return `every task waits its turn at the shared-state server (${fmtTaskMs(costs.sharedStateSyncMs)} a round trip), ${busy} in all`;
     case 'concurrency-limit':
       return `the downstream's maxConcurrency allows ${count(work.maxConcurrency, 'task')} at a time, so the ${fmt(work.tasks)} tasks of ${taskMs} take ${busy}`;
     case 'rate-limit':

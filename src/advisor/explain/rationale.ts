@@ -1,6 +1,6 @@
 import { RULE_OF_THUMB, type WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
-import { count, fmt, fmtBytes, fmtMs } from '../format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import { fastestOf, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN, type Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Work } from '../work.js';
@@ -33,7 +33,7 @@ function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decis
   }
   const { prediction } = rule;
   if (usesProcesses && prediction.payloadMsPerTask > 0 && prediction.payloadMsPerTask >= 0.5 * work.cpuMs) {
-    return `sending each task's ${fmtBytes(work.payloadBytes)} to a process and back costs ${fmtMs(prediction.payloadMsPerTask)} of serialising, against ${fmtMs(work.cpuMs)} of CPU in the task`;
+    return `sending each task's ${fmtBytes(work.payloadBytes)} to a process and back costs ${fmtTaskMs(prediction.payloadMsPerTask)} of serialising, against ${fmtTaskMs(work.cpuMs)} of CPU in the task`;
   }
   if (prediction.startupMs > 0 && prediction.wallMs - prediction.startupMs <= chosen.prediction.wallMs) {
     return `the batch is short (${fmtMs(sequentialMs)} one after another), and the ${fmtMs(prediction.startupMs)} it takes to start ${ruleModel === 'hybrid' ? 'a hybrid pool' : count(rule.plan.processes, 'process', 'processes')} costs more than they would save`;
@@ -41,7 +41,7 @@ function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decis
   if (prediction.bottleneck === 'dispatcher' && prediction.payloadMsPerTask === 0) {
     const handOffMs = usesProcesses ? costs.processItemMs : costs.threadDispatchMs;
     if (handOffMs >= work.cpuMs + work.waitMs) {
-      return `handing a task to a ${usesProcesses ? 'process' : 'thread'} costs ${fmtMs(handOffMs)}, more than the ${fmtMs(work.cpuMs + work.waitMs)} task itself`;
+      return `handing a task to a ${usesProcesses ? 'process' : 'thread'} costs ${fmtTaskMs(handOffMs)}, more than the ${fmtTaskMs(work.cpuMs + work.waitMs)} task itself`;
     }
   }
   return `with ${ruleModel === 'hybrid' ? 'a hybrid' : ruleModel}, ${limitOf(rule, work, costs)}`;
@@ -94,7 +94,7 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
   const viable = estimates.filter((e) => e.viable);
   const fastest = viable.length > 0 ? fastestOf(viable) : undefined;
   const sentences = [
-    `Each task spends ${fmtMs(work.cpuMs)} on CPU and ${fmtMs(work.waitMs)} waiting: ${fmt(share * 100)}% CPU, so the work is ${kind}.` +
+    `Each task spends ${fmtTaskMs(work.cpuMs)} on CPU and ${fmtTaskMs(work.waitMs)} waiting: ${fmt(share * 100)}% CPU, so the work is ${kind}.` +
       (hasGil && work.gilReleasedShare > 0 ? ` ${fmt(work.gilReleasedShare * 100)}% of the CPU time releases the GIL.` : ''),
     work.tasks === 1
       ? `The one task takes ${fmtMs(sequentialMs)} on its own.`
@@ -113,7 +113,7 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
   if (fastest && (chosen.plan.model === 'processes' || chosen.plan.model === 'hybrid') && chosen.plan.chunkSize > 1) {
     const perTaskMs = work.cpuMs + work.waitMs;
     sentences.push(
-      `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmtMs(costs.processDispatchMs)} message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmtMs(perTaskMs)} task would cost more than the task` : ''}.`,
+      `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmtTaskMs(costs.processDispatchMs)} message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmtTaskMs(perTaskMs)} task would cost more than the task` : ''}.`,
     );
   }
   const note = fastest ? ruleOfThumbNote(kind, decision) : undefined;

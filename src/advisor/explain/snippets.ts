@@ -1,4 +1,4 @@
-import { count, fmtMs, roundSignificant } from '../format.js';
+import { count, fmtTaskMs, roundSignificant } from '../format.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
@@ -44,7 +44,7 @@ function seconds(ms: number): string {
 }
 
 function perTaskNote(work: Work): string {
-  return `Replace with one unit of your work (${fmtMs(work.cpuMs)} CPU, ${fmtMs(work.waitMs)} wait per task).`;
+  return `Replace with one unit of your work (${fmtTaskMs(work.cpuMs)} CPU, ${fmtTaskMs(work.waitMs)} wait per task).`;
 }
 
 // ---------------------------------------------------------------------------------------------- Python

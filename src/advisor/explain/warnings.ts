@@ -1,5 +1,5 @@
 import type { Costs } from '../costs/index.js';
-import { count, fmt, fmtBytes, fmtMs } from '../format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import { BYTES_PER_MB } from '../model/estimate.js';
 import { goetzThreads, processesWithinMemory } from '../model/sizing.js';
 import type { Estimate } from '../recommend.js';
@@ -53,7 +53,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
     const perTask = mb * (costs.serializeMsPerMB + costs.deserializeMsPerMB);
     if (perTask > 0.1 * (work.cpuMs + work.waitMs)) {
       warnings.push(
-        `Serialising ${fmtBytes(work.payloadBytes)} per task costs ${fmtMs(perTask)}, over a tenth of the task itself: pass references (shared memory, file paths) to win it back.`,
+        `Serialising ${fmtBytes(work.payloadBytes)} per task costs ${fmtTaskMs(perTask)}, over a tenth of the task itself: pass references (shared memory, file paths) to win it back.`,
       );
     }
   }
@@ -62,7 +62,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
     const engines = RUNTIME_TRAITS[work.runtime].scaleOutEngines;
     if (oneTaskMs > work.deadlineMs) {
       warnings.push(
-        `Deadline: one task alone takes ${fmtMs(oneTaskMs)}, more than the ${fmtMs(work.deadlineMs)} deadline; no number of machines meets it without making each task faster.`,
+        `Deadline: one task alone takes ${fmtTaskMs(oneTaskMs)}, more than the ${fmtMs(work.deadlineMs)} deadline; no number of machines meets it without making each task faster.`,
       );
     } else {
       const scaleOut = machinesForDeadline(work, costs, work.deadlineMs);
