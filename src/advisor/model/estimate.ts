@@ -194,9 +194,10 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const usableCores = Math.min(cores, computingAtOnce * nativeThreads + (crossesProcesses ? 1 : 0));
 
   // The workers are limited by their serial station when it is busy most of their time, else by how many
-  // tasks they hold at once: the downstream's limit when it is what caps them.
+  // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
+  // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
   const serialBusyMs = (tasks / processes) * serialMs;
-  const serialLimited = serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs;
+  const serialLimited = (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs;
   const workersBottleneck: Bottleneck = serialLimited
     ? loop
       ? 'event-loop'
