@@ -4,10 +4,10 @@
 // or runs inline script, so the content security policy holds.
 import hljs from '/vendor/highlight/core.min.js';
 import python from '/vendor/highlight/python.min.js';
-import typescript from '/vendor/highlight/typescript.min.js';
+import javascript from '/vendor/highlight/javascript.min.js';
 
 hljs.registerLanguage('python', python);
-hljs.registerLanguage('typescript', typescript);
+hljs.registerLanguage('javascript', javascript);
 
 const { Chart } = globalThis;
 const $ = (id) => document.getElementById(id);

@@ -109,11 +109,13 @@ export const AdviceSchema = z
       .describe('Numbers that were assumed rather than given, and risks the model sees (memory, oversubscription, limits).'),
     snippet: z
       .object({
-        language: z.enum(['python', 'typescript']).describe('python for the CPython and PyPy runtimes, typescript for node.'),
+        language: z
+          .enum(['python', 'javascript'])
+          .describe('python (3.11+) for the CPython and PyPy runtimes; javascript, an ES module for Node 20+, for node.'),
         code: z
           .string()
           .describe(
-            'A runnable skeleton of the recommended model at the advised sizes, as source text: lines end with a newline character (JSON shows each as \\n).',
+            'A skeleton of the recommended model at the advised sizes that runs as given (a JavaScript snippet\'s first line says how), as source text: lines end with a newline character (JSON shows each as \\n).',
           ),
       })
       .describe('Code to start from: the pool, its sizes and chunking, with a placeholder for the task.'),

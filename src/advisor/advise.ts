@@ -1,6 +1,6 @@
 import { classify } from './classify.js';
-import { costsFor } from './costs/index.js';
-import { fmtMs } from './format.js';
+import { costsFor, type Costs } from './costs/index.js';
+import { fmtMs, roundNumbers } from './format.js';
 import { limitOf, speedupOf } from './explain/describe.js';
 import { practicesFor } from './explain/practices.js';
 import { rationaleFor } from './explain/rationale.js';
@@ -31,10 +31,10 @@ function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number, w
   };
 }
 
-function toReply(estimate: Estimate, sequentialMs: number, work: Work): EstimateReply {
+function toReply(estimate: Estimate, sequentialMs: number, work: Work, costs: Costs): EstimateReply {
   const { prediction } = estimate;
   const reason = estimate.viable
-    ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work)}.`
+    ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work, costs)}.`
     : `Not viable: ${estimate.notViable}`;
   return {
     ...sizedPrediction(estimate, sequentialMs, work),
@@ -45,8 +45,15 @@ function toReply(estimate: Estimate, sequentialMs: number, work: Work): Estimate
   };
 }
 
-/** The whole advice for one validated profile: a pure function of the profile and the serving machine. */
+/**
+ * The whole advice for one validated profile: a pure function of the profile and the serving machine. Its
+ * numbers are rounded in one step at the end, so every figure the model computed is used unrounded.
+ */
 export function advise(profile: Profile, options: AdviseOptions): Advice {
+  return roundNumbers(adviceFor(profile, options));
+}
+
+function adviceFor(profile: Profile, options: AdviseOptions): Advice {
   const work = resolveWork(profile, options.defaultCores);
   const costs = costsFor(work.runtime, profile.costs);
   const { kind, cpuShare } = classify(work);
@@ -58,7 +65,7 @@ export function advise(profile: Profile, options: AdviseOptions): Advice {
     ...(profile.name !== undefined ? { name: profile.name } : {}),
     classification: { kind, cpuShare, basis: work.basis },
     recommendation: sizedPrediction(chosen, sequentialMs, work),
-    estimates: estimates.map((e) => toReply(e, sequentialMs, work)),
+    estimates: estimates.map((e) => toReply(e, sequentialMs, work, costs)),
     rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
     practices: practicesFor({ work, kind, plan, prediction, sequentialMs }),
     warnings: warningsFor(work, costs, chosen, estimates),

@@ -1,24 +1,125 @@
-/** Numbers in sentences: short, grouped, and never "1e-7". */
-export function fmt(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs >= 100) return Math.round(value).toLocaleString('en-US');
-  if (abs >= 10) return value.toFixed(1).replace(/\.0$/, '');
-  if (abs >= 0.01 || abs === 0) return value.toFixed(2).replace(/\.?0+$/, '');
-  return String(Number(value.toPrecision(2)));
+/**
+ * Numbers as the reply prints them: milliseconds to 0.1 ms (3 significant figures from 1 s up), every other
+ * fraction (shares, speed-ups, per-task costs) to 3 significant figures, counts exact. Hand-rolled rather than
+ * Intl or toLocaleString, which cost about 3 us a call, on a path that formats a few hundred numbers per advice.
+ */
+
+/** Significant figures kept for a measured or predicted quantity: the model is not more precise than that. */
+export const SIGNIFICANT_FIGURES = 3;
+
+/** `value` rounded to `figures` significant figures, as the nearest double to that decimal. */
+export function roundSignificant(value: number, figures = SIGNIFICANT_FIGURES): number {
+  if (value === 0 || !Number.isFinite(value)) return value;
+  const magnitude = Math.floor(Math.log10(Math.abs(value))) + 1;
+  const shift = figures - magnitude;
+  // Past 1e±290 the scale itself would overflow: let the engine round (5x slower, and never reached by real figures).
+  if (Math.abs(shift) > 290) return Number(value.toPrecision(figures));
+  // Divide by an exact power of ten (never multiply by 0.1): the result is then the double nearest the decimal.
+  if (shift > 0) {
+    const scale = 10 ** shift;
+    return Math.round(value * scale) / scale;
+  }
+  const step = 10 ** -shift;
+  return Math.round(value / step) * step;
 }
 
-/** A duration as a person reads it: "340 ms", "12.5 s", "3.2 h". */
+/** A duration in the reply's JSON: to 0.1 ms below 1 s, 3 significant figures from 1 s up. */
+export function roundMs(ms: number): number {
+  if (!Number.isFinite(ms)) return ms;
+  const tenths = Math.round(ms * 10) / 10;
+  return Math.abs(tenths) < 1000 ? tenths : roundSignificant(ms);
+}
+
+/** The integer part with its digits in groups of three: "1,234,567". */
+function grouped(digits: string): string {
+  let out = '';
+  for (let end = digits.length; end > 0; end -= 3) {
+    const start = Math.max(0, end - 3);
+    out = out === '' ? digits.slice(start, end) : `${digits.slice(start, end)},${out}`;
+  }
+  return out;
+}
+
+/** A number already rounded, written out: grouped thousands, no exponent, no trailing zeros. */
+function written(value: number): string {
+  const negative = value < 0;
+  const abs = Math.abs(value);
+  // String() switches to exponents below 1e-6 and from 1e21; toFixed writes those out in full.
+  let text = abs !== 0 && abs < 1e-6 ? abs.toFixed(20).replace(/0+$/, '') : abs >= 1e21 ? abs.toFixed(0) : String(abs);
+  const point = text.indexOf('.');
+  const whole = point === -1 ? text : text.slice(0, point);
+  text = whole.length > 3 ? grouped(whole) + (point === -1 ? '' : text.slice(point)) : text;
+  return negative ? `-${text}` : text;
+}
+
+/** A count or a quantity in a sentence: integers exact ("2,000"), fractions to 3 significant figures ("41.9"). */
+export function fmt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return written(Number.isInteger(value) ? value : roundSignificant(value));
+}
+
+/**
+ * A duration as a person reads it: "0.08 ms", "41.9 ms", "61.3 s", "10.2 min", "5.61 h". Below 0.1 ms it
+ * keeps 2 significant figures, since per-task overheads live there and "0 ms" would be false.
+ */
 export function fmtMs(ms: number): string {
-  if (ms < 1000) return `${fmt(ms)} ms`;
-  if (ms < 120_000) return `${fmt(ms / 1000)} s`;
-  if (ms < 7_200_000) return `${fmt(ms / 60_000)} min`;
-  return `${fmt(ms / 3_600_000)} h`;
+  if (!Number.isFinite(ms)) return `${ms} ms`;
+  const abs = Math.abs(ms);
+  if (abs > 0 && abs < 0.1) return `${written(roundSignificant(ms, 2))} ms`;
+  // From the figure the JSON carries, so a sentence never reads 2.11 min beside predictedWallMs 126000.
+  const rounded = roundMs(ms);
+  if (Math.abs(rounded) < 1000) return `${written(rounded)} ms`;
+  const seconds = roundSignificant(rounded / 1000);
+  if (Math.abs(seconds) < 120) return `${written(seconds)} s`;
+  const minutes = roundSignificant(rounded / 60_000);
+  if (Math.abs(minutes) < 120) return `${written(minutes)} min`;
+  return `${written(roundSignificant(rounded / 3_600_000))} h`;
+}
+
+/**
+ * A per-task cost: 3 significant figures below a second ("0.122 ms", "41.9 ms"), as the reply's MsPerTask
+ * fields have them, since 0.1 ms steps blur the overheads that decide small tasks; from a second up as fmtMs.
+ */
+export function fmtTaskMs(ms: number): string {
+  return Math.abs(ms) < 1000 ? `${fmt(roundSignificant(ms))} ms` : fmtMs(ms);
 }
 
 export function fmtBytes(bytes: number): string {
   if (bytes < 1000) return `${fmt(bytes)} B`;
-  if (bytes < 1e6) return `${fmt(bytes / 1e3)} kB`;
-  if (bytes < 1e9) return `${fmt(bytes / 1e6)} MB`;
-  return `${fmt(bytes / 1e9)} GB`;
+  if (bytes < 1e6) return `${fmt(roundSignificant(bytes / 1e3))} kB`;
+  if (bytes < 1e9) return `${fmt(roundSignificant(bytes / 1e6))} MB`;
+  return `${fmt(roundSignificant(bytes / 1e9))} GB`;
+}
+
+/** "1 process", "8 processes", "2,000 tasks": the count and the noun that agrees with it. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${fmt(n)} ${n === 1 ? singular : plural}`;
+}
+
+/** Reply fields that are durations of a batch or a pool, rounded as durations. */
+const MS_FIELD = /Ms$/;
+/**
+ * Fields rounded to 3 significant figures even when whole: ratios (a speed-up of 1,234 is 1,230) and per-task
+ * costs, where 0.1 ms steps would turn a 5 us task into 0.
+ */
+const SIGNIFICANT_FIELD = /(Speedup|Share|MsPerTask)$/;
+
+/**
+ * The one rounding step of a reply: every number in it, at any depth, rounded to what it means, by its field
+ * name; any other fraction to 3 significant figures; other integers are counts and stay exact.
+ */
+export function roundNumbers<T>(value: T, key = ''): T {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return value;
+    if (MS_FIELD.test(key)) return roundMs(value) as T;
+    if (SIGNIFICANT_FIELD.test(key) || !Number.isInteger(value)) return roundSignificant(value) as T;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => roundNumbers(item, key)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = roundNumbers(v, k);
+    return out as T;
+  }
+  return value;
 }

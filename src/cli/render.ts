@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import { COST_TABLES } from '../advisor/costs/index.js';
 import { COST_NAMES } from '../advisor/costs/types.js';
-import { fmt, fmtMs } from '../advisor/format.js';
+import { count, fmt, fmtMs } from '../advisor/format.js';
 import type { Advice, EstimateReply } from '../advisor/advice.js';
 import { costsObject, type CalibrationResult } from './calibration.js';
 
@@ -23,22 +23,20 @@ const MIN_WIDTH = 60;
 /** Wider than this, lines are hard to follow: paragraphs wrap and bars stop here. */
 const MAX_WIDTH = 100;
 
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${fmt(count)} ${count === 1 ? one : many}`;
-}
+type Sized = Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'> & { inner?: 'threads' | 'async' };
 
-function sizes(e: Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'>): string {
+function sizes(e: Sized): string {
   switch (e.model) {
     case 'sequential':
       return '1';
     case 'threads':
-      return plural(e.threadsPerProcess, 'thread');
+      return count(e.threadsPerProcess, 'thread');
     case 'async':
       return `${fmt(e.threadsPerProcess)} in flight`;
     case 'processes':
-      return `${plural(e.processes, 'process', 'processes')}, chunk ${e.chunkSize}`;
+      return `${count(e.processes, 'process', 'processes')}, chunk ${fmt(e.chunkSize)}`;
     case 'hybrid':
-      return `${plural(e.processes, 'process', 'processes')} x ${plural(e.threadsPerProcess, 'thread')}, chunk ${e.chunkSize}`;
+      return `${count(e.processes, 'process', 'processes')} x ${e.inner === 'async' ? `${fmt(e.threadsPerProcess)} in flight` : count(e.threadsPerProcess, 'thread')}, chunk ${fmt(e.chunkSize)}`;
   }
 }
 
@@ -118,7 +116,7 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   const c = advice.classification;
   const res = advice.resolved;
   lines.push(
-    `Work: ${c.kind} (${fmt(c.cpuShare * 100)}% CPU, ${c.basis}); ${plural(res.tasks, 'task')} of ${fmt(res.cpuMsPerTask)} ms CPU + ${fmt(res.waitMsPerTask)} ms wait on ${plural(res.cores, 'core')}, ${res.runtime}`,
+    `Work: ${c.kind} (${fmt(c.cpuShare * 100)}% CPU, ${c.basis}); ${count(res.tasks, 'task')} of ${fmtMs(res.cpuMsPerTask)} CPU + ${fmtMs(res.waitMsPerTask)} wait on ${count(res.cores, 'core')}, ${res.runtime}`,
   );
   lines.push('');
   const rows = advice.estimates.map((e) => [

@@ -23,7 +23,7 @@ const VENDOR_FILES: Record<string, [dir: string, file: string]> = {
   'chart.umd.min.js': [CHART_DIR, 'chart.umd.min.js'],
   'highlight/core.min.js': [HIGHLIGHT_DIR, 'es/core.min.js'],
   'highlight/python.min.js': [HIGHLIGHT_DIR, 'es/languages/python.min.js'],
-  'highlight/typescript.min.js': [HIGHLIGHT_DIR, 'es/languages/typescript.min.js'],
+  'highlight/javascript.min.js': [HIGHLIGHT_DIR, 'es/languages/javascript.min.js'],
   'highlight/github.min.css': [HIGHLIGHT_DIR, 'styles/github.min.css'],
 };
 

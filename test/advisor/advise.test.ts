@@ -72,7 +72,7 @@ describe('advice for the cases the issue names', () => {
     assert.equal(io.recommendation.model, 'async');
     const cpu = adviceFor({ tasks: 64, cpuMsPerTask: 200, waitMsPerTask: 0, cores: 8, runtime: 'node' });
     assert.equal(cpu.recommendation.model, 'threads');
-    assert.equal(cpu.snippet.language, 'typescript');
+    assert.equal(cpu.snippet.language, 'javascript');
   });
 
   test('needsIsolation never yields threads, for CPU-bound or IO-bound work', () => {

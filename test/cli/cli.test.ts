@@ -239,9 +239,9 @@ describe('task-advisor measure', () => {
     assert.ok(cpuMsPerTask + waitMsPerTask < 5000, `wall ${cpuMsPerTask + waitMsPerTask} ms`);
     assert.ok(cpuMsPerTask < 100, `cpu ${cpuMsPerTask} ms`);
     assert.equal(advice.classification.kind, 'io-bound');
-    assert.match(r.stderr, /measured "sleep 0\.3": wall \d+ ms, CPU [\d.]+ ms/);
+    assert.match(r.stderr, /measured "sleep 0\.3": wall [\d.]+ ms, CPU [\d.]+ ms/);
     // Without --tasks the advice is for one task: said on stderr even with --json, before the advice.
-    assert.match(r.stderr, /WARNING: --tasks was not given, so this advice is for ONE task of \d+ ms \(the whole run\)/);
+    assert.match(r.stderr, /WARNING: --tasks was not given, so this advice is for ONE task of [\d.]+ ms \(the whole run\)/);
     assert.match(r.stderr, /start-up \(interpreter, imports\) as waiting/);
   });
 

@@ -23,7 +23,7 @@ describe('the page at /', () => {
       ['/vendor/chart.umd.min.js', /javascript/],
       ['/vendor/highlight/core.min.js', /javascript/],
       ['/vendor/highlight/python.min.js', /javascript/],
-      ['/vendor/highlight/typescript.min.js', /javascript/],
+      ['/vendor/highlight/javascript.min.js', /javascript/],
       ['/vendor/highlight/github.min.css', /text\/css/],
     ] as const) {
       const res = await ctx.http.get(url).expect(200);

@@ -160,7 +160,7 @@ describe('POST /advise/batch', () => {
     assert.ok(failed && !failed.ok);
     assert.deepEqual(failed.error.issues?.map((i) => i.path), ['profiles.1.tasks']);
     const nodeResult = body.results[2];
-    assert.ok(nodeResult?.ok && nodeResult.advice.snippet.language === 'typescript');
+    assert.ok(nodeResult?.ok && nodeResult.advice.snippet.language === 'javascript');
   });
 
   test('refuses more than 100 profiles, an empty list and a missing list', async () => {

@@ -1,10 +1,11 @@
 import type { WorkKind } from '../classify.js';
-import { fmt, fmtBytes, fmtMs } from '../format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import type { Prediction } from '../model/estimate.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
+import { innerOf } from './describe.js';
 import type { Work } from '../work.js';
 
 export interface PracticeContext {
@@ -22,7 +23,10 @@ interface PracticeRule {
   detail: (ctx: PracticeContext) => string;
 }
 
-const usesThreads = ({ plan }: PracticeContext) => plan.model === 'threads' || plan.model === 'hybrid';
+const usesThreads = ({ plan }: PracticeContext) =>
+  plan.model === 'threads' || (plan.model === 'hybrid' && innerOf(plan) === 'threads');
+/** The plan runs tasks on an event loop: async, or a hybrid whose processes each run one. */
+const usesEventLoop = ({ plan }: PracticeContext) => plan.model !== 'sequential' && plan.model !== 'processes' && innerOf(plan) === 'async';
 const usesProcesses = ({ plan }: PracticeContext) => plan.model === 'processes' || plan.model === 'hybrid';
 const isPython = ({ work }: PracticeContext) => RUNTIME_TRAITS[work.runtime].language === 'python';
 const workers = ({ plan }: PracticeContext) => plan.processes * plan.threadsPerProcess;
@@ -44,7 +48,7 @@ const RULES: PracticeRule[] = [
     applies: ({ work, kind }) => Number.isFinite(work.maxConcurrency) || kind === 'io-bound',
     detail: ({ work, plan }) =>
       Number.isFinite(work.maxConcurrency)
-        ? `The downstream allows ${work.maxConcurrency} tasks at once, so the plan keeps ${Math.min(plan.processes * plan.threadsPerProcess, work.maxConcurrency)} in flight; more workers would only queue at its limit. Size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+        ? `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(Math.min(plan.processes * plan.threadsPerProcess, work.maxConcurrency))} in flight; more workers would only queue at its limit. Size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
         : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.',
   },
   {
@@ -91,7 +95,7 @@ const RULES: PracticeRule[] = [
     title: 'Batch tiny tasks, or keep them sequential',
     applies: ({ work }) => work.cpuMs + work.waitMs < 1,
     detail: ({ work }) =>
-      `One task is ${fmt(work.cpuMs + work.waitMs)} ms, less than it costs to hand it to a pool. Group tasks into batches of tens of milliseconds of work (joblib aims at 0.2-2 s per batch), or vectorise the loop.`,
+      `One task is ${fmtTaskMs(work.cpuMs + work.waitMs)}, less than it costs to hand it to a pool. Group tasks into batches of tens of milliseconds of work (joblib aims at 0.2-2 s per batch), or vectorise the loop.`,
   },
   {
     id: 'large-payloads-by-reference',
@@ -119,10 +123,11 @@ const RULES: PracticeRule[] = [
   {
     id: 'cap-native-threads',
     title: 'Cap BLAS/OpenMP threads in each worker',
-    applies: (ctx) => ctx.work.threadsPerTask > 1 || (usesProcesses(ctx) && ctx.work.gilReleasedShare > 0),
+    // One worker may use every core for its native threads; the cap matters where workers share the cores.
+    applies: (ctx) => workers(ctx) > 1 && (ctx.work.threadsPerTask > 1 || (usesProcesses(ctx) && ctx.work.gilReleasedShare > 0)),
     detail: (ctx) => {
       const perWorker = nativeThreadsPerTask(ctx.work, workers(ctx));
-      return `NumPy/BLAS and OpenMP start a thread per core in every worker; ${workers(ctx)} workers would start ${workers(ctx) * ctx.work.cores} threads on ${ctx.work.cores} cores. Set OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS and NUMEXPR_NUM_THREADS to ${perWorker} in each worker (joblib does the same: cores / workers), or use threadpoolctl.`;
+      return `NumPy/BLAS and OpenMP start a thread per core in every worker; ${count(workers(ctx), 'worker')} would start ${fmt(workers(ctx) * ctx.work.cores)} threads on ${count(ctx.work.cores, 'core')}. Set OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS and NUMEXPR_NUM_THREADS to ${perWorker} in each worker (joblib does the same: cores / workers), or use threadpoolctl.`;
     },
   },
   {
@@ -152,25 +157,42 @@ const RULES: PracticeRule[] = [
   {
     id: 'asyncio-for-high-fan-out',
     title: 'Use an event loop for very high fan-out',
-    applies: (ctx) => isPython(ctx) && ctx.kind === 'io-bound' && usesThreads(ctx),
+    // ThreadPoolExecutor's own default stops at 32 threads; beyond that an event loop is the better tool.
+    applies: (ctx) => isPython(ctx) && ctx.kind === 'io-bound' && usesThreads(ctx) && ctx.plan.threadsPerProcess > 32,
     detail: ({ plan }) =>
-      `Threads suit a few hundred concurrent waits (this plan uses ${plan.threadsPerProcess} per process). For thousands, asyncio with an async client (aiohttp, httpx, asyncpg) overlaps them on one thread with no per-thread stack; it needs async libraries end to end.`,
+      `A thread per wait is fine to a few dozen and costly at hundreds (an 8 MB stack each, a GIL hand-off on every wake; this plan uses ${count(plan.threadsPerProcess, 'thread')} per process). For thousands, asyncio with an async client (aiohttp, httpx, asyncpg) overlaps them on one thread with no per-thread stack; it needs async libraries end to end.`,
+  },
+  {
+    id: 'asyncio-end-to-end',
+    title: 'Await every wait: async clients end to end, blocking calls on a thread',
+    applies: (ctx) => isPython(ctx) && usesEventLoop(ctx),
+    detail: ({ plan }) =>
+      `One blocking call (requests, time.sleep, a sync database driver) stalls every task on the loop. Use async clients (aiohttp, httpx.AsyncClient, asyncpg) with their own limit set to the plan's ${fmt(plan.threadsPerProcess)} in flight per loop (aiohttp's TCPConnector(limit=...), httpx.Limits(max_connections=...)), and send the blocking calls that remain through asyncio.to_thread.`,
+  },
+  {
+    id: 'libuv-threadpool',
+    title: "Size libuv's thread pool for fs, dns, zlib and crypto",
+    applies: (ctx) => ctx.work.runtime === 'node' && ctx.work.waitMs > 0 && ctx.plan.threadsPerProcess > 4 && usesEventLoop(ctx),
+    detail: ({ plan }) =>
+      `The async functions of fs, zlib and crypto, and dns.lookup (which net, http and fetch call for each new connection), run on libuv's pool of 4 threads, not on the event loop: with ${fmt(plan.threadsPerProcess)} tasks in flight, such calls beyond 4 at once wait for a pool thread. Set UV_THREADPOOL_SIZE (up to 1024) in the environment before Node starts; the sockets themselves do not use the pool.`,
   },
   {
     id: 'keep-event-loop-free',
     title: 'Keep the event loop free',
     applies: ({ work }) => work.runtime === 'node',
     detail: ({ work }) =>
-      `Node needs no threads to overlap IO; CPU work on the event loop blocks every other task for its ${fmt(work.cpuMs)} ms. Move CPU work over a few ms to worker_threads (piscina) and keep the loop for IO.`,
+      `Node needs no threads to overlap IO; CPU work on the event loop blocks every other task for its ${fmtTaskMs(work.cpuMs)}. Move CPU work over a few ms to worker_threads (piscina) and keep the loop for IO.`,
   },
   {
     id: 'timeouts-and-cancellation',
     title: 'Give every task a timeout, and cancel on shutdown',
     applies: ({ kind }) => kind !== 'cpu-bound',
     detail: (ctx) =>
-      isPython(ctx)
-        ? 'A wait with no timeout can hold a worker forever: set timeouts on every network call, and on shutdown call executor.shutdown(cancel_futures=True) so queued tasks do not start.'
-        : 'Pass an AbortSignal with a timeout (AbortSignal.timeout(ms)) to every fetch or query, and abort queued work on shutdown.',
+      !isPython(ctx)
+        ? 'Pass an AbortSignal with a timeout (AbortSignal.timeout(ms)) to every fetch or query, and abort queued work on shutdown.'
+        : usesEventLoop(ctx)
+          ? 'A wait with no timeout holds its place in flight forever: wrap each call in asyncio.timeout(seconds) (3.11+), or give the client a timeout; a TaskGroup cancels the other tasks when one fails, so catch the errors a task may survive inside it.'
+          : 'A wait with no timeout can hold a worker forever: set timeouts on every network call, and on shutdown call executor.shutdown(cancel_futures=True) so queued tasks do not start.',
   },
 ];
 

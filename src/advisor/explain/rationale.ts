@@ -1,51 +1,106 @@
 import { RULE_OF_THUMB, type WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
-import { fmt, fmtMs } from '../format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import { fastestOf, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN, type Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Work } from '../work.js';
 import { describePlan, limitOf, MODEL_LABEL, speedup } from './describe.js';
 
-/** Where the article's rule of thumb and the numbers part, the reply says which number decided. */
-function ruleOfThumbNote(kind: WorkKind, chosen: Estimate, estimates: Estimate[], work: Work, sequentialMs: number): string | undefined {
+/** Everything the sentences are written from. */
+interface Decision {
+  work: Work;
+  costs: Costs;
+  chosen: Estimate;
+  estimates: Estimate[];
+  sequentialMs: number;
+}
+
+/**
+ * Why the rule's model loses to the chosen one, named by its cause: the one thing about the profile that makes
+ * the rule wrong here, before falling back to the rule's own limit in numbers.
+ */
+function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decision): string {
+  const ruleModel = rule.plan.model;
+  const usesProcesses = ruleModel === 'processes' || ruleModel === 'hybrid';
+  if (work.tasks === 1) return 'there is only the one task, so no pool has anything to run beside it';
+  if (work.maxConcurrency === 1) return 'maxConcurrency is 1, so only one task may run at a time whatever the pool';
+  if (!rule.viable) return `${ruleModel === 'hybrid' ? 'a hybrid is' : `${ruleModel} are`} ruled out: ${(rule.notViable ?? '').replace(/\.$/, '')}`;
+  if (work.cores === 1 && (usesProcesses || work.waitMs === 0)) {
+    return `there is only 1 core, so ${ruleModel === 'hybrid' ? "a hybrid's workers" : ruleModel} would take turns on it and add their own overhead`;
+  }
+  if (work.threadsPerTask >= work.cores && work.waitMs === 0) {
+    return `each task's ${work.threadsPerTask} native threads already keep all ${count(work.cores, 'core')} busy`;
+  }
+  const { prediction } = rule;
+  if (usesProcesses && prediction.payloadMsPerTask > 0 && prediction.payloadMsPerTask >= 0.5 * work.cpuMs) {
+    return `sending each task's ${fmtBytes(work.payloadBytes)} to a process and back costs ${fmtTaskMs(prediction.payloadMsPerTask)} of serialising, against ${fmtTaskMs(work.cpuMs)} of CPU in the task`;
+  }
+  if (prediction.startupMs > 0 && prediction.wallMs - prediction.startupMs <= chosen.prediction.wallMs) {
+    return `the batch is short (${fmtMs(sequentialMs)} one after another), and the ${fmtMs(prediction.startupMs)} it takes to start ${ruleModel === 'hybrid' ? 'a hybrid pool' : count(rule.plan.processes, 'process', 'processes')} costs more than they would save`;
+  }
+  if (prediction.bottleneck === 'dispatcher' && prediction.payloadMsPerTask === 0) {
+    const handOffMs = usesProcesses ? costs.processItemMs : costs.threadDispatchMs;
+    if (handOffMs >= work.cpuMs + work.waitMs) {
+      return `handing a task to a ${usesProcesses ? 'process' : 'thread'} costs ${fmtTaskMs(handOffMs)}, more than the ${fmtTaskMs(work.cpuMs + work.waitMs)} task itself`;
+    }
+  }
+  return `with ${ruleModel === 'hybrid' ? 'a hybrid' : ruleModel}, ${limitOf(rule, work, costs)}`;
+}
+
+/** Where the article's rule of thumb and the numbers part, the reply says what decided. */
+function ruleOfThumbNote(kind: WorkKind, decision: Decision): string | undefined {
+  const { work, chosen, estimates, sequentialMs } = decision;
   const ruleModel = RULE_OF_THUMB[kind];
   if (chosen.plan.model === ruleModel) return undefined;
   const rule = estimates.find((e) => e.plan.model === ruleModel);
+  if (!rule) return undefined;
   const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
   let why: string;
-  if (chosen.plan.model === 'sequential') {
-    const perTask = work.cpuMs + work.waitMs;
-    if (!rule) why = `each task is only ${fmt(perTask)} ms`;
-    else
-      why = `each task is only ${fmt(perTask)} ms, and ${ruleModel} cost more than they save: ${limitOf(rule, work)}${rule.prediction.startupMs > 0 ? `, after ${fmtMs(rule.prediction.startupMs)} of start-up` : ''}`;
-  } else if (kind === 'cpu-bound' && chosen.plan.model === 'threads' && hasGil) {
-    why = `${fmt(work.gilReleasedShare * 100)}% of the CPU time runs in native code that releases the GIL, so threads compute in parallel without process start-up and serialisation`;
-  } else if (kind === 'cpu-bound' && chosen.plan.model === 'threads') {
-    why = `${work.runtime} has no GIL, so threads compute in parallel and start faster than processes`;
-  } else if (chosen.plan.model === 'async') {
-    why = 'Node overlaps waits on its event loop with no threads at all';
-  } else if (rule) {
-    why = `${ruleModel} would take ${fmtMs(rule.prediction.wallMs)} because ${limitOf(rule, work)}`;
+  if (kind === 'cpu-bound' && chosen.plan.model === 'threads' && rule.viable && work.cores > 1) {
+    why =
+      hasGil && work.gilReleasedShare > 0
+        ? `${fmt(work.gilReleasedShare * 100)}% of the CPU time runs in native code that releases the GIL, so threads compute in parallel without process start-up and serialisation`
+        : !hasGil
+          ? `${work.runtime} has no GIL, so threads compute in parallel and start faster than processes`
+          : whyNotRule(rule, decision);
+  } else if (chosen.plan.model === 'async' && rule.viable && work.tasks > 1 && work.maxConcurrency > 1) {
+    why = `one event loop overlaps the waits without a thread per task, and ${ruleModel === 'hybrid' ? 'a hybrid' : ruleModel} would take ${fmtMs(rule.prediction.wallMs)}`;
   } else {
-    why = `${ruleModel} is not weighed for ${work.runtime}`;
+    why = whyNotRule(rule, decision);
   }
-  const ruleTime = rule ? ` (${fmtMs(rule.prediction.wallMs)}, ${speedup(rule, sequentialMs)})` : '';
+  const ruleTime = rule.viable ? ` (${fmtMs(rule.prediction.wallMs)}, ${speedup(rule, sequentialMs)})` : '';
   return `The rule of thumb for ${kind} work is ${ruleModel}${ruleTime}, but the numbers favour ${chosen.plan.model}: ${why}.`;
 }
 
+/** The recommendation in one sentence, or, when no model meets the constraints, that none does and why. */
+function verdict(decision: Decision, fastest: Estimate | undefined): string {
+  const { work, costs, chosen, estimates, sequentialMs } = decision;
+  if (!fastest) {
+    const reasons = [...new Set(estimates.map((e) => e.notViable))].join(' ');
+    return `No model meets every constraint: ${reasons} The sizes shown are those of the fastest, ${chosen.plan.model} (${describePlan(chosen)}, ${fmtMs(chosen.prediction.wallMs)}), to start from once a constraint is relaxed.`;
+  }
+  if (chosen.plan.model === 'sequential') {
+    return fastest === chosen
+      ? `Sequential is recommended: no pool is predicted to beat its ${fmtMs(sequentialMs)}.`
+      : `Sequential is recommended at ${fmtMs(sequentialMs)}.`;
+  }
+  const startup = chosen.prediction.startupMs > 0 ? `, including ${fmtMs(chosen.prediction.startupMs)} of pool start-up` : '';
+  return `${MODEL_LABEL[chosen.plan.model]} (${describePlan(chosen)}) is predicted at ${fmtMs(chosen.prediction.wallMs)}, ${speedup(chosen, sequentialMs)} faster than sequential${startup}; ${limitOf(chosen, work, costs)}.`;
+}
 
 export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: number, chosen: Estimate, estimates: Estimate[], sequentialMs: number): string[] {
+  const decision: Decision = { work, costs, chosen, estimates, sequentialMs };
   const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
-  const sentences = [
-    `Each task spends ${fmt(work.cpuMs)} ms on CPU and ${fmt(work.waitMs)} ms waiting: ${fmt(share * 100)}% CPU, so the work is ${kind}.` +
-      (hasGil && work.gilReleasedShare > 0 ? ` ${fmt(work.gilReleasedShare * 100)}% of the CPU time releases the GIL.` : ''),
-    `One after another, the ${fmt(work.tasks)} tasks take ${fmtMs(sequentialMs)}.`,
-    chosen.plan.model === 'sequential'
-      ? `Sequential is recommended: no pool is predicted to beat its ${fmtMs(sequentialMs)} by more than ${SIMPLER_WITHIN * 100}%.`
-      : `${MODEL_LABEL[chosen.plan.model]} (${describePlan(chosen)}) is predicted at ${fmtMs(chosen.prediction.wallMs)}, ${speedup(chosen, sequentialMs)} faster than sequential${chosen.prediction.startupMs > 0 ? `, including ${fmtMs(chosen.prediction.startupMs)} of pool start-up` : ''}; ${limitOf(chosen, work)}.`,
-  ];
   const viable = estimates.filter((e) => e.viable);
   const fastest = viable.length > 0 ? fastestOf(viable) : undefined;
+  const sentences = [
+    `Each task spends ${fmtTaskMs(work.cpuMs)} on CPU and ${fmtTaskMs(work.waitMs)} waiting: ${fmt(share * 100)}% CPU, so the work is ${kind}.` +
+      (hasGil && work.gilReleasedShare > 0 ? ` ${fmt(work.gilReleasedShare * 100)}% of the CPU time releases the GIL.` : ''),
+    work.tasks === 1
+      ? `The one task takes ${fmtMs(sequentialMs)} on its own.`
+      : `One after another, the ${fmt(work.tasks)} tasks take ${fmtMs(sequentialMs)}.`,
+    verdict(decision, fastest),
+  ];
   if (fastest && fastest !== chosen) {
     const gain = (1 - fastest.prediction.wallMs / chosen.prediction.wallMs) * 100;
     const withinWall = fastest.prediction.wallMs * (1 + SIMPLER_WITHIN) >= chosen.prediction.wallMs;
@@ -55,13 +110,13 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
         : `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would take ${fmtMs(fastest.prediction.wallMs)}, but that gain of ${fmtMs(chosen.prediction.wallMs - fastest.prediction.wallMs)} is under ${NEGLIGIBLE_GAIN_OF_SEQUENTIAL * 100}% of the sequential ${fmtMs(sequentialMs)}, so the simpler model is preferred.`,
     );
   }
-  if ((chosen.plan.model === 'processes' || chosen.plan.model === 'hybrid') && chosen.plan.chunkSize > 1) {
+  if (fastest && (chosen.plan.model === 'processes' || chosen.plan.model === 'hybrid') && chosen.plan.chunkSize > 1) {
     const perTaskMs = work.cpuMs + work.waitMs;
     sentences.push(
-      `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmt(costs.processDispatchMs)} ms message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmt(perTaskMs)} ms task would cost more than the task` : ''}.`,
+      `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmtTaskMs(costs.processDispatchMs)} message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmtTaskMs(perTaskMs)} task would cost more than the task` : ''}.`,
     );
   }
-  const note = ruleOfThumbNote(kind, chosen, estimates, work, sequentialMs);
+  const note = fastest ? ruleOfThumbNote(kind, decision) : undefined;
   if (note) sentences.push(note);
   return sentences;
 }

@@ -1,214 +1,482 @@
+import { count, fmtTaskMs, roundSignificant } from '../format.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
 import type { Work } from '../work.js';
 
 export interface Snippet {
-  language: 'python' | 'typescript';
+  language: 'python' | 'javascript';
   code: string;
 }
+
+/** What a worker process runs its tasks on, when the plan says; a hybrid without it runs threads. */
+type Inner = 'threads' | 'async';
+type SnippetPlan = Plan & { inner?: Inner };
+
+/**
+ * The shape of code a plan needs: a pool kind, and for a hybrid or an event loop what runs inside.
+ * `async+threads` is an event loop that sends each task's blocking part to a small thread pool.
+ */
+export type SnippetKind = 'sequential' | 'threads' | 'processes' | 'async' | 'async+threads' | 'hybrid+threads' | 'hybrid+async';
+
+export function snippetKind(plan: SnippetPlan): SnippetKind {
+  switch (plan.model) {
+    case 'sequential':
+    case 'threads':
+    case 'processes':
+      return plan.model;
+    case 'async':
+      return plan.inner === 'threads' ? 'async+threads' : 'async';
+    case 'hybrid':
+      return plan.inner === 'async' ? 'hybrid+async' : 'hybrid+threads';
+  }
+}
+
+/** An integer as both languages write it, grouped for reading: 1_000_000. */
+function literal(n: number): string {
+  const digits = String(Math.round(n));
+  return digits.length > 4 ? digits.replace(/\B(?=(\d{3})+(?!\d))/g, '_') : digits;
+}
+
+/** A stand-in wait in seconds, as Python writes it. */
+function seconds(ms: number): string {
+  return String(roundSignificant(ms / 1000));
+}
+
+function perTaskNote(work: Work): string {
+  return `Replace with one unit of your work (${fmtTaskMs(work.cpuMs)} CPU, ${fmtTaskMs(work.waitMs)} wait per task).`;
+}
+
+// ---------------------------------------------------------------------------------------------- Python
 
 const NATIVE_THREAD_VARS = ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'NUMEXPR_NUM_THREADS'];
 
 /** Caps BLAS/OpenMP pools before any numeric library loads; only where tasks run native threads or native code. */
 function pythonNativeThreadCap(work: Work, plan: Plan): string {
-  const workers = plan.processes * plan.threadsPerProcess;
-  if (work.threadsPerTask <= 1 && (plan.model === 'sequential' || work.gilReleasedShare === 0)) return '';
+  const workers = plan.model === 'sequential' ? 1 : plan.processes * plan.threadsPerProcess;
+  if (work.threadsPerTask <= 1 && (workers === 1 || work.gilReleasedShare === 0)) return '';
+  // One worker may have every core for its native threads: nothing to share out.
+  if (workers === 1 && work.threadsPerTask <= work.cores) return '';
   const cap = nativeThreadsPerTask(work, workers);
   const lines = NATIVE_THREAD_VARS.map((name) => `os.environ.setdefault("${name}", "${cap}")`);
-  return `import os\n\n# ${workers} workers share ${work.cores} cores: cap each one's BLAS/OpenMP threads before NumPy loads.\n${lines.join('\n')}\n`;
+  const why = workers === 1 ? `one worker on ${count(work.cores, 'core')}` : `${workers} workers share ${count(work.cores, 'core')}`;
+  return `import os\n\n# ${why}: cap each one's BLAS/OpenMP threads before NumPy loads.\n${lines.join('\n')}\n\n`;
 }
 
 function pythonTask(work: Work): string {
-  const body =
-    work.waitMs > 0
-      ? `    time.sleep(${(work.waitMs / 1000).toFixed(3)})  # stands for the wait: give real IO a timeout\n    return i * i`
-      : '    return i * i';
-  return `def task(i):\n    # Replace with one unit of your work (${work.cpuMs} ms CPU, ${work.waitMs} ms wait per task).\n${body}\n`;
+  const wait = work.waitMs > 0 ? `    time.sleep(${seconds(work.waitMs)})  # stands for the wait: give real IO a timeout\n` : '';
+  return `def task(i):\n    # ${perTaskNote(work)}\n${wait}    return i * i\n`;
 }
 
-function pythonMain(run: string): string {
-  return `def main():
+/**
+ * The async task: the wait is awaited; a blocking part goes to a thread when it can run beside the loop (native
+ * code that releases the GIL, or the plan's thread pool), and otherwise stays on the loop, where it is short.
+ */
+function pythonAsyncTask(work: Work, offload: boolean): string {
+  const wait =
+    work.waitMs > 0
+      ? `    await asyncio.sleep(${seconds(work.waitMs)})  # stands for the wait: an async client call (aiohttp, httpx.AsyncClient, asyncpg) with a timeout\n`
+      : '';
+  const blocking = `def blocking_part(i):
+    # CPU in native code that releases the GIL, or a library with no async client: it runs on a thread.
+    return i * i
+
+
+`;
+  const finish = offload
+    ? '    return await asyncio.to_thread(blocking_part, i)\n'
+    : '    # A blocking call with no async client goes to a thread: await asyncio.to_thread(fn, *args)\n    return i * i\n';
+  return `${offload ? blocking : ''}async def task(i):\n    # ${perTaskNote(work)}\n${wait}${finish}`;
+}
+
+const PYTHON_BOUNDED_MAP = `def bounded_map(pool, fn, items, window):
+    # Like pool.map, in order, but with at most \`window\` submitted and not yet collected: executor.map
+    # submits every item before it yields the first result, so its memory grows with the batch.
+    pending = deque()
+    for item in items:
+        if len(pending) >= window:
+            yield pending.popleft().result()
+        pending.append(pool.submit(fn, item))
+    while pending:
+        yield pending.popleft().result()
+`;
+
+const PYTHON_CHUNKS = `def chunks(total, size):
+    # Index ranges, not lists: a range pickles in a few bytes whatever its length.
+    for first in range(0, total, size):
+        yield range(first, min(first + size, total))
+`;
+
+const PYTHON_LANES = `async def run_lanes(items, in_flight, handle):
+    # \`in_flight\` lanes share one iterator: each takes the next task when its last one finishes, so no more
+    # than \`in_flight\` run at once and no task object exists before its turn.
+    items = iter(items)
+
+    async def lane():
+        for i in items:
+            handle(await task(i))
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(in_flight):
+            group.create_task(lane())
+`;
+
+function pythonMain(body: string, isAsync = false): string {
+  const def = isAsync ? 'async def main():' : 'def main():';
+  const run = isAsync ? 'asyncio.run(main())' : 'main()';
+  return `${def}
     start = time.perf_counter()
-${run}    print(f"{len(results)} tasks in {time.perf_counter() - start:.3f} s")
+    done = 0
+${body}    print(f"{done} tasks in {time.perf_counter() - start:.3f} s")
 
 
 if __name__ == "__main__":
-    main()
+    ${run}
 `;
 }
 
-function pythonSnippet(work: Work, plan: Plan): string {
-  const header = `${pythonNativeThreadCap(work, plan)}import time\n`;
-  const sizes = `TASKS = ${work.tasks}\n`;
-  switch (plan.model) {
+/** Large results stay in the worker: a chunk returns what the parent needs. */
+function chunkResultNote(plan: Plan): string {
+  return plan.chunkSize >= 100_000 ? '    # A chunk this large should return a summary (a count, a sum, a file path), not every result.\n' : '';
+}
+
+function pythonSnippet(work: Work, plan: SnippetPlan): string {
+  const header = pythonNativeThreadCap(work, plan);
+  const tasks = `TASKS = ${literal(work.tasks)}\n`;
+  switch (snippetKind(plan)) {
     case 'sequential':
-      return `${header}\n${sizes}\n\n${pythonTask(work)}\n\n${pythonMain('    results = [task(i) for i in range(TASKS)]\n')}`;
+      return `${header}import time
+
+${tasks}
+
+${pythonTask(work)}
+
+${pythonMain('    for i in range(TASKS):\n        task(i)  # use each result here\n        done += 1\n')}`;
     case 'threads':
-      return `${header}from concurrent.futures import ThreadPoolExecutor
+      return `${header}import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
-${sizes}THREADS = ${plan.threadsPerProcess}  # cores x (1 + wait/compute), within the downstream's limit
+${tasks}THREADS = ${plan.threadsPerProcess}  # cores x (1 + wait/compute), within the downstream's limit
+WINDOW = 2 * THREADS  # tasks submitted ahead of the results
 
 
 ${pythonTask(work)}
 
-${pythonMain('    with ThreadPoolExecutor(max_workers=THREADS) as pool:\n        results = list(pool.map(task, range(TASKS)))\n')}`;
+${PYTHON_BOUNDED_MAP}
+
+${pythonMain(`    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for result in bounded_map(pool, task, range(TASKS), WINDOW):
+            done += 1  # use each result here; nothing keeps them all
+`)}`;
     case 'processes':
-      return `${header}from concurrent.futures import ProcessPoolExecutor
+      return `${header}import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 
-${sizes}PROCESSES = ${plan.processes}
-CHUNK_SIZE = ${plan.chunkSize}  # tasks per message: amortises the round trip to a worker
-
-
-${pythonTask(work)}
-
-${pythonMain('    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:\n        results = list(pool.map(task, range(TASKS), chunksize=CHUNK_SIZE))\n')}`;
-    default:
-      return `${header}from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-
-${sizes}PROCESSES = ${plan.processes}
-THREADS_PER_PROCESS = ${plan.threadsPerProcess}
-CHUNK_SIZE = ${plan.chunkSize}  # tasks per process message, spread over its threads
+${tasks}PROCESSES = ${plan.processes}
+CHUNK_SIZE = ${literal(plan.chunkSize)}  # tasks per message: amortises the round trip to a worker
+WINDOW = 2 * PROCESSES  # chunks submitted ahead of the results
 
 
 ${pythonTask(work)}
 
 def run_chunk(chunk):
+    # Runs inside a worker process, one task at a time.
+${chunkResultNote(plan)}    return [task(i) for i in chunk]
+
+
+${PYTHON_CHUNKS}
+
+${PYTHON_BOUNDED_MAP}
+
+${pythonMain(`    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:
+        for results in bounded_map(pool, run_chunk, chunks(TASKS, CHUNK_SIZE), WINDOW):
+            done += len(results)
+`)}`;
+    case 'hybrid+threads':
+      return `${header}import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+${tasks}PROCESSES = ${plan.processes}
+THREADS_PER_PROCESS = ${plan.threadsPerProcess}
+CHUNK_SIZE = ${literal(plan.chunkSize)}  # tasks per process message, spread over its threads
+WINDOW = 2 * PROCESSES  # chunks submitted ahead of the results
+
+
+${pythonTask(work)}
+
+${PYTHON_BOUNDED_MAP}
+
+def run_chunk(chunk):
     # Runs inside a worker process: its own GIL, its own thread pool for the waits.
-    with ThreadPoolExecutor(max_workers=THREADS_PER_PROCESS) as threads:
-        return list(threads.map(task, chunk))
+${chunkResultNote(plan)}    with ThreadPoolExecutor(max_workers=THREADS_PER_PROCESS) as threads:
+        return list(bounded_map(threads, task, chunk, 2 * THREADS_PER_PROCESS))
 
 
-def chunks(total, size):
-    for first in range(0, total, size):
-        yield range(first, min(first + size, total))
+${PYTHON_CHUNKS}
+
+${pythonMain(`    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:
+        for results in bounded_map(pool, run_chunk, chunks(TASKS, CHUNK_SIZE), WINDOW):
+            done += len(results)
+`)}`;
+    case 'async':
+    case 'async+threads': {
+      const offload = plan.inner === 'threads' || work.gilReleasedShare > 0;
+      const pool =
+        plan.inner === 'threads'
+          ? `    # asyncio.to_thread runs on the loop's default executor: size it to the plan.
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=THREADS))
+`
+          : '';
+      return `${header}import asyncio
+import time
+${plan.inner === 'threads' ? 'from concurrent.futures import ThreadPoolExecutor\n' : ''}
+${tasks}IN_FLIGHT = ${plan.threadsPerProcess}  # tasks in flight on the event loop, within the downstream's limit
+${plan.inner === 'threads' ? `THREADS = ${Math.max(1, Math.min(work.cores, plan.threadsPerProcess))}  # threads for the blocking parts\n` : ''}
+
+${pythonAsyncTask(work, offload)}
+
+${PYTHON_LANES}
+
+${pythonMain(
+  `${pool}
+    def handle(result):
+        nonlocal done
+        done += 1  # use each result here; nothing keeps them all
+
+    await run_lanes(range(TASKS), IN_FLIGHT, handle)
+`,
+  true,
+)}`;
+    }
+    case 'hybrid+async':
+      return `${header}import asyncio
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+
+${tasks}PROCESSES = ${plan.processes}
+IN_FLIGHT_PER_PROCESS = ${plan.threadsPerProcess}  # tasks in flight on each process's event loop
+CHUNK_SIZE = ${literal(plan.chunkSize)}  # tasks per process message
+WINDOW = 2 * PROCESSES  # chunks submitted ahead of the results
 
 
-${pythonMain('    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:\n        results = [r for part in pool.map(run_chunk, chunks(TASKS, CHUNK_SIZE)) for r in part]\n')}`;
+${pythonAsyncTask(work, work.gilReleasedShare > 0)}
+
+${PYTHON_LANES}
+
+def run_chunk(chunk):
+    # Runs inside a worker process: its own GIL and its own event loop for the chunk's waits.
+${chunkResultNote(plan)}    results = []
+    asyncio.run(run_lanes(chunk, IN_FLIGHT_PER_PROCESS, results.append))
+    return results
+
+
+${PYTHON_CHUNKS}
+
+${PYTHON_BOUNDED_MAP}
+
+${pythonMain(`    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:
+        for results in bounded_map(pool, run_chunk, chunks(TASKS, CHUNK_SIZE), WINDOW):
+            done += len(results)
+`)}`;
   }
 }
 
-function nodeTask(work: Work, isAsync: boolean): string {
+// ---------------------------------------------------------------------------------------------- Node
+
+function nodeHeader(usesPiscina: boolean): string {
+  return `// advise.mjs: an ES module for Node 20+. Save it under that name and run \`node advise.mjs\`${usesPiscina ? ' (after `npm install piscina`)' : ''}.\n`;
+}
+
+function nodeTask(work: Work): string {
   const wait =
     work.waitMs > 0
-      ? isAsync
-        ? `  await setTimeout(${work.waitMs}); // stands for the wait: pass AbortSignal.timeout(ms) to real IO\n`
-        : `  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${work.waitMs}); // stands for a blocking wait\n`
+      ? `  await setTimeout(${Math.max(1, Math.round(work.waitMs))}); // stands for the wait: an awaited call (fetch, a query) with AbortSignal.timeout(ms)\n`
       : '';
-  const signature = isAsync ? 'export async function task(i: number): Promise<number>' : 'export function task(i: number): number';
-  return `// Replace with one unit of your work (${work.cpuMs} ms CPU, ${work.waitMs} ms wait per task).\n${signature} {\n${wait}  return i * i;\n}\n`;
+  return `// ${perTaskNote(work)}\nexport async function task(i) {\n${wait}  return i * i;\n}\n`;
 }
 
-function nodeSnippet(work: Work, plan: Plan): string {
-  switch (plan.model) {
-    case 'sequential':
-      return `${work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n\n" : ''}const TASKS = ${work.tasks};
-
-${nodeTask(work, true)}
-const start = performance.now();
-const results: number[] = [];
-for (let i = 0; i < TASKS; i++) results.push(await task(i));
-console.log(\`\${results.length} tasks in \${(performance.now() - start).toFixed(0)} ms\`);
-`;
-    case 'async':
-      return `${work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n\n" : ''}const TASKS = ${work.tasks};
-const CONCURRENCY = ${plan.threadsPerProcess}; // tasks in flight: 1 + wait/compute, within the downstream's limit
-
-${nodeTask(work, true)}
-const start = performance.now();
-const results = new Array<number>(TASKS);
-let next = 0;
-// Each lane takes the next task when its last one settles, so at most CONCURRENCY run at once.
-async function lane(): Promise<void> {
-  while (next < TASKS) {
-    const i = next++;
-    results[i] = await task(i);
-  }
-}
-await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-console.log(\`\${results.length} tasks in \${(performance.now() - start).toFixed(0)} ms\`);
-`;
-    case 'threads':
-      return `// One file: the main thread runs the pool, piscina's workers import the same file for task().
-import { isMainThread } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-
-const TASKS = ${work.tasks};
-const THREADS = ${plan.threadsPerProcess};
-
-${nodeTask(work, false)}
-export default task;
-
-if (isMainThread) {
-  const start = performance.now();
-  const pool = new Piscina<number, number>({
-    filename: import.meta.url,
-    minThreads: THREADS, // piscina starts half the cores by default: size it explicitly
-    maxThreads: THREADS,
-  });
-  const results = await Promise.all(Array.from({ length: TASKS }, (_, i) => pool.run(i)));
-  await pool.destroy();
-  console.log(\`\${results.length} tasks in \${(performance.now() - start).toFixed(0)} ms\`);
+const NODE_LANES = `// \`lanes\` loops share one counter: each takes the next task when its last one settles, so no more than
+// \`lanes\` run at once and nothing waits in a queue.
+async function runLanes(first, last, lanes, run) {
+  let next = first;
+  const lane = async () => {
+    while (next < last) await run(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, last - first) }, lane));
 }
 `;
-    default:
-      return nodeProcessSnippet(work, plan);
-  }
-}
 
-/** Forked children pull chunks from the parent; in a hybrid each child runs its chunk on a piscina pool. */
-function nodeProcessSnippet(work: Work, plan: Plan): string {
-  const hybrid = plan.model === 'hybrid';
-  const childRun = hybrid
-    ? `  const pool = new Piscina<number, number>({ filename: import.meta.url, minThreads: THREADS_PER_PROCESS, maxThreads: THREADS_PER_PROCESS });
-  process.on('message', async (chunk: number[]) => {
-    process.send!(await Promise.all(chunk.map((i) => pool.run(i))));
-  });
-  process.on('disconnect', () => void pool.destroy());`
-    : `  process.on('message', (chunk: number[]) => process.send!(chunk.map(task)));`;
-  return `// One file: the parent forks PROCESSES children of itself and hands each a chunk at a time.
-import { fork } from 'node:child_process';
-import { isMainThread } from 'node:worker_threads';
-${hybrid ? "import { Piscina } from 'piscina';\n" : ''}
-const TASKS = ${work.tasks};
-const PROCESSES = ${plan.processes};
-${hybrid ? `const THREADS_PER_PROCESS = ${plan.threadsPerProcess};\n` : ''}const CHUNK_SIZE = ${plan.chunkSize};
+const NODE_REPORT = 'console.log(`${done} tasks in ${(performance.now() - start).toFixed(0)} ms`);\n';
 
-${nodeTask(work, false)}
-export default task;
-
-if (process.send && isMainThread) {
-${childRun}
-} else if (isMainThread) {
-  const start = performance.now();
-  const results = new Array<number>(TASKS);
+/** The parent side of a process pool: each child is sent [first, last) ranges one at a time and replies with their results. */
+function nodeParent(): string {
+  return `  const start = performance.now();
   let next = 0;
+  let done = 0;
   const runChild = () =>
-    new Promise<void>((resolve, reject) => {
-      // 'advanced' serialisation sends Buffers without a JSON round trip.
-      const child = fork(process.argv[1], { serialization: 'advanced' });
+    new Promise((resolve, reject) => {
+      // 'advanced' serialisation sends Buffers and typed arrays without a JSON round trip.
+      const child = fork(fileURLToPath(import.meta.url), { serialization: 'advanced' });
       const sendNext = () => {
         if (next >= TASKS) return void child.disconnect();
         const first = next;
         next = Math.min(next + CHUNK_SIZE, TASKS);
-        const chunk = Array.from({ length: next - first }, (_, k) => first + k);
-        child.once('message', (out: number[]) => {
-          out.forEach((value, k) => (results[first + k] = value));
-          sendNext();
-        });
-        child.send(chunk);
+        child.send([first, next]);
       };
+      child.on('message', (results) => {
+        done += results.length; // use each result here
+        sendNext();
+      });
       child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(\`worker exited: \${code ?? signal}\`))));
       sendNext();
     });
   await Promise.all(Array.from({ length: PROCESSES }, runChild));
-  console.log(\`\${results.length} tasks in \${(performance.now() - start).toFixed(0)} ms\`);
+  ${NODE_REPORT}`;
 }
+
+function nodeSnippet(work: Work, plan: SnippetPlan): string {
+  const timers = work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n" : '';
+  const tasks = `const TASKS = ${literal(work.tasks)};\n`;
+  switch (snippetKind(plan)) {
+    case 'sequential':
+      return `${nodeHeader(false)}${timers}
+${tasks}
+${nodeTask(work)}
+const start = performance.now();
+let done = 0;
+for (let i = 0; i < TASKS; i++) {
+  await task(i); // use each result here
+  done++;
+}
+${NODE_REPORT}`;
+    case 'async':
+      return `${nodeHeader(false)}${timers}
+${tasks}const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on the event loop, within the downstream's limit
+
+${nodeTask(work)}
+${NODE_LANES}
+const start = performance.now();
+let done = 0;
+await runLanes(0, TASKS, IN_FLIGHT, async (i) => {
+  await task(i); // use each result here
+  done++;
+});
+${NODE_REPORT}`;
+    case 'async+threads': {
+      const cpuThreads = Math.max(1, Math.min(work.cores, plan.threadsPerProcess));
+      return `${nodeHeader(true)}// The event loop holds the waits; a small piscina pool, loading this same file, runs the CPU part.
+import { isMainThread } from 'node:worker_threads';
+${timers}import { Piscina } from 'piscina';
+
+${tasks}const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on the event loop, within the downstream's limit
+const CPU_THREADS = ${cpuThreads}; // threads for the CPU part: no more than the cores
+
+// ${perTaskNote(work)} The CPU part runs on a pool thread:
+export default function cpuPart(i) {
+  return i * i;
+}
+
+async function task(i, pool) {
+${work.waitMs > 0 ? `  await setTimeout(${Math.max(1, Math.round(work.waitMs))}); // stands for the wait: an awaited call (fetch, a query) with AbortSignal.timeout(ms)\n` : ''}  return pool.run(i);
+}
+
+${NODE_LANES}
+if (isMainThread) {
+  const start = performance.now();
+  const pool = new Piscina({ filename: import.meta.url, minThreads: CPU_THREADS, maxThreads: CPU_THREADS });
+  let done = 0;
+  await runLanes(0, TASKS, IN_FLIGHT, async (i) => {
+    await task(i, pool); // use each result here
+    done++;
+  });
+  await pool.destroy();
+  ${NODE_REPORT}}
+`;
+    }
+    case 'threads':
+      return `${nodeHeader(true)}// One file: the main thread runs the pool, and piscina's threads load this same file for task().
+import { isMainThread } from 'node:worker_threads';
+${timers}import { Piscina } from 'piscina';
+
+${tasks}const THREADS = ${plan.threadsPerProcess};
+
+${nodeTask(work)}export default task;
+
+${NODE_LANES}
+if (isMainThread) {
+  const start = performance.now();
+  // piscina starts half the cores by default and queues without bound: size it, and submit in lanes.
+  const pool = new Piscina({ filename: import.meta.url, minThreads: THREADS, maxThreads: THREADS });
+  let done = 0;
+  await runLanes(0, TASKS, THREADS, async (i) => {
+    await pool.run(i); // use each result here
+    done++;
+  });
+  await pool.destroy();
+  ${NODE_REPORT}}
+`;
+    case 'processes':
+      return nodeProcessSnippet(work, plan, `  process.on('message', async ([first, last]) => {
+    const results = [];
+    for (let i = first; i < last; i++) results.push(await task(i));
+    process.send(results);
+  });`);
+    case 'hybrid+async':
+      return nodeProcessSnippet(work, plan, `  process.on('message', async ([first, last]) => {
+    const results = new Array(last - first);
+    await runLanes(first, last, IN_FLIGHT_PER_PROCESS, async (i) => {
+      results[i - first] = await task(i);
+    });
+    process.send(results);
+  });`);
+    case 'hybrid+threads':
+      return nodeProcessSnippet(work, plan, `  const pool = new Piscina({ filename: import.meta.url, minThreads: THREADS_PER_PROCESS, maxThreads: THREADS_PER_PROCESS });
+  process.on('message', async ([first, last]) => {
+    const results = new Array(last - first);
+    await runLanes(first, last, THREADS_PER_PROCESS, async (i) => {
+      results[i - first] = await pool.run(i);
+    });
+    process.send(results);
+  });
+  process.on('disconnect', () => void pool.destroy());`);
+  }
+}
+
+/** Forked children pull [first, last) ranges from the parent; each runs them as the plan says. */
+function nodeProcessSnippet(work: Work, plan: SnippetPlan, child: string): string {
+  const kind = snippetKind(plan);
+  const piscina = kind === 'hybrid+threads';
+  const inner =
+    kind === 'hybrid+threads'
+      ? `const THREADS_PER_PROCESS = ${plan.threadsPerProcess}; // piscina threads in each child\n`
+      : kind === 'hybrid+async'
+        ? `const IN_FLIGHT_PER_PROCESS = ${plan.threadsPerProcess}; // tasks in flight on each child's event loop\n`
+        : '';
+  const timers = work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n" : '';
+  return `${nodeHeader(piscina)}// One file: the parent forks PROCESSES children of itself and sends each a range of tasks at a time${piscina ? ";\n// each child runs its range on a piscina pool whose threads load this same file for task()" : ''}.
+import { fork } from 'node:child_process';
+${timers}import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+${piscina ? "import { Piscina } from 'piscina';\n" : ''}
+${`const TASKS = ${literal(work.tasks)};\n`}const PROCESSES = ${plan.processes};
+${inner}const CHUNK_SIZE = ${literal(plan.chunkSize)}; // tasks per message to a child
+
+${nodeTask(work)}${piscina ? 'export default task;\n' : ''}
+${kind === 'processes' ? '' : NODE_LANES}
+if (isMainThread && process.send) {
+  // A child: run each range it is sent, and send the results back.
+${child}
+} else if (isMainThread) {
+${nodeParent()}}
 `;
 }
 
 export function snippetFor(work: Work, plan: Plan): Snippet {
   return RUNTIME_TRAITS[work.runtime].language === 'python'
     ? { language: 'python', code: pythonSnippet(work, plan) }
-    : { language: 'typescript', code: nodeSnippet(work, plan) };
+    : { language: 'javascript', code: nodeSnippet(work, plan) };
 }

@@ -1,5 +1,5 @@
 import type { Costs } from '../costs/index.js';
-import { fmt, fmtBytes, fmtMs } from '../format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import { BYTES_PER_MB } from '../model/estimate.js';
 import { goetzThreads, processesWithinMemory } from '../model/sizing.js';
 import type { Estimate } from '../recommend.js';
@@ -13,18 +13,19 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
   const workers = Math.min(plan.processes * plan.threadsPerProcess, work.tasks);
   if (!estimates.some((e) => e.viable)) {
     warnings.push(
-      `No model satisfies every constraint (${[...new Set(estimates.map((e) => e.notViable))].join(' ')}) The fastest one is shown so you have sizes to start from.`,
+      `No model satisfies every constraint: ${[...new Set(estimates.map((e) => e.notViable))].join(' ')} The fastest one is shown so you have sizes to start from.`,
     );
   }
   if (work.threadsPerTask > 1 && workers * work.threadsPerTask > work.cores) {
     const cap = Math.max(1, Math.floor(work.cores / Math.min(workers, work.cores)));
     warnings.push(
-      `Oversubscription: ${workers} workers x ${work.threadsPerTask} native threads each would be ${workers * work.threadsPerTask} threads on ${work.cores} cores. Cap each worker's BLAS/OpenMP threads at ${cap} (OMP_NUM_THREADS=${cap}; the snippet does); the prediction assumes that cap.`,
+      `Oversubscription: ${count(workers, 'worker')} x ${work.threadsPerTask} native threads each would be ${fmt(workers * work.threadsPerTask)} threads on ${count(work.cores, 'core')}. Cap each worker's BLAS/OpenMP threads at ${cap} (OMP_NUM_THREADS=${cap}; the snippet does); the prediction assumes that cap.`,
     );
   }
   if (chosen.prediction.runnableThreads > work.cores * 1.5) {
+    // The plan was chosen with the switching already charged, so this is a thing to measure, not a flaw.
     warnings.push(
-      `About ${fmt(chosen.prediction.runnableThreads)} threads want a core at once on ${work.cores} cores: the excess buys nothing and costs switching.`,
+      `About ${fmt(chosen.prediction.runnableThreads)} ${plan.model === 'processes' ? 'processes' : 'threads'} want a core at once on ${count(work.cores, 'core')}; the prediction charges their switching and still finds this size faster than the smaller ones it weighed. Time it against one worker per core on a sample.`,
     );
   }
   if (plan.model === 'threads' || plan.model === 'hybrid') {
@@ -32,14 +33,14 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
     const wanted = goetzThreads(work, cores);
     if (wanted > costs.maxThreadsPerProcess && plan.threadsPerProcess === costs.maxThreadsPerProcess) {
       warnings.push(
-        `The wait/compute ratio asks for ${Number.isFinite(wanted) ? fmt(wanted) : 'unbounded'} threads per process; this advice stops at ${costs.maxThreadsPerProcess}. For more concurrency, an event loop (asyncio, or Node) overlaps waits without a thread each.`,
+        `The wait/compute ratio asks for ${Number.isFinite(wanted) ? fmt(wanted) : 'unbounded'} threads per process; this advice stops at ${fmt(costs.maxThreadsPerProcess)}. For more concurrency, an event loop (asyncio, or Node) overlaps waits without a thread each.`,
       );
     }
   }
   const memoryCap = processesWithinMemory(work);
   if (Number.isFinite(memoryCap) && memoryCap >= 1 && memoryCap < Math.min(work.cores, work.tasks)) {
     warnings.push(
-      `Memory: ${fmt(work.memoryLimitMb ?? 0)} MB allows ${memoryCap} worker processes of ${fmt(work.memoryMbPerWorker ?? 0)} MB, fewer than the ${work.cores} cores.`,
+      `Memory: ${fmt(work.memoryLimitMb ?? 0)} MB allows ${count(memoryCap, 'worker process', 'worker processes')} of ${fmt(work.memoryMbPerWorker ?? 0)} MB, fewer than the ${count(work.cores, 'core')}.`,
     );
   }
   if (work.runtime === 'cpython-free-threaded') {
@@ -52,7 +53,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
     const perTask = mb * (costs.serializeMsPerMB + costs.deserializeMsPerMB);
     if (perTask > 0.1 * (work.cpuMs + work.waitMs)) {
       warnings.push(
-        `Serialising ${fmtBytes(work.payloadBytes)} per task costs ${fmt(perTask)} ms, over a tenth of the task itself: pass references (shared memory, file paths) to win it back.`,
+        `Serialising ${fmtBytes(work.payloadBytes)} per task costs ${fmtTaskMs(perTask)}, over a tenth of the task itself: pass references (shared memory, file paths) to win it back.`,
       );
     }
   }
@@ -61,7 +62,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
     const engines = RUNTIME_TRAITS[work.runtime].scaleOutEngines;
     if (oneTaskMs > work.deadlineMs) {
       warnings.push(
-        `Deadline: one task alone takes ${fmtMs(oneTaskMs)}, more than the ${fmtMs(work.deadlineMs)} deadline; no number of machines meets it without making each task faster.`,
+        `Deadline: one task alone takes ${fmtTaskMs(oneTaskMs)}, more than the ${fmtMs(work.deadlineMs)} deadline; no number of machines meets it without making each task faster.`,
       );
     } else {
       const scaleOut = machinesForDeadline(work, costs, work.deadlineMs);
@@ -69,11 +70,11 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
       warnings.push(
         scaleOut.kind === 'downstream'
           ? scaleOut.limit === 'concurrency'
-            ? `Deadline: no number of machines meets ${fmtMs(work.deadlineMs)}. The downstream's ${fmt(work.maxConcurrency)} tasks in flight are shared by every machine, so ${fmt(work.tasks)} tasks of ${fmtMs(ownMs)} take at least ${fmtMs(scaleOut.floorMs)} (tasks x time per task / tasks in flight). Only a higher limit, batching several items per request, or a shorter task meets it.`
-            : `Deadline: no number of machines meets ${fmtMs(work.deadlineMs)}. The downstream admits ${fmt(work.maxRatePerSecond)} tasks a second, shared by every machine, so ${fmt(work.tasks)} tasks take at least ${fmtMs(scaleOut.floorMs)}. Only a higher rate or batching several items per request meets it.`
+            ? `Deadline: no number of machines meets ${fmtMs(work.deadlineMs)}. The downstream's limit of ${count(work.maxConcurrency, 'task')} in flight is shared by every machine, so ${fmt(work.tasks)} tasks of ${fmtMs(ownMs)} take at least ${fmtMs(scaleOut.floorMs)} (tasks x time per task / tasks in flight). Only a higher limit, batching several items per request, or a shorter task meets it.`
+            : `Deadline: no number of machines meets ${fmtMs(work.deadlineMs)}. The downstream admits ${count(work.maxRatePerSecond, 'task')} a second, shared by every machine, so ${fmt(work.tasks)} tasks take at least ${fmtMs(scaleOut.floorMs)}. Only a higher rate or batching several items per request meets it.`
           : scaleOut.kind === 'too-many'
-            ? `Deadline: ${fmtMs(work.deadlineMs)} cannot be met with up to ${fmt(scaleOut.most)} machines of ${work.cores} cores; make each task faster.`
-            : `Deadline: the best plan takes ${fmtMs(chosen.prediction.wallMs)} on one machine, over the ${fmtMs(work.deadlineMs)} deadline. About ${fmt(scaleOut.machines)} machines of ${work.cores} cores meet it, each with ~${fmt(Math.ceil(work.tasks / scaleOut.machines))} tasks${Number.isFinite(work.maxConcurrency) ? ` and ${fmt(Math.floor(work.maxConcurrency / scaleOut.machines))} of the downstream's ${fmt(work.maxConcurrency)} tasks in flight` : ''}; ${engines} run such a batch across machines.`,
+            ? `Deadline: ${fmtMs(work.deadlineMs)} cannot be met with up to ${count(scaleOut.most, 'machine')} of ${count(work.cores, 'core')}; make each task faster.`
+            : `Deadline: the best plan takes ${fmtMs(chosen.prediction.wallMs)} on one machine, over the ${fmtMs(work.deadlineMs)} deadline. About ${count(scaleOut.machines, 'machine')} of ${count(work.cores, 'core')} meet it, each with ~${count(Math.ceil(work.tasks / scaleOut.machines), 'task')}${Number.isFinite(work.maxConcurrency) ? ` and ${fmt(Math.floor(work.maxConcurrency / scaleOut.machines))} of the downstream's ${count(work.maxConcurrency, 'task')} in flight` : ''}; ${engines} run such a batch across machines.`,
       );
     }
   }

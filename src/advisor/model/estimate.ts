@@ -72,17 +72,27 @@ function rateBound(work: Work, latencyMs: number): Bound[] {
   return [{ bottleneck: 'rate-limit', busyMs: ((work.tasks - 1) / work.maxRatePerSecond) * 1000, drainMs: latencyMs }];
 }
 
+/**
+ * Bounds within this share of the slowest tie for the wall time; the one busy longest is named. Otherwise a
+ * dispatcher busy 0.2 ms would be named the limit of two 60 s tasks, for the chunk it waits on at the end.
+ */
+const TIED_BOUND_SHARE = 0.05;
+
 function finish(
   bounds: Bound[],
   startupMs: number,
   extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs'>,
 ): Prediction {
   const limit = slowest(bounds);
+  const limitMs = limit.busyMs + limit.drainMs;
+  const named = bounds
+    .filter((b) => b.busyMs + b.drainMs >= limitMs * (1 - TIED_BOUND_SHARE))
+    .reduce((a, b) => (b.busyMs > a.busyMs ? b : a));
   return {
-    wallMs: startupMs + limit.busyMs + limit.drainMs,
+    wallMs: startupMs + limitMs,
     startupMs,
-    bottleneck: limit.bottleneck,
-    bottleneckMs: limit.busyMs,
+    bottleneck: named.bottleneck,
+    bottleneckMs: named.busyMs,
     ...extra,
   };
 }
@@ -184,9 +194,10 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const usableCores = Math.min(cores, computingAtOnce * nativeThreads + (crossesProcesses ? 1 : 0));
 
   // The workers are limited by their serial station when it is busy most of their time, else by how many
-  // tasks they hold at once: the downstream's limit when it is what caps them.
+  // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
+  // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
   const serialBusyMs = (tasks / processes) * serialMs;
-  const serialLimited = serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs;
+  const serialLimited = (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs;
   const workersBottleneck: Bottleneck = serialLimited
     ? loop
       ? 'event-loop'

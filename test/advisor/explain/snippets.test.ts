@@ -1,64 +1,121 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import ts from 'typescript';
-import { snippetFor } from '../../../src/advisor/explain/snippets.js';
-import { ProfileSchema } from '../../../src/advisor/profile.js';
+import { snippetFor, snippetKind, type SnippetKind } from '../../../src/advisor/explain/snippets.js';
+import type { Plan } from '../../../src/advisor/plan.js';
+import { ProfileSchema, type ProfileInput } from '../../../src/advisor/profile.js';
 import { resolveWork } from '../../../src/advisor/work.js';
-import type { ExecutionModel } from '../../../src/advisor/plan.js';
 
 const run = promisify(execFile);
 let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'snippets-'));
+  // The Node snippets import piscina as a user's project would: from a node_modules beside the file.
+  const modules = join(process.cwd(), 'node_modules');
+  assert.ok(existsSync(join(modules, 'piscina')), 'run the tests from the repository root, after npm ci');
+  await symlink(modules, join(dir, 'node_modules'), 'dir');
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function snippet(runtime: 'cpython' | 'node', model: ExecutionModel, extra: Record<string, unknown> = {}) {
-  const work = resolveWork(ProfileSchema.parse({ runtime, tasks: 12, cpuMsPerTask: 1, waitMsPerTask: 2, cores: 2, ...extra }), 2);
-  const plan = { model, processes: model === 'processes' || model === 'hybrid' ? 2 : 1, threadsPerProcess: model === 'sequential' || model === 'processes' ? 1 : 3, chunkSize: 4 };
+type SnippetPlan = Plan & { inner?: 'threads' | 'async' };
+
+/** One plan of every kind the snippets are written for, at small sizes. */
+const PLANS: Record<SnippetKind, SnippetPlan> = {
+  sequential: { model: 'sequential', processes: 1, threadsPerProcess: 1, chunkSize: 1 },
+  threads: { model: 'threads', inner: 'threads', processes: 1, threadsPerProcess: 3, chunkSize: 1 },
+  processes: { model: 'processes', processes: 2, threadsPerProcess: 1, chunkSize: 4 },
+  async: { model: 'async', inner: 'async', processes: 1, threadsPerProcess: 5, chunkSize: 1 },
+  'async+threads': { model: 'async', inner: 'threads', processes: 1, threadsPerProcess: 5, chunkSize: 1 },
+  'hybrid+threads': { model: 'hybrid', inner: 'threads', processes: 2, threadsPerProcess: 3, chunkSize: 4 },
+  'hybrid+async': { model: 'hybrid', inner: 'async', processes: 2, threadsPerProcess: 3, chunkSize: 4 },
+};
+
+function snippet(runtime: 'cpython' | 'node', plan: SnippetPlan, extra: Partial<ProfileInput> = {}) {
+  const work = resolveWork(ProfileSchema.parse({ runtime, tasks: 12, cpuMsPerTask: 1, waitMsPerTask: 20, cores: 2, ...extra }), 2);
   return snippetFor(work, plan);
 }
 
-describe('Python snippets run as written', () => {
-  for (const model of ['sequential', 'threads', 'processes', 'hybrid'] as const) {
-    test(model, async () => {
-      const { language, code } = snippet('cpython', model, { threadsPerTask: 2 });
+async function runSnippet(language: 'python' | 'javascript', name: string, code: string): Promise<string> {
+  const file = join(dir, `${name}.${language === 'python' ? 'py' : 'mjs'}`);
+  await writeFile(file, code);
+  const { stdout } = await run(language === 'python' ? 'python3' : process.execPath, [file], { cwd: dir, timeout: 60_000 });
+  return stdout;
+}
+
+describe('every snippet kind runs as given and does every task', () => {
+  for (const [kind, plan] of Object.entries(PLANS) as Array<[SnippetKind, SnippetPlan]>) {
+    test(`python: ${kind}`, async () => {
+      assert.equal(snippetKind(plan), kind);
+      const { language, code } = snippet('cpython', plan, { threadsPerTask: 2 });
       assert.equal(language, 'python');
-      const file = join(dir, `${model}.py`);
-      await writeFile(file, code);
-      const { stdout } = await run('python3', [file], { timeout: 30_000 });
-      assert.match(stdout, /^12 tasks in \d+\.\d+ s$/m);
-      if (model !== 'sequential') assert.match(code, /OMP_NUM_THREADS/);
+      assert.match(await runSnippet(language, `py-${kind.replace('+', '-')}`, code), /^12 tasks in \d+\.\d+ s$/m);
+      if (kind !== 'sequential') assert.match(code, /OMP_NUM_THREADS/);
+    });
+
+    test(`node: ${kind}`, async () => {
+      const { language, code } = snippet('node', plan);
+      assert.equal(language, 'javascript');
+      assert.match(code.split('\n')[0]!, /run `node advise\.mjs`/, 'the first line says how to run it');
+      assert.match(await runSnippet(language, `node-${kind.replace('+', '-')}`, code), /^12 tasks in \d+ ms$/m);
     });
   }
 });
 
-describe('TypeScript snippets compile', () => {
-  for (const model of ['sequential', 'async', 'threads', 'processes', 'hybrid'] as const) {
-    test(model, () => {
-      const { language, code } = snippet('node', model);
-      assert.equal(language, 'typescript');
-      const out = ts.transpileModule(code, {
-        reportDiagnostics: true,
-        compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 },
-      });
-      assert.deepEqual(out.diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), []);
-    });
-  }
+describe('what the snippets hold', () => {
+  test('waits are awaited in every Node snippet, never a blocking Atomics.wait', () => {
+    for (const plan of Object.values(PLANS)) {
+      const { code } = snippet('node', plan);
+      assert.doesNotMatch(code, /Atomics\.wait/);
+      assert.match(code, /await setTimeout\(20\)/);
+    }
+  });
 
-  test('the async snippet runs and does every task', async () => {
-    const { code } = snippet('node', 'async');
-    const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-    const file = join(dir, 'async.mjs');
-    await writeFile(file, js.outputText);
-    const { stdout } = await run(process.execPath, [file], { timeout: 30_000 });
-    assert.match(stdout, /^12 tasks in \d+ ms$/m);
+  test('Python pools submit through a bounded window, never executor.map over the whole batch', () => {
+    for (const plan of Object.values(PLANS)) {
+      const { code } = snippet('cpython', plan, { tasks: 2_000_000 });
+      assert.doesNotMatch(code, /\.map\(/);
+      assert.match(code, /TASKS = 2_000_000/);
+      if (plan.model !== 'sequential' && plan.model !== 'async') assert.match(code, /bounded_map\(pool, /);
+    }
+  });
+
+  test('Python async sizes a TaskGroup of lanes to the plan and sends blocking parts to asyncio.to_thread', () => {
+    const plain = snippet('cpython', PLANS.async, { gilReleasedShare: 0 }).code;
+    assert.match(plain, /IN_FLIGHT = 5\b/);
+    assert.match(plain, /asyncio\.TaskGroup\(\)/);
+    assert.match(plain, /# A blocking call with no async client goes to a thread: await asyncio\.to_thread/);
+    // Native code that releases the GIL computes on a thread beside the loop.
+    assert.match(snippet('cpython', PLANS.async, { gilReleasedShare: 0.9 }).code, /return await asyncio\.to_thread\(blocking_part, i\)/);
+    const withPool = snippet('cpython', PLANS['async+threads']).code;
+    assert.match(withPool, /set_default_executor\(ThreadPoolExecutor\(max_workers=THREADS\)\)/);
+    assert.match(withPool, /THREADS = 2\b/, 'no more threads than cores for the blocking parts');
+  });
+
+  test('a hybrid with an event loop inside runs asyncio in each process, and Node forks children each with a loop', () => {
+    assert.match(snippet('cpython', PLANS['hybrid+async']).code, /asyncio\.run\(run_lanes\(chunk, IN_FLIGHT_PER_PROCESS/);
+    const node = snippet('node', PLANS['hybrid+async']).code;
+    assert.match(node, /fork\(fileURLToPath\(import\.meta\.url\)/);
+    assert.match(node, /runLanes\(first, last, IN_FLIGHT_PER_PROCESS/);
+    assert.doesNotMatch(node, /piscina/i);
+  });
+
+  test('Node async with a thread pool keeps the waits on the loop and the CPU part on a small piscina pool', () => {
+    const { code } = snippet('node', PLANS['async+threads'], { cores: 8 });
+    assert.match(code, /const IN_FLIGHT = 5;/);
+    assert.match(code, /const CPU_THREADS = 5;/);
+    assert.match(snippet('node', { ...PLANS['async+threads'], threadsPerProcess: 50 }, { cores: 8 }).code, /const CPU_THREADS = 8;/);
+  });
+
+  test('figures in the code are rounded: no 41.920899999999996', () => {
+    const { code } = snippet('cpython', PLANS.threads, { cpuMsPerTask: 41.920899999999996, waitMsPerTask: 0.30000000000000004 });
+    assert.match(code, /\(41\.9 ms CPU, 0\.3 ms wait per task\)/);
+    assert.match(code, /time\.sleep\(0\.0003\)/);
   });
 });

@@ -34,6 +34,14 @@ describe('predict', () => {
     assert.ok(freeThreaded.wallMs < 64 * 50 / 3.5, `free-threaded ${freeThreaded.wallMs}`);
   });
 
+  test('one thread per process never waits for the GIL: the limit on tasks in flight is named', () => {
+    const costs = costsFor('cpython');
+    // Pure-Python CPU holds the GIL the whole task, yet a lone thread has no one to wait for.
+    const capped = predict(work({ tasks: 100, cpuMsPerTask: 50, maxConcurrency: 1 }), plan('threads', 1, 4), costs);
+    assert.equal(capped.bottleneck, 'concurrency-limit');
+    assert.equal(predict(work({ tasks: 100, cpuMsPerTask: 50, maxConcurrency: 2 }), plan('threads', 1, 4), costs).bottleneck, 'gil');
+  });
+
   test('the released share of the GIL runs in parallel across threads', () => {
     const costs = costsFor('cpython');
     const held = predict(work({ tasks: 64, cpuMsPerTask: 50, gilReleasedShare: 0 }), plan('threads', 1, 4), costs).wallMs;
