@@ -27,7 +27,17 @@ function plural(count: number, one: string, many = `${one}s`): string {
   return `${fmt(count)} ${count === 1 ? one : many}`;
 }
 
-function sizes(e: Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'>): string {
+/** The model as the tables name it: async and hybrid come in two kinds, told apart by what runs inside. */
+function kindOf(e: Pick<EstimateReply, 'model' | 'inner'>): string {
+  if (e.model === 'async' && e.inner === 'threads') return 'async+threads';
+  if (e.model === 'hybrid' && e.inner === 'async') return 'hybrid+async';
+  return e.model;
+}
+
+const sameKind = (a: Pick<EstimateReply, 'model' | 'inner'>, b: Pick<EstimateReply, 'model' | 'inner'>) =>
+  a.model === b.model && a.inner === b.inner;
+
+function sizes(e: Pick<EstimateReply, 'model' | 'inner' | 'processes' | 'threadsPerProcess' | 'chunkSize'>): string {
   switch (e.model) {
     case 'sequential':
       return '1';
@@ -38,7 +48,7 @@ function sizes(e: Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess
     case 'processes':
       return `${plural(e.processes, 'process', 'processes')}, chunk ${e.chunkSize}`;
     case 'hybrid':
-      return `${plural(e.processes, 'process', 'processes')} x ${plural(e.threadsPerProcess, 'thread')}, chunk ${e.chunkSize}`;
+      return `${plural(e.processes, 'process', 'processes')} x ${e.inner === 'async' ? `${fmt(e.threadsPerProcess)} in flight` : plural(e.threadsPerProcess, 'thread')}, chunk ${e.chunkSize}`;
   }
 }
 
@@ -89,7 +99,7 @@ export function timeBars(advice: Advice, style: RenderStyle = PLAIN): string[] {
   const shortest = Math.min(...positive);
   const log = positive.length > 1 && longest / shortest >= 10;
   const floor = log ? 10 ** Math.floor(Math.log10(shortest)) : 0;
-  const labelWidth = Math.max(...estimates.map((e) => e.model.length)) + 2;
+  const labelWidth = Math.max(...estimates.map((e) => kindOf(e).length)) + 2;
   const valueWidth = Math.max(...times.map((t) => fmtMs(t).length));
   const barWidth = Math.max(10, Math.min(style.width, MAX_WIDTH) - labelWidth - valueWidth - 16);
   const length = (t: number) => {
@@ -98,9 +108,9 @@ export function timeBars(advice: Advice, style: RenderStyle = PLAIN): string[] {
     return Math.max(1, Math.round(share * barWidth));
   };
   const lines = estimates.map((e) => {
-    const recommended = e.model === advice.recommendation.model;
+    const recommended = sameKind(e, advice.recommendation);
     const bar = (e.viable ? '#' : '-').repeat(length(e.predictedWallMs)).padEnd(barWidth);
-    const line = `${recommended ? '* ' : '  '}${e.model.padEnd(labelWidth)}${bar}  ${fmtMs(e.predictedWallMs).padStart(valueWidth)}${e.viable ? '' : '  not viable'}`;
+    const line = `${recommended ? '* ' : '  '}${kindOf(e).padEnd(labelWidth)}${bar}  ${fmtMs(e.predictedWallMs).padStart(valueWidth)}${e.viable ? '' : '  not viable'}`;
     if (!style.color) return line;
     return recommended ? paint('green', line) : e.viable ? line : paint('dim', line);
   });
@@ -113,7 +123,7 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   const r = advice.recommendation;
   const lines: string[] = [];
   if (advice.name !== undefined) lines.push(`Profile: ${advice.name}`);
-  const recommendation = `Recommendation: ${r.model}${r.model === 'sequential' ? '' : ` (${sizes({ ...r })})`}, predicted ${fmtMs(r.predictedWallMs)}${r.model === 'sequential' ? '' : `, ${fmt(r.predictedSpeedup)}x faster than sequential`}`;
+  const recommendation = `Recommendation: ${kindOf(r)}${r.model === 'sequential' ? '' : ` (${sizes({ ...r })})`}, predicted ${fmtMs(r.predictedWallMs)}${r.model === 'sequential' ? '' : `, ${fmt(r.predictedSpeedup)}x faster than sequential`}`;
   lines.push(style.color ? paint('bold', recommendation) : recommendation);
   const c = advice.classification;
   const res = advice.resolved;
@@ -122,7 +132,7 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   );
   lines.push('');
   const rows = advice.estimates.map((e) => [
-    e.model === r.model ? `* ${e.model}` : `  ${e.model}`,
+    sameKind(e, r) ? `* ${kindOf(e)}` : `  ${kindOf(e)}`,
     sizes(e),
     fmtMs(e.predictedWallMs),
     `${fmt(e.predictedSpeedup)}x`,
@@ -132,7 +142,7 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   lines.push(...table(['  model', 'sizes', 'wall', 'speed-up', 'viable', 'bottleneck'], rows, new Set([2, 3])));
   lines.push('', ...timeBars(advice, { ...style, width }));
   const notViable = advice.estimates.filter((e) => !e.viable);
-  lines.push(...section('Not viable', notViable.map((e) => `${e.model}: ${(e.reason ?? 'no reason given').replace(/^Not viable:\s*/, '')}`), width));
+  lines.push(...section('Not viable', notViable.map((e) => `${kindOf(e)}: ${(e.reason ?? 'no reason given').replace(/^Not viable:\s*/, '')}`), width));
   lines.push(...section('Rationale', advice.rationale, width));
   lines.push(...section('Warnings', advice.warnings, width));
   if (advice.practices.length > 0) {

@@ -176,7 +176,8 @@ describe('task-advisor probe --verify', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Verified on the sample \(8 tasks, real pools started and shut down inside the time, median of 3 rounds/m);
     assert.match(r.stdout, /^\s+plan\s+role\s+predicted\s+measured\s+error\s+rounds \(ms\)$/m);
-    assert.match(r.stdout, /^\* threads \(8\)\s+recommended\s/m);
+    // 100 waits of 20 ms: asyncio, one loop with every task in flight (8 on the sample).
+    assert.match(r.stdout, /^\* async \(8\)\s+recommended\s/m);
     assert.match(r.stdout, /^The recommendation (held|did NOT hold)/m);
     assert.match(r.stdout, /^Load average [\d.]+ before the runs and [\d.]+ after, on \d+ cores: the predictions assume the cores are free/m);
   });

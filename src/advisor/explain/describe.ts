@@ -12,18 +12,20 @@ export const MODEL_LABEL: Record<ExecutionModel, string> = {
 };
 
 export function describePlan(estimate: Estimate): string {
-  const { model, processes, threadsPerProcess } = estimate.plan;
+  const { model, processes, threadsPerProcess, inner } = estimate.plan;
   switch (model) {
     case 'sequential':
       return 'one task after another';
     case 'async':
-      return `${threadsPerProcess} tasks in flight on the event loop`;
+      return `${threadsPerProcess} tasks in flight on the event loop${inner === 'threads' ? ', their CPU on a thread pool' : ''}`;
     case 'threads':
       return `${threadsPerProcess} threads`;
     case 'processes':
       return `${processes} processes`;
     case 'hybrid':
-      return `${processes} processes x ${threadsPerProcess} threads`;
+      return inner === 'async'
+        ? `${processes} processes x ${threadsPerProcess} tasks in flight on each one's event loop`
+        : `${processes} processes x ${threadsPerProcess} threads`;
   }
 }
 

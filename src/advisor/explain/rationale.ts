@@ -23,7 +23,7 @@ function ruleOfThumbNote(kind: WorkKind, chosen: Estimate, estimates: Estimate[]
   } else if (kind === 'cpu-bound' && chosen.plan.model === 'threads') {
     why = `${work.runtime} has no GIL, so threads compute in parallel and start faster than processes`;
   } else if (chosen.plan.model === 'async') {
-    why = 'Node overlaps waits on its event loop with no threads at all';
+    why = `${RUNTIME_TRAITS[work.runtime].language === 'python' ? 'asyncio' : 'Node'} overlaps waits on one event loop without a thread each`;
   } else if (rule) {
     why = `${ruleModel} would take ${fmtMs(rule.prediction.wallMs)} because ${limitOf(rule, work)}`;
   } else {
@@ -40,7 +40,9 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
     `Each task spends ${fmt(work.cpuMs)} ms on CPU and ${fmt(work.waitMs)} ms waiting: ${fmt(share * 100)}% CPU, so the work is ${kind}.` +
       (hasGil && work.gilReleasedShare > 0 ? ` ${fmt(work.gilReleasedShare * 100)}% of the CPU time releases the GIL.` : ''),
     `One after another, the ${fmt(work.tasks)} tasks take ${fmtMs(sequentialMs)}.`,
-    chosen.plan.model === 'sequential'
+    !chosen.viable
+      ? `No model satisfies every constraint (see the warnings): ${MODEL_LABEL[chosen.plan.model]} (${describePlan(chosen)}, ${fmtMs(chosen.prediction.wallMs)}) is shown only for its sizes.`
+      : chosen.plan.model === 'sequential'
       ? `Sequential is recommended: no pool is predicted to beat its ${fmtMs(sequentialMs)} by more than ${SIMPLER_WITHIN * 100}%.`
       : `${MODEL_LABEL[chosen.plan.model]} (${describePlan(chosen)}) is predicted at ${fmtMs(chosen.prediction.wallMs)}, ${speedup(chosen, sequentialMs)} faster than sequential${chosen.prediction.startupMs > 0 ? `, including ${fmtMs(chosen.prediction.startupMs)} of pool start-up` : ''}; ${limitOf(chosen, work)}.`,
   ];
@@ -61,7 +63,8 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
       `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmt(costs.processDispatchMs)} ms message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmt(perTaskMs)} ms task would cost more than the task` : ''}.`,
     );
   }
-  const note = ruleOfThumbNote(kind, chosen, estimates, work, sequentialMs);
+  // A plan that breaks a constraint is not favoured by the numbers, only shown.
+  const note = chosen.viable ? ruleOfThumbNote(kind, chosen, estimates, work, sequentialMs) : undefined;
   if (note) sentences.push(note);
   return sentences;
 }

@@ -27,6 +27,41 @@ function pythonTask(work: Work): string {
   return `def task(i):\n    # Replace with one unit of your work (${work.cpuMs} ms CPU, ${work.waitMs} ms wait per task).\n${body}\n`;
 }
 
+/** The task as a coroutine; with `offload` its CPU part runs on the loop's thread pool (asyncio.to_thread). */
+function pythonAsyncTask(work: Work, offload: boolean): string {
+  const wait =
+    work.waitMs > 0
+      ? `    await asyncio.sleep(${(work.waitMs / 1000).toFixed(3)})  # stands for the wait: an async client (aiohttp, httpx, asyncpg), with a timeout\n`
+      : '';
+  const note = `    # Replace with one unit of your work (${work.cpuMs} ms CPU, ${work.waitMs} ms wait per task).\n`;
+  if (!offload) return `async def task(i):\n${note}${wait}    return i * i\n`;
+  return `def compute(i):
+    # The task's CPU part: it runs on a thread of the pool, so the loop keeps serving the waits.
+    return i * i
+
+
+async def task(i):
+${note}    result = await asyncio.to_thread(compute, i)
+${wait}    return result
+`;
+}
+
+/** IN_FLIGHT lanes on one event loop, each taking the next task when its last one is done. */
+function pythonLanes(offload: boolean): string {
+  return `async def run_all(indices):
+${offload ? '    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=CPU_THREADS))\n' : ''}    indices = list(indices)
+    results = [None] * len(indices)
+    todo = iter(enumerate(indices))
+
+    async def lane():
+        for n, i in todo:
+            results[n] = await task(i)
+
+    await asyncio.gather(*(lane() for _ in range(min(IN_FLIGHT, len(indices)))))
+    return results
+`;
+}
+
 function pythonMain(run: string): string {
   return `def main():
     start = time.perf_counter()
@@ -53,6 +88,19 @@ ${sizes}THREADS = ${plan.threadsPerProcess}  # cores x (1 + wait/compute), withi
 ${pythonTask(work)}
 
 ${pythonMain('    with ThreadPoolExecutor(max_workers=THREADS) as pool:\n        results = list(pool.map(task, range(TASKS)))\n')}`;
+    case 'async': {
+      const offload = plan.inner === 'threads';
+      return `${header}import asyncio
+${offload ? 'from concurrent.futures import ThreadPoolExecutor\n' : ''}
+${sizes}IN_FLIGHT = ${plan.threadsPerProcess}  # tasks in flight on one event loop, within the downstream's limit
+${offload ? `CPU_THREADS = ${Math.max(1, Math.min(work.cores, plan.threadsPerProcess))}  # a thread per core for the CPU part\n` : ''}
+
+${pythonAsyncTask(work, offload)}
+
+${pythonLanes(offload)}
+
+${pythonMain('    results = asyncio.run(run_all(range(TASKS)))\n')}`;
+    }
     case 'processes':
       return `${header}from concurrent.futures import ProcessPoolExecutor
 
@@ -64,6 +112,31 @@ ${pythonTask(work)}
 
 ${pythonMain('    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:\n        results = list(pool.map(task, range(TASKS), chunksize=CHUNK_SIZE))\n')}`;
     default:
+      if (plan.inner === 'async') {
+        return `${header}import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+${sizes}PROCESSES = ${plan.processes}
+IN_FLIGHT = ${plan.threadsPerProcess}  # tasks in flight on each process's event loop
+CHUNK_SIZE = ${plan.chunkSize}  # tasks per process message, run on its loop
+
+
+${pythonAsyncTask(work, false)}
+
+${pythonLanes(false)}
+
+def run_chunk(chunk):
+    # Runs inside a worker process: its own GIL, its own event loop for the waits.
+    return asyncio.run(run_all(chunk))
+
+
+def chunks(total, size):
+    for first in range(0, total, size):
+        yield range(first, min(first + size, total))
+
+
+${pythonMain('    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:\n        results = [r for part in pool.map(run_chunk, chunks(TASKS, CHUNK_SIZE)) for r in part]\n')}`;
+      }
       return `${header}from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 ${sizes}PROCESSES = ${plan.processes}
@@ -111,6 +184,7 @@ for (let i = 0; i < TASKS; i++) results.push(await task(i));
 console.log(\`\${results.length} tasks in \${(performance.now() - start).toFixed(0)} ms\`);
 `;
     case 'async':
+      if (plan.inner === 'threads') return nodeOffloadSnippet(work, plan);
       return `${work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n\n" : ''}const TASKS = ${work.tasks};
 const CONCURRENCY = ${plan.threadsPerProcess}; // tasks in flight: 1 + wait/compute, within the downstream's limit
 
@@ -156,10 +230,66 @@ if (isMainThread) {
   }
 }
 
-/** Forked children pull chunks from the parent; in a hybrid each child runs its chunk on a piscina pool. */
+/** One event loop holds the waits; each task's CPU part goes to a piscina pool of a thread per core. */
+function nodeOffloadSnippet(work: Work, plan: Plan): string {
+  return `// One file: the main thread runs the loop, piscina's workers import the same file for compute().
+import { isMainThread } from 'node:worker_threads';
+${work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n" : ''}import { Piscina } from 'piscina';
+
+const TASKS = ${work.tasks};
+const CONCURRENCY = ${plan.threadsPerProcess}; // tasks in flight on the loop, within the downstream's limit
+const CPU_THREADS = ${Math.max(1, Math.min(work.cores, plan.threadsPerProcess))}; // a thread per core for the CPU part
+
+// Replace with the CPU part of one unit of your work (${work.cpuMs} ms CPU per task); it runs on a pool thread.
+export function compute(i: number): number {
+  return i * i;
+}
+export default compute;
+
+if (isMainThread) {
+  const start = performance.now();
+  const pool = new Piscina<number, number>({ filename: import.meta.url, minThreads: CPU_THREADS, maxThreads: CPU_THREADS });
+  const task = async (i: number): Promise<number> => {
+    const result = await pool.run(i);
+${work.waitMs > 0 ? `    await setTimeout(${work.waitMs}); // stands for the wait (${work.waitMs} ms): pass AbortSignal.timeout(ms) to real IO\n` : ''}    return result;
+  };
+  const results = new Array<number>(TASKS);
+  let next = 0;
+  // Each lane takes the next task when its last one settles, so at most CONCURRENCY run at once.
+  const lane = async (): Promise<void> => {
+    while (next < TASKS) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  await pool.destroy();
+  console.log(\`\${results.length} tasks in \${(performance.now() - start).toFixed(0)} ms\`);
+}
+`;
+}
+
+/**
+ * Forked children pull chunks from the parent; in a hybrid each child runs its chunk on a piscina pool, or on its
+ * own event loop with IN_FLIGHT tasks at once.
+ */
 function nodeProcessSnippet(work: Work, plan: Plan): string {
   const hybrid = plan.model === 'hybrid';
-  const childRun = hybrid
+  const loop = hybrid && plan.inner === 'async';
+  const childRun = loop
+    ? `  process.on('message', async (chunk: number[]) => {
+    const out = new Array<number>(chunk.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < chunk.length) {
+        const k = next++;
+        out[k] = await task(chunk[k]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, chunk.length) }, lane));
+    process.send!(out);
+  });`
+    : hybrid
     ? `  const pool = new Piscina<number, number>({ filename: import.meta.url, minThreads: THREADS_PER_PROCESS, maxThreads: THREADS_PER_PROCESS });
   process.on('message', async (chunk: number[]) => {
     process.send!(await Promise.all(chunk.map((i) => pool.run(i))));
@@ -169,14 +299,13 @@ function nodeProcessSnippet(work: Work, plan: Plan): string {
   return `// One file: the parent forks PROCESSES children of itself and hands each a chunk at a time.
 import { fork } from 'node:child_process';
 import { isMainThread } from 'node:worker_threads';
-${hybrid ? "import { Piscina } from 'piscina';\n" : ''}
+${hybrid && !loop ? "import { Piscina } from 'piscina';\n" : ''}${loop && work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n" : ''}
 const TASKS = ${work.tasks};
 const PROCESSES = ${plan.processes};
-${hybrid ? `const THREADS_PER_PROCESS = ${plan.threadsPerProcess};\n` : ''}const CHUNK_SIZE = ${plan.chunkSize};
+${loop ? `const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on each child's event loop\n` : hybrid ? `const THREADS_PER_PROCESS = ${plan.threadsPerProcess};\n` : ''}const CHUNK_SIZE = ${plan.chunkSize};
 
-${nodeTask(work, false)}
-export default task;
-
+${nodeTask(work, loop)}
+${loop ? '' : 'export default task;\n'}
 if (process.send && isMainThread) {
 ${childRun}
 } else if (isMainThread) {

@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { snippetFor } from '../../../src/advisor/explain/snippets.js';
 import { ProfileSchema } from '../../../src/advisor/profile.js';
 import { resolveWork } from '../../../src/advisor/work.js';
-import type { ExecutionModel } from '../../../src/advisor/plan.js';
+import type { ExecutionModel, InnerModel } from '../../../src/advisor/plan.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -20,18 +20,38 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function snippet(runtime: 'cpython' | 'node', model: ExecutionModel, extra: Record<string, unknown> = {}) {
+function snippet(runtime: 'cpython' | 'node', model: ExecutionModel, extra: Record<string, unknown> = {}, inner?: InnerModel) {
   const work = resolveWork(ProfileSchema.parse({ runtime, tasks: 12, cpuMsPerTask: 1, waitMsPerTask: 2, cores: 2, ...extra }), 2);
-  const plan = { model, processes: model === 'processes' || model === 'hybrid' ? 2 : 1, threadsPerProcess: model === 'sequential' || model === 'processes' ? 1 : 3, chunkSize: 4 };
+  const plan = {
+    model,
+    processes: model === 'processes' || model === 'hybrid' ? 2 : 1,
+    threadsPerProcess: model === 'sequential' || model === 'processes' ? 1 : 3,
+    chunkSize: 4,
+    ...(inner ? { inner } : {}),
+  };
   return snippetFor(work, plan);
 }
 
+/** Every model with each kind of inside it has: an event loop alone or handing its CPU to threads, and a hybrid of either. */
+const KINDS: Array<[ExecutionModel, InnerModel | undefined]> = [
+  ['sequential', undefined],
+  ['async', 'async'],
+  ['async', 'threads'],
+  ['threads', 'threads'],
+  ['processes', undefined],
+  ['hybrid', 'threads'],
+  ['hybrid', 'async'],
+];
+const nameOf = (model: ExecutionModel, inner?: InnerModel) => (inner && inner !== model ? `${model} (${inner})` : model);
+
 describe('Python snippets run as written', () => {
-  for (const model of ['sequential', 'threads', 'processes', 'hybrid'] as const) {
-    test(model, async () => {
-      const { language, code } = snippet('cpython', model, { threadsPerTask: 2 });
+  for (const [model, inner] of KINDS) {
+    test(nameOf(model, inner), async () => {
+      const { language, code } = snippet('cpython', model, { threadsPerTask: 2 }, inner);
       assert.equal(language, 'python');
-      const file = join(dir, `${model}.py`);
+      if (model === 'async') assert.match(code, inner === 'threads' ? /asyncio\.to_thread/ : /^async def task/m);
+      if (model === 'hybrid') assert.match(code, inner === 'async' ? /asyncio\.run\(run_all\(chunk\)\)/ : /ThreadPoolExecutor/);
+      const file = join(dir, `${model}-${inner ?? 'none'}.py`);
       await writeFile(file, code);
       const { stdout } = await run('python3', [file], { timeout: 30_000 });
       assert.match(stdout, /^12 tasks in \d+\.\d+ s$/m);
@@ -41,9 +61,10 @@ describe('Python snippets run as written', () => {
 });
 
 describe('TypeScript snippets compile', () => {
-  for (const model of ['sequential', 'async', 'threads', 'processes', 'hybrid'] as const) {
-    test(model, () => {
-      const { language, code } = snippet('node', model);
+  for (const [model, inner] of KINDS) {
+    test(nameOf(model, inner), () => {
+      const { language, code } = snippet('node', model, {}, inner);
+      if (model === 'async' || model === 'hybrid') assert.equal(/Piscina/.test(code), inner === 'threads');
       assert.equal(language, 'typescript');
       const out = ts.transpileModule(code, {
         reportDiagnostics: true,
