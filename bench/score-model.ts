@@ -3,7 +3,7 @@ import { advise } from '../src/advisor/advise.js';
 import { RULE_OF_THUMB } from '../src/advisor/classify.js';
 import { costsFor } from '../src/advisor/costs/index.js';
 import { predict } from '../src/advisor/model/estimate.js';
-import type { ExecutionModel } from '../src/advisor/plan.js';
+import type { ExecutionModel, InnerModel } from '../src/advisor/plan.js';
 import { ProfileSchema, type ProfileInput } from '../src/advisor/profile.js';
 import { resolveWork } from '../src/advisor/work.js';
 import { AGREEMENT_WITHIN } from '../src/advisor/verdict.js';
@@ -11,6 +11,8 @@ import { AGREEMENT_WITHIN } from '../src/advisor/verdict.js';
 /** One measured configuration, as bench/python/harness.py and bench/node/harness.ts write it. */
 export interface MeasuredRun {
   model: ExecutionModel;
+  /** What each process ran its tasks on, for threads, async and hybrid (hybrid runs before asyncio was measured: threads). */
+  inner?: InnerModel;
   processes: number;
   threadsPerProcess: number;
   chunkSize: number;
@@ -28,7 +30,13 @@ export interface MeasuredCase {
   best: Partial<Record<ExecutionModel, MeasuredRun>>;
   fastest: ExecutionModel;
   /** The plan the advisor gave for the profile measured in the first round, run at its exact sizes. */
-  advised?: { model: ExecutionModel; processes: number; threadsPerProcess: number; measuredWallMs: number | null } | null;
+  advised?: {
+    model: ExecutionModel;
+    inner?: InnerModel;
+    processes: number;
+    threadsPerProcess: number;
+    measuredWallMs: number | null;
+  } | null;
 }
 
 /** One harness run: a runtime on a number of cores. */
@@ -52,6 +60,11 @@ export interface CaseScore {
   fastestMs: number;
   advised: string;
   advisedSizes: string;
+  /**
+   * The advised model, with its inner model, was run: at its exact sizes or at others. A run recorded before the
+   * harness swept it (asyncio, before it was weighed for Python) cannot score the advice; nothing stands in for it.
+   */
+  measured: boolean;
   /** Measured wall of the advised model (its best measured sizing) over the measured fastest. */
   advisedOverFastest: number;
   agrees: boolean;
@@ -103,21 +116,50 @@ export function disturbedShare(cases: MeasuredCase[]): number | null {
  */
 export const MAX_DISTURBED_SHARE = 0.25;
 
+const innerOf = (run: { model: ExecutionModel; inner?: InnerModel }) =>
+  run.inner ?? (run.model === 'async' ? 'async' : run.model === 'threads' || run.model === 'hybrid' ? 'threads' : undefined);
+
+/** A run's model, with what ran inside where a model has two kinds. */
+const label = (run: { model: ExecutionModel; inner?: InnerModel }) =>
+  run.model === 'hybrid' || run.model === 'async' ? `${run.model} (${innerOf(run)})` : run.model;
+
+/** Tasks a measured configuration held at once. */
+const inFlight = (run: MeasuredRun) => (run.model === 'sequential' ? 1 : run.processes * run.threadsPerProcess);
+
+/**
+ * The runs a plan for this profile could be: those within the downstream's limit (stated, or the default the
+ * advice assumes), so a sweep's 256 threads do not set the bar for advice held to 100 in flight.
+ */
+export function eligibleRuns(measured: MeasuredCase): MeasuredRun[] {
+  const profile = ProfileSchema.parse(measured.profile);
+  const work = resolveWork(profile, profile.cores ?? 2);
+  return measured.runs.filter((run) => inFlight(run) <= work.maxConcurrency);
+}
+
+function fastestRun(runs: MeasuredRun[]): MeasuredRun | undefined {
+  return runs.reduce<MeasuredRun | undefined>((best, run) => (!best || run.wallMs < best.wallMs ? run : best), undefined);
+}
+
 export function scoreCase(measured: MeasuredCase): CaseScore {
   const profile = ProfileSchema.parse(measured.profile);
   const advice = advise(profile, { defaultCores: profile.cores ?? 2 });
   const rec = advice.recommendation;
-  const fastestMs = measured.best[measured.fastest]?.wallMs ?? Number.NaN;
-  // The exact advised plan when the harness ran it (and the advice is unchanged), else the model's best sizing.
+  const runs = eligibleRuns(measured);
+  const fastest = fastestRun(runs);
+  const fastestMs = fastest?.wallMs ?? Number.NaN;
+  // The exact advised plan when the harness ran it (and the advice is unchanged), else the best measured sizing
+  // of the advised model with the same inner model, else of the model.
   const ran = measured.advised;
   const sameAdvice =
     ran &&
     ran.measuredWallMs !== null &&
     ran.model === rec.model &&
+    innerOf(ran) === innerOf(rec) &&
     ran.processes === rec.processes &&
     ran.threadsPerProcess === rec.threadsPerProcess;
-  const bestOf = (model: ExecutionModel) => measured.best[model]?.wallMs ?? Number.NaN;
-  const measuredMs = sameAdvice ? ran.measuredWallMs! : bestOf(rec.model);
+  const bestOf = (model: ExecutionModel) => fastestRun(runs.filter((run) => run.model === model))?.wallMs ?? Number.NaN;
+  const sameInner = runs.filter((run) => run.model === rec.model && innerOf(run) === innerOf(rec));
+  const measuredMs = sameAdvice ? ran.measuredWallMs! : (fastestRun(sameInner)?.wallMs ?? Number.NaN);
   const anchorModel: Record<Anchor, ExecutionModel> = {
     article: RULE_OF_THUMB[advice.classification.kind],
     processes: 'processes',
@@ -125,10 +167,11 @@ export function scoreCase(measured: MeasuredCase): CaseScore {
   };
   return {
     id: measured.id,
-    fastest: measured.fastest,
+    fastest: fastest ? label(fastest) : 'none',
     fastestMs,
-    advised: rec.model,
-    advisedSizes: `${rec.processes}x${rec.threadsPerProcess}${sameAdvice ? '' : ' (not run: best measured sizing)'}`,
+    advised: label(rec),
+    advisedSizes: `${rec.processes}x${rec.threadsPerProcess}${sameAdvice ? '' : sameInner.length > 0 ? ' (not run: best measured sizing)' : ' (never run)'}`,
+    measured: !Number.isNaN(measuredMs),
     advisedOverFastest: measuredMs / fastestMs,
     agrees: measuredMs <= fastestMs * (1 + AGREEMENT_WITHIN),
     predictedMs: rec.predictedWallMs,
@@ -151,8 +194,9 @@ export function runErrors(measured: MeasuredCase): Array<{ run: MeasuredRun; pre
   });
 }
 
+/** Over the cases whose advice was measured. */
 export function medianAbsError(scores: CaseScore[]): number {
-  const errors = scores.map((s) => Math.abs(s.predictionError)).sort((a, b) => a - b);
+  const errors = scores.filter((s) => s.measured).map((s) => Math.abs(s.predictionError)).sort((a, b) => a - b);
   const mid = errors.length >> 1;
   return errors.length % 2 ? errors[mid]! : (errors[mid - 1]! + errors[mid]!) / 2;
 }
@@ -187,17 +231,19 @@ function printSet(title: string, file: string, cases: MeasuredCase[], withRuns: 
     );
   }
   const within = (a: Anchor) => scores.filter((s) => s.anchors[a].overFastest <= 1 + AGREEMENT_WITHIN).length;
+  const measured = scores.filter((s) => s.measured).length;
   console.log(
-    `\nadvice within ${AGREEMENT_WITHIN * 100}% of the measured fastest: ${agreementOf(scores)}/${scores.length}` +
+    `\nadvice within ${AGREEMENT_WITHIN * 100}% of the measured fastest: ${agreementOf(scores)}/${measured}` +
+      (measured < scores.length ? ` (${scores.length - measured} advised a model this run never swept)` : '') +
       ` (article's rule ${within('article')}, always processes ${within('processes')}, always threads ${within('threads')});` +
       ` median prediction error ${(medianAbsError(scores) * 100).toFixed(0)}%,` +
-      ` within ${PREDICTION_WITHIN * 100}%: ${scores.filter((s) => Math.abs(s.predictionError) <= PREDICTION_WITHIN).length}/${scores.length}`,
+      ` within ${PREDICTION_WITHIN * 100}%: ${scores.filter((s) => Math.abs(s.predictionError) <= PREDICTION_WITHIN).length}/${measured}`,
   );
   if (withRuns) {
     console.log('\n| case | model | sizes | chunk | predicted | measured | error |\n|---|---|---|---|---|---|---|');
     for (const c of cases) {
       for (const { run, predictedMs, error } of runErrors(c)) {
-        console.log(`| ${c.id} | ${run.model} | ${run.processes}x${run.threadsPerProcess} | ${run.chunkSize} | ${predictedMs.toFixed(0)} | ${run.wallMs.toFixed(0)} | ${pct(error)} |`);
+        console.log(`| ${c.id} | ${label(run)} | ${run.processes}x${run.threadsPerProcess} | ${run.chunkSize} | ${predictedMs.toFixed(0)} | ${run.wallMs.toFixed(0)} | ${pct(error)} |`);
       }
     }
   }

@@ -38,6 +38,18 @@ const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n =
 const percent = (share) => `${Math.round(share * 100)}%`;
 
 /** A plan's sizes in words, with plurals: "1 process", "4 processes × 2 threads". */
+/** The same plan kind: a model, and what runs inside it (async and hybrid come in two kinds). */
+function sameKind(a, b) {
+  return a.model === b.model && (a.inner ?? null) === (b.inner ?? null);
+}
+
+/** A loop handing its CPU to threads, and a hybrid of event loops, read apart from their other kind. */
+function innerNote(plan) {
+  if (plan.model === 'async' && plan.inner === 'threads') return 'CPU on a thread pool';
+  if (plan.model === 'hybrid' && plan.inner === 'async') return 'an event loop per process';
+  return undefined;
+}
+
 function sizes(plan) {
   switch (plan.model) {
     case 'sequential':
@@ -45,11 +57,11 @@ function sizes(plan) {
     case 'threads':
       return plural(plan.threadsPerProcess, 'thread');
     case 'async':
-      return `${plural(plan.threadsPerProcess, 'task')} in flight`;
+      return `${plural(plan.threadsPerProcess, 'task')} in flight${plan.inner === 'threads' ? ', CPU on a thread per core' : ''}`;
     case 'processes':
       return `${plural(plan.processes, 'process', 'processes')}, ${plural(plan.chunkSize, 'task')} per message`;
     case 'hybrid':
-      return `${plural(plan.processes, 'process', 'processes')} × ${plural(plan.threadsPerProcess, 'thread')}, ${plural(plan.chunkSize, 'task')} per message`;
+      return `${plural(plan.processes, 'process', 'processes')} × ${plan.inner === 'async' ? `${plural(plan.threadsPerProcess, 'task')} in flight on its event loop` : plural(plan.threadsPerProcess, 'thread')}, ${plural(plan.chunkSize, 'task')} per message`;
     default:
       return '';
   }
@@ -372,7 +384,7 @@ function renderAdvice(advice) {
 
   $('estimates').tBodies[0].replaceChildren(
     ...advice.estimates.map((e) => {
-      const recommended = e.model === r.model;
+      const recommended = sameKind(e, r);
       const note = e.viable ? (recommended ? 'recommended' : (e.reason ?? '')) : `not viable: ${(e.reason ?? '').replace(/^Not viable:\s*/, '')}`;
       const row = element(
         'tr',
@@ -453,12 +465,16 @@ function chartSpec() {
   const pattern = stripes();
   const estimates = a.estimates;
   return {
-    labels: estimates.map((e) => [e.model, ...(e.model === a.recommendation.model ? ['(recommended)'] : e.viable ? [] : ['(not viable)'])]),
+    labels: estimates.map((e) => [
+      e.model,
+      ...(innerNote(e) ? [`(${innerNote(e)})`] : []),
+      ...(sameKind(e, a.recommendation) ? ['(recommended)'] : e.viable ? [] : ['(not viable)']),
+    ]),
     datasets: [
       {
         label: 'predicted',
         data: estimates.map((e) => e.predictedWallMs),
-        backgroundColor: estimates.map((e) => (!e.viable ? pattern : e.model === a.recommendation.model ? COLOURS.recommended : COLOURS.viable)),
+        backgroundColor: estimates.map((e) => (!e.viable ? pattern : sameKind(e, a.recommendation) ? COLOURS.recommended : COLOURS.viable)),
         borderColor: estimates.map((e) => (e.viable ? 'transparent' : '#8a94a3')),
         borderWidth: estimates.map((e) => (e.viable ? 0 : 1)),
       },

@@ -271,3 +271,50 @@ def runqueue_ms():
             return int(f.read().split()[1]) / 1e6
     except (OSError, ValueError, IndexError):
         return None
+
+
+# --------------------------------------------------------------------------
+# A loopback service that answers after a delay: the downstream of the
+# asyncio figures (calibrate.py) and of the harness's asyncio-vs-threads
+# cases. It runs in its own process, so its CPU is not the client's.
+# --------------------------------------------------------------------------
+
+
+def serve_delay(conn):
+    """Asyncio server on 127.0.0.1: each line b"<ms>\\n" is answered b"ok\\n" after <ms> milliseconds.
+
+    Sends its port through `conn`, then serves until terminated. One event loop holds thousands of
+    connections, each waiting on its own timer, so the server is never the limit of the clients it
+    times.
+    """
+    import asyncio
+
+    async def handle(reader, writer):
+        try:
+            while True:
+                line = await reader.readline()
+                if not line:
+                    break
+                delay_ms = float(line)
+                if delay_ms > 0:
+                    await asyncio.sleep(delay_ms / 1000.0)
+                writer.write(b"ok\n")
+        except (ConnectionError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+    async def main():
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=4096)
+        conn.send(server.sockets[0].getsockname()[1])
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def start_delay_server():
+    """The delay server in a child process; returns (process, port)."""
+    parent, child = multiprocessing.Pipe()
+    proc = multiprocessing.Process(target=serve_delay, args=(child,), daemon=True)
+    proc.start()
+    return proc, parent.recv()

@@ -582,6 +582,99 @@ def measure_thread_wait(reps):
     return out
 
 
+# --------------------------------------------------------------------------
+# asyncio: what the event loop spends per task
+# --------------------------------------------------------------------------
+
+ASYNC_IN_FLIGHT = 100  # the connection limit of aiohttp's and httpx's clients
+
+
+def _blocking_round_trips(port, count):
+    """One connection, `count` request/reply round trips with blocking calls: the CPU a task's own IO costs."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        f = sock.makefile("rb")
+        c0 = time.process_time()
+        for _ in range(count):
+            sock.sendall(b"0\n")
+            f.readline()
+        return (time.process_time() - c0) * 1000.0
+
+
+async def _async_round_trips(port, count, in_flight):
+    """`count` tasks, at most `in_flight` at once, each one round trip on a pooled connection."""
+    import asyncio
+    pool = asyncio.Queue()
+    for _ in range(in_flight):
+        pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+
+    async def task():
+        reader, writer = await pool.get()
+        writer.write(b"0\n")
+        await reader.readline()
+        pool.put_nowait((reader, writer))
+
+    c0, t0 = time.process_time(), now()
+    await asyncio.gather(*(task() for _ in range(count)))
+    cpu, wall = (time.process_time() - c0) * 1000.0, ms_since(t0)
+    while not pool.empty():
+        _, writer = pool.get_nowait()
+        writer.close()
+    return cpu, wall
+
+
+async def _async_scheduling(count):
+    """`count` tasks that each yield to the loop once: scheduling alone, no IO."""
+    import asyncio
+    c0 = time.process_time()
+    await asyncio.gather(*(asyncio.sleep(0) for _ in range(count)))
+    return (time.process_time() - c0) * 1000.0
+
+
+def measure_asyncio(reps, quick):
+    """The event loop's CPU per task beyond the task's own IO calls.
+
+    A loopback server in another process answers each request at once. The
+    same round trip is timed with a blocking socket (what a sequential or
+    threaded task spends on it, already part of a profile's measured CPU)
+    and as asyncio tasks, 100 in flight on 100 pooled connections as
+    aiohttp would keep them; asyncTaskMs is the difference: task creation,
+    selector registration, the callbacks and futures of one await.
+    """
+    import asyncio
+    count = 5000 if quick else 20000
+    proc, port = benchlib.start_delay_server()
+    try:
+        blocking, aio_cpu, aio_wall, sched = [], [], [], []
+        _blocking_round_trips(port, 200)  # warm: connect paths, the server's first accept
+        for _ in range(reps):
+            blocking.append(_blocking_round_trips(port, count) / count)
+            cpu, wall = asyncio.run(_async_round_trips(port, count, ASYNC_IN_FLIGHT))
+            aio_cpu.append(cpu / count)
+            aio_wall.append(wall / count)
+            sched.append(asyncio.run(_async_scheduling(count)) / count)
+    finally:
+        proc.terminate()
+        proc.join(5)
+    extra = [a - b for a, b in zip(aio_cpu, blocking)]
+    return {
+        "tasks": count,
+        "inFlight": ASYNC_IN_FLIGHT,
+        "blockingRoundTripCpuMs": summarize(blocking, 5),
+        "asyncRoundTripCpuMs": summarize(aio_cpu, 5),
+        "asyncRoundTripWallMs": summarize(aio_wall, 5),
+        "schedulingOnlyCpuMs": summarize(sched, 5),
+        "asyncTaskMs": rnd(max(0.0, median(extra)), 5),
+        "method": (
+            "client CPU (time.process_time) per task: a blocking socket round trip to a loopback "
+            "server in another process, then the same round trip as asyncio tasks "
+            f"({ASYNC_IN_FLIGHT} in flight on pooled connections); asyncTaskMs = the median difference, "
+            "what the loop adds per task to the CPU a task's IO costs anyway. schedulingOnlyCpuMs: "
+            "tasks that only await asyncio.sleep(0)."
+        ),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", help="also write the JSON here")
@@ -620,6 +713,7 @@ def main():
         ("processDispatch", lambda: measure_process_dispatch(reps, args.quick)),
         ("serialization", lambda: measure_serialization(reps, args.quick)),
         ("gil", lambda: measure_gil(reps if args.quick else max(3, reps - 2), iters_per_ms, args.quick)),
+        ("asyncio", lambda: measure_asyncio(reps, args.quick)),
     ]
     if not args.quick:
         steps += [
@@ -646,6 +740,7 @@ def main():
     if not args.quick:
         res["gilContention"] = details["gil"]["gilContention"]
     res["gilConvoy"] = details["gil"]["convoy"]
+    res["asyncTaskMs"] = details["asyncio"]["asyncTaskMs"]
     if not args.quick:
         res["threadWaitOverheadMs"] = details["threadWait"]["threadWaitOverheadMs"]
         res["cpuSpeedOtherCoreBusyOverIdle"] = details["idleCorePenalty"].get("busyOverIdleRatio")

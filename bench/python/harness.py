@@ -6,7 +6,8 @@
 
 For every case: a sequential loop, ThreadPoolExecutor(k), ProcessPoolExecutor(p)
 (fresh pool per run, creation and shutdown inside the timing) and a hybrid
-(p processes each with a k-thread pool). Each configuration runs --repeat
+(p processes each with a k-thread pool); where tasks wait, also asyncio (one
+event loop, k tasks in flight) and a hybrid of p processes each running a loop. Each configuration runs --repeat
 times (default 3; 1 with --quick) and the median wall time is kept.
 Writes bench/python/results.json by default. Standard library only.
 """
@@ -166,6 +167,27 @@ def hybrid_layout(tasks, p, k):
     return m, n_chunks, size
 
 
+def run_async(afn, args, k, offload=False):
+    """One event loop, k tasks in flight; with offload each task's CPU goes to a thread per core."""
+    cores = benchlib.available_cores()
+    return _timed(lambda: W.run_loop(afn, args, k, offload=offload, cores=cores))
+
+
+def run_hybrid_async(afn, args, p, k):
+    """p processes, each running its chunks on an event loop with k tasks in flight."""
+    _, _, size = hybrid_layout(len(args), p, k)
+    chunks = [args[i:i + size] for i in range(0, len(args), size)]
+
+    def body():
+        with ProcessPoolExecutor(max_workers=p) as ex:
+            futs = [ex.submit(W.hybrid_async_chunk, (afn, k, c)) for c in chunks]
+            out = []
+            for f in futs:
+                out.extend(f.result())
+            return out
+    return _timed(body)
+
+
 def run_hybrid(fn, args, p, k):
     _, _, size = hybrid_layout(len(args), p, k)
     chunks = [args[i:i + size] for i in range(0, len(args), size)]
@@ -189,7 +211,9 @@ class Case:
     def __init__(self, id, description, fn, args, g, gil_note, threads,
                  hybrid, quick_threads=None, quick_hybrid=None,
                  cpu_part=None, target_cpu_ms=None, target_wait_ms=None,
-                 needs_http=False):
+                 needs_http=False, afn=None, async_in_flight=(), hybrid_async=(),
+                 procs=None, max_concurrency=None, seq_sample=None,
+                 needs_delay=False):
         self.id = id
         self.description = description
         self.fn = fn
@@ -207,6 +231,18 @@ class Case:
         self.target_cpu_ms = target_cpu_ms
         self.target_wait_ms = target_wait_ms
         self.needs_http = needs_http
+        # The task on an event loop (awaiting its waits), for the asyncio sweep and for an advised async
+        # plan; a task that never waits runs its CPU on the loop.
+        self.afn = afn or W.AsyncOf(fn)
+        self.async_in_flight = list(async_in_flight)
+        self.hybrid_async = list(hybrid_async)
+        # Process counts to sweep (default 1, 2, 4); [] where processes only hold one wait each.
+        self.procs = procs
+        # The downstream's limit, stated in the profile; the sweep stays within it.
+        self.max_concurrency = max_concurrency
+        # Run only this many tasks sequentially, and scale: the whole batch one by one would take minutes.
+        self.seq_sample = seq_sample
+        self.needs_delay = needs_delay
 
 
 G_PURE = ("0: pure-Python bytecode holds the GIL throughout; threads can only "
@@ -293,7 +329,8 @@ def build_cases(it, units):
              "releases the GIL and is accounted as waitMsPerTask.",
              threads=io_threads, hybrid=[2, 4, 8, 16, 32],
              quick_threads=[8, 64, 256], quick_hybrid=[32],
-             cpu_part=None, target_wait_ms=20),
+             cpu_part=None, target_wait_ms=20,
+             afn=W.async_sleep_task, async_in_flight=[100, 200], hybrid_async=[50, 100]),
         Case("http-100x20ms",
              "100 tasks: urllib GET to a loopback ThreadingHTTPServer (in its "
              "own process) whose handler sleeps 20 ms, new connection each.",
@@ -303,7 +340,8 @@ def build_cases(it, units):
              "server's CPU is in another process and counts as wait.",
              threads=[2, 4, 8, 16, 32, 64, 128], hybrid=[2, 4, 8, 16, 32],
              quick_threads=[8, 64], quick_hybrid=[32],
-             cpu_part=None, target_wait_ms=20, needs_http=True),
+             cpu_part=None, target_wait_ms=20, needs_http=True,
+             afn=W.async_http_task, async_in_flight=[100], hybrid_async=[50]),
         Case("mixed-60x(20cpu+40sleep)",
              "60 tasks of ~20 ms pure-Python CPU then a 40 ms sleep.",
              W.mixed_task, [(it(20), 0.04)] * 60, 0.0,
@@ -312,7 +350,8 @@ def build_cases(it, units):
              threads=[2, 4, 8, 16, 32], hybrid=[2, 4, 8, 16],
              quick_threads=[4, 32], quick_hybrid=[8],
              cpu_part=(W.spin_task, [it(20)] * 16),
-             target_cpu_ms=20, target_wait_ms=40),
+             target_cpu_ms=20, target_wait_ms=40,
+             afn=W.async_mixed_task, async_in_flight=[4, 16], hybrid_async=[8, 16]),
         Case("mixed-40x(50cpu+50sleep)",
              "40 tasks of ~50 ms pure-Python CPU then a 50 ms sleep.",
              W.mixed_task, [(it(50), 0.05)] * 40, 0.0,
@@ -321,7 +360,8 @@ def build_cases(it, units):
              threads=[2, 4, 8], hybrid=[2, 4, 8],
              quick_threads=[4], quick_hybrid=[4],
              cpu_part=(W.spin_task, [it(50)] * 16),
-             target_cpu_ms=50, target_wait_ms=50),
+             target_cpu_ms=50, target_wait_ms=50,
+             afn=W.async_mixed_task, async_in_flight=[4], hybrid_async=[4, 8]),
         Case("tiny-100000x5us",
              "100000 tasks of ~5 us pure Python: dispatch overhead dwarfs "
              "the work.",
@@ -362,7 +402,43 @@ def build_cases(it, units):
              threads=[2, 4, 8], hybrid=[2], quick_threads=[2],
              cpu_part="same", target_cpu_ms=5),
     ]
+    cases += [aio_case(it, *spec) for spec in AIO_CASES]
     return cases
+
+
+# asyncio against threads: requests to a loopback service that answers after
+# a delay (benchlib.serve_delay, its own process), each client thread or loop
+# task slot on a persistent connection, at the in-flight limit the profile
+# states. Real sockets rather than asyncio.sleep against time.sleep: a sleep
+# costs an event loop one timer, while a request costs it a selector
+# registration, a read callback and a future, which is the per-task cost that
+# decides where one loop stops keeping up; a thread pays its blocking calls
+# and a GIL hand-off on every wake. Processes are not swept: each holds one
+# wait at a time, so 2,000 waits of 100 ms on 4 of them take 50 s.
+# (tasks, delay ms, cpu ms, in-flight limit, threads, asyncio in flight, hybrid per process, sequential sample)
+AIO_CASES = [
+    (2000, 20, 0, 100, [50, 100], [100], [50], 50),
+    (2000, 100, 0, 500, [100, 250, 500], [250, 500], [250], 20),
+    (2000, 300, 0, 2000, [256, 1000, 2000], [1000, 2000], [1000], 10),
+    (1000, 50, 2, 200, [100, 200], [100, 200], [50, 100], 40),
+]
+
+
+def aio_case(it, tasks, delay_ms, cpu_ms, limit, threads, in_flight, hybrid, sample):
+    what = f"{cpu_ms}cpu+{delay_ms}ms" if cpu_ms else f"{delay_ms}ms"
+    return Case(f"aio-{tasks}x{what}-limit{limit}",
+                f"{tasks} requests to a loopback service that answers after {delay_ms} ms"
+                + (f", each after ~{cpu_ms} ms of pure-Python CPU" if cpu_ms else "")
+                + f"; the downstream allows {limit} in flight.",
+                W.delay_task,
+                lambda env: [(env["delay_port"], delay_ms, it(cpu_ms) if cpu_ms else 0)] * tasks,
+                0.0,
+                "0: the client's CPU is socket calls and (where there is some) a pure-Python loop; "
+                "the service's CPU is in another process and counts as wait.",
+                threads=threads, hybrid=hybrid, quick_threads=threads[-1:], quick_hybrid=hybrid[-1:],
+                cpu_part=None, target_cpu_ms=cpu_ms, target_wait_ms=delay_ms,
+                afn=W.async_delay_task, async_in_flight=in_flight, hybrid_async=hybrid,
+                procs=[], max_concurrency=limit, seq_sample=sample, needs_delay=True)
 
 
 # --------------------------------------------------------------------------
@@ -444,9 +520,12 @@ def advised_config(plan):
         return None
     if plan["model"] == "threads":
         return ("threads", 1, plan["threadsPerProcess"], 1)
+    if plan["model"] == "async":
+        return ("async+threads" if plan.get("inner") == "threads" else "async", 1, plan["threadsPerProcess"], 1)
     if plan["model"] == "processes":
         return ("processes", plan["processes"], 1, plan["chunkSize"])
-    return ("hybrid", plan["processes"], plan["threadsPerProcess"], None)
+    return ("hybrid+async" if plan.get("inner") == "async" else "hybrid",
+            plan["processes"], plan["threadsPerProcess"], None)
 
 
 def warm_up(fn, args):
@@ -477,10 +556,13 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
 
     threads = case.quick_threads if quick else case.threads
     hybrid_ks = case.quick_hybrid if quick else case.hybrid
+    async_ks = case.async_in_flight[-1:] if quick else case.async_in_flight
+    hybrid_async_ks = case.hybrid_async[-1:] if quick else case.hybrid_async
     # --quick drops the 1-process pool: it only shows the overhead of a
     # process pool over the plain loop, never wins, and is slow on the long
     # cases.
-    procs = [2, 4] if quick else [1, 2, 4]
+    procs = case.procs if case.procs is not None else [2, 4] if quick else [1, 2, 4]
+    sample = min(n, case.seq_sample or n)
 
     seq_w, seq_c, seq_load, seq_queued = [], [], [], []
     hopeless = set()
@@ -493,17 +575,19 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         # configurations; rounds rather than "all repeats of one config in
         # a row" so slow drift of this shared machine spreads over all of
         # them instead of favouring whichever ran in a quiet moment.
-        w, c, (res, queued), foreign, attempts = undisturbed(lambda: queued_sequential(fn, args), helpers)
-        seq_queued.append(queued)
-        if len(res) != n:
+        w, c, (res, queued), foreign, attempts = undisturbed(lambda: queued_sequential(fn, args[:sample]), helpers)
+        if len(res) != sample:
             raise RuntimeError(f"{case.id}: sequential returned {len(res)} results")
+        # A sample stands for the whole batch: the tasks of a case are alike.
+        w, c, queued = w * n / sample, c * n / sample, queued * n / sample
+        seq_queued.append(queued)
         seq_w.append(w)
         seq_c.append(c)
         seq_load.append((foreign, attempts))
         results = res
         if rep == 0:
             per_task = w / n  # cpu + wait per task = wall per task
-            payload = payload_bytes_per_task(args, res)
+            payload = payload_bytes_per_task(args[:sample], res)
             chunk_for = {p: rule_chunksize(n, p, per_task, payload) for p in procs}
             chunk_rule_per_task = per_task
             # The advice for the profile as measured so far; its exact plan is run beside the sweep.
@@ -511,13 +595,16 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
                 "runtime": runtime, "tasks": n, "cpuMsPerTask": c / n,
                 "waitMsPerTask": max(0.0, (w - queued - c) / n), "payloadBytesPerTask": payload,
                 "gilReleasedShare": g, "cores": cores,
+                **({"maxConcurrency": case.max_concurrency} if case.max_concurrency else {}),
             })
             advised_key = advised_config(advised)
         plan = [("threads", 1, k, 1) for k in threads]
         plan += [("processes", p, 1, chunk_for[p]) for p in procs]
-        if with_chunk1:
+        if with_chunk1 and procs:
             plan += [("processes_chunk1", 2, 1, 1)]
         plan += [("hybrid", 2, k, None) for k in hybrid_ks]
+        plan += [("async", 1, k, 1) for k in async_ks]
+        plan += [("hybrid+async", 2, k, None) for k in hybrid_async_ks]
         if advised_key is not None and advised_key not in plan:
             plan.append(advised_key)
         if rep == 1:
@@ -538,6 +625,10 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
                 run = lambda: run_threads(fn, args, k)  # noqa: E731
             elif model.startswith("processes"):
                 run = lambda: run_processes(fn, args, p, chunk)  # noqa: E731
+            elif model in ("async", "async+threads"):
+                run = lambda: run_async(case.afn, args, k, offload=model == "async+threads")  # noqa: E731
+            elif model == "hybrid+async":
+                run = lambda: run_hybrid_async(case.afn, args, p, k)  # noqa: E731
             else:
                 run = lambda: run_hybrid(fn, args, p, k)  # noqa: E731
             w, c, res, foreign, attempts = undisturbed(run, helpers)
@@ -559,12 +650,14 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         "tasks": n,
         "cpuMsPerTask": rnd(cpu_pt, 4),
         "waitMsPerTask": rnd(wait_pt, 4),
-        "payloadBytesPerTask": payload_bytes_per_task(args, results),
+        "payloadBytesPerTask": payload_bytes_per_task(args[:sample], results),
         "gilReleasedShare": g,
         "cores": cores,
+        **({"maxConcurrency": case.max_concurrency} if case.max_concurrency else {}),
     }
 
-    runs = [make_run("sequential", 1, 1, 1, seq_w, seq_c, repeat, seq_load)]
+    runs = [make_run("sequential", 1, 1, 1, seq_w, seq_c, repeat, seq_load,
+                     **({"scaledFromTasks": sample} if sample < n else {}))]
     chunk1 = None
     for (model, p, k, chunk), (walls, cpus, load) in cfg.items():
         if model == "processes_chunk1":
@@ -573,13 +666,18 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         elif model == "processes":
             runs.append(make_run(model, p, k, chunk, walls, cpus, repeat, load,
                                  startMethod=start_method))
-        elif model == "hybrid":
+        elif model in ("hybrid", "hybrid+async"):
             m, n_chunks, size = hybrid_layout(n, p, k)
-            runs.append(make_run(model, p, k, size, walls, cpus, repeat, load,
+            runs.append(make_run("hybrid", p, k, size, walls, cpus, repeat, load,
+                                 inner="async" if model == "hybrid+async" else "threads",
                                  chunks=n_chunks, chunksPerProcess=m,
                                  startMethod=start_method))
+        elif model in ("async", "async+threads"):
+            runs.append(make_run("async", p, k, chunk, walls, cpus, repeat, load,
+                                 inner="threads" if model == "async+threads" else "async"))
         else:
-            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat, load))
+            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat, load,
+                                 **({"inner": "threads"} if model == "threads" else {})))
 
     best = {}
     for r in runs:
@@ -651,6 +749,9 @@ def main():
                     help="repetitions per configuration, median kept "
                          "(default 3, or 1 with --quick)")
     ap.add_argument("--list", action="store_true", help="list case ids and exit")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the other cases already in --out: replace the ones run, add new ones "
+                         "(each case carries its own measuredAt and load)")
     ap.add_argument("--advisor", default="node dist/bench/advise-plan.js",
                     help="command that reads a profile on stdin and prints the advised plan "
                          "(run from the repo root after npm run build); '' to skip")
@@ -685,13 +786,16 @@ def main():
         a.out = os.path.join(HERE, name)
 
     env = {}
-    http_proc = None
+    http_proc = delay_proc = None
     out_cases = []
     try:
         if any(c.needs_http for c in cases):
             http_proc, env["url"] = start_http_server()
             # The server's CPU is the case's own (it answers the tasks), not foreign load.
-            env["helperPids"] = [http_proc.pid]
+            env.setdefault("helperPids", []).append(http_proc.pid)
+        if any(c.needs_delay for c in cases):
+            delay_proc, env["delay_port"] = benchlib.start_delay_server()
+            env.setdefault("helperPids", []).append(delay_proc.pid)
         for c in cases:
             # The vCPU speed of this shared machine drifts by 10-20% over
             # minutes, so a loop count fixed at start-up made "50 ms" tasks
@@ -706,9 +810,12 @@ def main():
                 lambda ms: benchlib.iters_for_ms(rate_c, ms), units_c)}[c.id]
             log(f"[harness] {c.id} (loop speed {rate_c / rate:.3f}x start-up)")
             waited = benchlib.wait_for_quiet(QUIET_WAIT_S)
+            load_before = os.getloadavg()[0]
             out_cases.append(run_case(c, env, repeat, a.quick, log, a.advisor, with_chunk1=a.set == "all"))
             out_cases[-1]["waitedForQuietS"] = rnd(waited, 1)
             out_cases[-1]["spinItersPerMs"] = rnd(rate_c, 1)
+            out_cases[-1]["measuredAt"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+            out_cases[-1]["loadAvg1mBeforeAfter"] = [rnd(load_before, 2), rnd(os.getloadavg()[0], 2)]
             r = out_cases[-1]
             log(f"[harness] {c.id}: fastest={r['fastest']} "
                 + " ".join(f"{m}={b['wallMs']}" for m, b in r["best"].items())
@@ -716,6 +823,8 @@ def main():
     finally:
         if http_proc is not None:
             stop_http_server(http_proc)
+        if delay_proc is not None:
+            stop_http_server(delay_proc)
 
     machine["loadAvgAtEnd"] = list(os.getloadavg())
     machine["spinItersPerMs"] = rnd(rate, 1)
@@ -739,6 +848,15 @@ def main():
         "elapsedS": rnd(time.perf_counter() - t_start, 1),
         "cases": out_cases,
     }
+    if a.merge and os.path.exists(a.out):
+        with open(a.out) as f:
+            previous = json.load(f)
+        run_ids = [c["id"] for c in out_cases]
+        kept = [c for c in previous["cases"] if c["id"] not in run_ids]
+        order = [x.id for x in build_cases(lambda ms: 1, units)]
+        out["cases"] = sorted(kept + out_cases, key=lambda c: order.index(c["id"]) if c["id"] in order else len(order))
+        out["mergedInto"] = {"previousGeneratedAt": previous.get("generatedAt"),
+                             "previousCommand": previous.get("command"), "casesRunNow": run_ids}
     with open(a.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")

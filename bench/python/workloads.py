@@ -8,10 +8,14 @@ functions below and passed in, so a task does the same work whatever
 process runs it.
 """
 
+import asyncio
 import hashlib
 import http.server
 import json
+import os
 import random
+import socket
+import threading
 import time
 import urllib.request
 import zlib
@@ -219,6 +223,142 @@ def hybrid_chunk(arg):
         _hybrid_pool = ThreadPoolExecutor(max_workers=k)
         _hybrid_k = k
     return list(_hybrid_pool.map(fn, items))
+
+
+# --------------------------------------------------------------------------
+# The same tasks on an event loop: `afn(arg, offload)` awaits where the sync
+# task blocks; with offload its CPU part runs on a thread (asyncio.to_thread),
+# as a loop that hands CPU to a small pool would.
+# --------------------------------------------------------------------------
+
+
+async def _cpu(fn, arg, offload):
+    return await asyncio.to_thread(fn, arg) if offload else fn(arg)
+
+
+class AsyncOf:
+    """A task with no wait, on the loop: its CPU runs there (or on a thread). Pickles, for hybrid children."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    async def __call__(self, arg, offload=False):
+        return await _cpu(self.fn, arg, offload)
+
+
+async def async_spin_task(arg, offload=False):
+    return await _cpu(spin, arg, offload)
+
+
+async def async_sleep_task(seconds, offload=False):
+    await asyncio.sleep(seconds)
+    return seconds
+
+
+async def async_mixed_task(arg, offload=False):
+    iters, sleep_s = arg
+    x = await _cpu(spin, iters, offload)
+    await asyncio.sleep(sleep_s)
+    return x
+
+
+async def async_http_task(url, offload=False):
+    """The urllib GET of http_task with asyncio streams: a new connection, HTTP/1.0, read to the end."""
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(f"GET / HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode())
+    data = await reader.read()
+    writer.close()
+    return len(data.split(b"\r\n\r\n", 1)[1])
+
+
+# A loopback service that answers after a delay (benchlib.serve_delay), on a
+# persistent connection per thread, or per task slot of an event loop, as a
+# client with a connection pool keeps them.
+
+_delay_local = threading.local()
+
+
+def _delay_conn(port):
+    """This thread's connection; a forked child opens its own rather than share its parent's socket."""
+    conn = getattr(_delay_local, "conn", None)
+    if conn is None or conn[0] != os.getpid():
+        sock = socket.create_connection(("127.0.0.1", port))
+        conn = _delay_local.conn = (os.getpid(), sock, sock.makefile("rb"))
+    return conn
+
+
+def delay_task(arg):
+    """(port, delay ms, spin iterations): compute, then one request the service answers after the delay."""
+    port, delay_ms, iters = arg
+    x = spin(iters) if iters else 0
+    _, sock, reader = _delay_conn(port)
+    sock.sendall(f"{delay_ms}\n".encode())
+    reader.readline()
+    return x
+
+
+_loop_conns = {}
+
+
+async def async_delay_task(arg, offload=False):
+    port, delay_ms, iters = arg
+    x = await _cpu(spin, iters, offload) if iters else 0
+    idle = _loop_conns.setdefault(id(asyncio.get_running_loop()), [])
+    reader, writer = idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"{delay_ms}\n".encode())
+    await reader.readline()
+    idle.append((reader, writer))
+    return x
+
+
+def close_loop_conns():
+    """Close the running loop's pooled connections (call at the end of the loop's main)."""
+    for _, writer in _loop_conns.pop(id(asyncio.get_running_loop()), []):
+        writer.close()
+
+
+async def run_lanes(afn, items, in_flight, offload=False):
+    """`in_flight` lanes each take the next item when their last one is done: at most in_flight at once."""
+    results = [None] * len(items)
+    it = iter(range(len(items)))
+
+    async def lane():
+        for i in it:
+            results[i] = await afn(items[i], offload)
+
+    await asyncio.gather(*(lane() for _ in range(min(in_flight, len(items)))))
+    return results
+
+
+def run_loop(afn, items, in_flight, offload=False, cores=None):
+    """One event loop over the items; with offload its default executor has a thread per core."""
+    async def main():
+        if offload:
+            asyncio.get_running_loop().set_default_executor(
+                ThreadPoolExecutor(max_workers=max(1, min(cores or 1, in_flight))))
+        try:
+            return await run_lanes(afn, items, in_flight, offload)
+        finally:
+            close_loop_conns()
+    return asyncio.run(main())
+
+
+_hybrid_loop = None
+
+
+def hybrid_async_chunk(arg):
+    """Run one chunk of tasks on this process's event loop, `k` in flight.
+
+    The loop (and the connections its tasks pooled) is created once per
+    process and kept for every chunk the process receives, as the thread
+    pool of hybrid_chunk is.
+    """
+    global _hybrid_loop
+    afn, k, items = arg
+    if _hybrid_loop is None:
+        _hybrid_loop = asyncio.new_event_loop()
+    return _hybrid_loop.run_until_complete(run_lanes(afn, items, k))
 
 
 # --------------------------------------------------------------------------

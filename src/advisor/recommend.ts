@@ -1,14 +1,16 @@
 import type { Costs } from './costs/index.js';
 import { predict, type Prediction } from './model/estimate.js';
-import type { ExecutionModel, Plan } from './plan.js';
-import { RUNTIME_TRAITS, SIMPLICITY_RANK } from './runtimes.js';
+import type { ExecutionModel, InnerModel, Plan } from './plan.js';
+import { RUNTIME_TRAITS, simplicityRank } from './runtimes.js';
 import {
   asyncConcurrency,
   hybridChunkSize,
   nativeThreadsPerTask,
   processChunkSize,
+  goetzThreads,
   processesWithinMemory,
   threadCount,
+  workerHeaps,
 } from './model/sizing.js';
 import type { Work } from './work.js';
 
@@ -84,14 +86,55 @@ function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurr
   return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, most))))];
 }
 
-function plansFor(model: ExecutionModel, work: Work, costs: Costs): Plan[] {
+/** Tasks in flight for one event loop: Goetz's for one core, then with headroom; a loop needs no cap of its own. */
+function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, least: number): number[] {
+  const base = Math.max(least, asyncConcurrency(work, costs, concurrencyLimit));
+  const most = Math.max(least, Math.min(work.tasks, concurrencyLimit));
+  return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, most))))];
+}
+
+/**
+ * Tasks in flight for an event loop that hands each task's CPU to one thread per core: Goetz's count for all
+ * the cores, then with headroom; the loop holds the waits, so no thread cap applies.
+ */
+function offloadConcurrencies(work: Work, concurrencyLimit: number): number[] {
+  const limit = Math.min(work.tasks, concurrencyLimit);
+  const base = Math.max(1, Math.min(goetzThreads(work, work.cores), limit));
+  return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, limit))))];
+}
+
+/** Node worker threads the memory limit allows, each a V8 isolate with its own heap; unlimited elsewhere. */
+function isolateLimit(work: Work): number {
+  return RUNTIME_TRAITS[work.runtime].language === 'typescript' ? processesWithinMemory(work) : Number.POSITIVE_INFINITY;
+}
+
+/** One execution model as weighed: async and hybrid once per inner model. */
+export interface Candidate {
+  model: ExecutionModel;
+  inner?: InnerModel;
+}
+
+/** The candidates of a runtime, simplest first: its models, with a hybrid of thread pools and one of event loops. */
+export function candidatesFor(work: Work): Candidate[] {
+  return RUNTIME_TRAITS[work.runtime].models.flatMap((model): Candidate[] => {
+    if (model === 'hybrid') return [{ model, inner: 'threads' }, { model, inner: 'async' }];
+    // An event loop alone, or one that sends each task's CPU to a small thread pool.
+    if (model === 'async') return [{ model, inner: 'async' }, { model, inner: 'threads' }];
+    if (model === 'threads') return [{ model, inner: 'threads' }];
+    return [{ model }];
+  });
+}
+
+function plansFor({ model, inner }: Candidate, work: Work, costs: Costs): Plan[] {
   switch (model) {
     case 'sequential':
       return [sequentialPlan];
     case 'async':
-      return [{ model, processes: 1, threadsPerProcess: asyncConcurrency(work), chunkSize: 1, inner: 'async' }];
+      return (inner === 'threads' ? offloadConcurrencies(work, work.maxConcurrency) : loopConcurrencies(work, costs, work.maxConcurrency, 1)).map(
+        (inFlight) => ({ model, processes: 1, threadsPerProcess: inFlight, chunkSize: 1, inner: inner ?? 'async' }),
+      );
     case 'threads':
-      return threadCounts(work, costs, work.cores, work.maxConcurrency, 1).map((threads) => ({
+      return threadCounts(work, costs, work.cores, Math.min(work.maxConcurrency, isolateLimit(work)), 1).map((threads) => ({
         model,
         processes: 1,
         threadsPerProcess: threads,
@@ -103,22 +146,31 @@ function plansFor(model: ExecutionModel, work: Work, costs: Costs): Plan[] {
         model,
         processes,
         threadsPerProcess: 1,
-        chunkSize: processChunkSize(work.tasks, processes, perTaskMs(work, processes), work.payloadBytes),
+        // Isolation: one task per message, so a crash loses the one task its process holds.
+        chunkSize: work.needsIsolation
+          ? 1
+          : processChunkSize(work.tasks, processes, perTaskMs(work, processes), work.payloadBytes, {
+              messageMs: costs.processDispatchMs,
+              itemMs: costs.processItemMs,
+            }),
       }));
     case 'hybrid':
       return processCounts(work)
         .filter((processes) => processes <= work.cores)
-        .flatMap((processes) =>
-          threadCounts(work, costs, work.cores / processes, Math.floor(work.maxConcurrency / processes), 2).map(
-            (threads) => ({
-              model,
-              processes,
-              threadsPerProcess: threads,
-              chunkSize: hybridChunkSize(work.tasks, processes, threads),
-              inner: 'threads',
-            }),
-          ),
-        );
+        .flatMap((processes) => {
+          const share = Math.floor(work.maxConcurrency / processes);
+          const perProcess =
+            inner === 'async'
+              ? loopConcurrencies(work, costs, share, 2)
+              : threadCounts(work, costs, work.cores / processes, Math.min(share, Math.floor(isolateLimit(work) / processes)), 2);
+          return perProcess.map((workers) => ({
+            model,
+            processes,
+            threadsPerProcess: workers,
+            chunkSize: hybridChunkSize(work.tasks, processes, workers),
+            inner: inner ?? 'threads',
+          }));
+        });
   }
 }
 
@@ -126,22 +178,37 @@ function plansFor(model: ExecutionModel, work: Work, costs: Costs): Plan[] {
 function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): string | undefined {
   const inCallerProcess = model === 'sequential' || model === 'threads' || model === 'async';
   if (work.needsIsolation && inCallerProcess) {
-    return `needsIsolation: ${model === 'sequential' ? 'tasks run' : `${model} run`} inside the caller's process, so one crash or leak takes the whole batch down; a pool of worker processes isolates them.`;
+    // One wording for every model in the caller's process, so a list of reasons says it once.
+    return "needsIsolation: the tasks run inside the caller's process, so one crash or leak takes the whole batch down; a pool of worker processes isolates them.";
+  }
+  if (work.needsIsolation && model === 'hybrid') {
+    return 'needsIsolation: a process that holds several tasks at once loses them all in one crash; isolation is one task per process at a time.';
   }
   if (model === 'hybrid' && plan.processes * plan.threadsPerProcess > work.maxConcurrency) {
-    return `maxConcurrency ${work.maxConcurrency} leaves no room for two threads in each process.`;
+    return `maxConcurrency ${work.maxConcurrency} leaves no room for two ${plan.inner === 'async' ? 'tasks on each process\'s event loop' : 'threads in each process'}.`;
   }
   const memoryCap = processesWithinMemory(work);
   if (memoryCap < 1) {
     return `one worker needs ${work.memoryMbPerWorker} MB, more than the ${work.memoryLimitMb} MB limit.`;
   }
+  const heaps = workerHeaps(plan, work);
+  if (heaps > memoryCap) {
+    return `${heaps} workers with a heap each (${RUNTIME_TRAITS[work.runtime].language === 'typescript' ? 'every Node worker thread is a V8 isolate' : 'one per process'}) need ${heaps * (work.memoryMbPerWorker ?? 0)} MB, over the ${work.memoryLimitMb} MB limit.`;
+  }
   return undefined;
 }
 
+/** Plans whose workers fit the memory limit; all of them when none does, so the estimate says why. */
+function withinMemory(plans: Plan[], work: Work): Plan[] {
+  const cap = processesWithinMemory(work);
+  const fitting = plans.filter((plan) => workerHeaps(plan, work) <= cap);
+  return fitting.length > 0 ? fitting : plans;
+}
+
 export function estimateAll(work: Work, costs: Costs): Estimate[] {
-  return RUNTIME_TRAITS[work.runtime].models.map((model) => {
-    const { plan, prediction } = fastest(work, plansFor(model, work, costs), costs);
-    const notViable = constraintViolation(model, plan, work);
+  return candidatesFor(work).map((candidate) => {
+    const { plan, prediction } = fastest(work, withinMemory(plansFor(candidate, work, costs), work), costs);
+    const notViable = constraintViolation(candidate.model, plan, work);
     return notViable
       ? { plan, prediction, viable: false, notViable }
       : { plan, prediction, viable: true };
@@ -174,8 +241,8 @@ export function choose(estimates: Estimate[], sequentialMs: number): Estimate {
   return pool
     .filter((e) => closeEnough(e, best, sequentialMs))
     .reduce((a, b) => {
-      const rankA = SIMPLICITY_RANK[a.plan.model];
-      const rankB = SIMPLICITY_RANK[b.plan.model];
+      const rankA = simplicityRank(a.plan);
+      const rankB = simplicityRank(b.plan);
       if (rankA !== rankB) return rankB < rankA ? b : a;
       return b.prediction.wallMs < a.prediction.wallMs ? b : a;
     });

@@ -1,4 +1,4 @@
-import type { ExecutionModel } from './plan.js';
+import type { ExecutionModel, InnerModel } from './plan.js';
 import type { Runtime } from './profile.js';
 
 export interface RuntimeTraits {
@@ -18,7 +18,8 @@ export interface RuntimeTraits {
   threadsStartInParallel: boolean;
 }
 
-const PYTHON_MODELS = ['sequential', 'threads', 'processes', 'hybrid'] as const;
+/** asyncio is weighed for Python as the event loop is for Node: waits overlap on one thread, without a thread each. */
+const PYTHON_MODELS = ['sequential', 'async', 'threads', 'processes', 'hybrid'] as const;
 
 export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
   cpython: {
@@ -59,3 +60,11 @@ export const SIMPLICITY_RANK: Record<ExecutionModel, number> = {
   processes: 2,
   hybrid: 3,
 };
+
+/**
+ * A plan's rank: its model's, except that an event loop handing its tasks' CPU to a thread pool is two
+ * mechanisms, as simple as processes, not as threads or a loop alone.
+ */
+export function simplicityRank(plan: { model: ExecutionModel; inner?: InnerModel }): number {
+  return plan.model === 'async' && plan.inner === 'threads' ? SIMPLICITY_RANK.processes : SIMPLICITY_RANK[plan.model];
+}

@@ -49,7 +49,7 @@ export function renderProbe(report: ProbeReport): string {
   ];
   lines.push(...table(rows));
   if (report.async) {
-    lines.push('', 'An async function: its "threads" plan is that many tasks in flight on one asyncio event loop (a Semaphore), its processes each run one.');
+    lines.push('', 'An async function: the async plans run it on an asyncio event loop (hybrid+async: one loop in each process); a threads or processes plan would wrap each call in asyncio.run.');
   }
   for (const note of report.notes) lines.push('', `Note: ${note}`);
   return `${lines.join('\n')}\n`;

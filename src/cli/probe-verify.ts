@@ -53,15 +53,18 @@ function planOf(estimate: EstimateReply): PlanToRun {
  * measured and predicted are for the same batch of tasks.
  */
 export function plansToVerify(batch: Advice, sample: Advice): PlannedCheck[] {
-  const recommended = batch.recommendation.model;
-  const others = batch.estimates.filter((e) => e.model !== recommended);
+  const recommended = batch.recommendation;
+  const same = (a: Pick<EstimateReply, 'model' | 'inner'>, b: Pick<EstimateReply, 'model' | 'inner'>) =>
+    a.model === b.model && a.inner === b.inner;
+  // Another model, not the recommended one's other kind: the probe's runner tells models apart, not what runs inside.
+  const others = batch.estimates.filter((e) => e.model !== recommended.model);
   const runnerUp = fastest(others.some((e) => e.viable) ? others.filter((e) => e.viable) : others);
   const checks: PlannedCheck[] = [];
-  for (const [role, model] of [
+  for (const [role, kind] of [
     ['recommended', recommended],
-    ['runner-up', runnerUp?.model],
+    ['runner-up', runnerUp],
   ] as const) {
-    const estimate = sample.estimates.find((e) => e.model === model);
+    const estimate = kind && sample.estimates.find((e) => same(e, kind));
     if (estimate) checks.push({ role, plan: planOf(estimate), predictedWallMs: estimate.predictedWallMs });
   }
   return checks;

@@ -25,6 +25,16 @@ const MAX_WIDTH = 100;
 
 type Sized = Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'> & { inner?: 'threads' | 'async' };
 
+/** The model as the tables name it: async and hybrid come in two kinds, told apart by what runs inside. */
+function kindOf(e: Pick<EstimateReply, 'model' | 'inner'>): string {
+  if (e.model === 'async' && e.inner === 'threads') return 'async+threads';
+  if (e.model === 'hybrid' && e.inner === 'async') return 'hybrid+async';
+  return e.model;
+}
+
+const sameKind = (a: Pick<EstimateReply, 'model' | 'inner'>, b: Pick<EstimateReply, 'model' | 'inner'>) =>
+  a.model === b.model && a.inner === b.inner;
+
 function sizes(e: Sized): string {
   switch (e.model) {
     case 'sequential':
@@ -87,7 +97,7 @@ export function timeBars(advice: Advice, style: RenderStyle = PLAIN): string[] {
   const shortest = Math.min(...positive);
   const log = positive.length > 1 && longest / shortest >= 10;
   const floor = log ? 10 ** Math.floor(Math.log10(shortest)) : 0;
-  const labelWidth = Math.max(...estimates.map((e) => e.model.length)) + 2;
+  const labelWidth = Math.max(...estimates.map((e) => kindOf(e).length)) + 2;
   const valueWidth = Math.max(...times.map((t) => fmtMs(t).length));
   const barWidth = Math.max(10, Math.min(style.width, MAX_WIDTH) - labelWidth - valueWidth - 16);
   const length = (t: number) => {
@@ -96,9 +106,9 @@ export function timeBars(advice: Advice, style: RenderStyle = PLAIN): string[] {
     return Math.max(1, Math.round(share * barWidth));
   };
   const lines = estimates.map((e) => {
-    const recommended = e.model === advice.recommendation.model;
+    const recommended = sameKind(e, advice.recommendation);
     const bar = (e.viable ? '#' : '-').repeat(length(e.predictedWallMs)).padEnd(barWidth);
-    const line = `${recommended ? '* ' : '  '}${e.model.padEnd(labelWidth)}${bar}  ${fmtMs(e.predictedWallMs).padStart(valueWidth)}${e.viable ? '' : '  not viable'}`;
+    const line = `${recommended ? '* ' : '  '}${kindOf(e).padEnd(labelWidth)}${bar}  ${fmtMs(e.predictedWallMs).padStart(valueWidth)}${e.viable ? '' : '  not viable'}`;
     if (!style.color) return line;
     return recommended ? paint('green', line) : e.viable ? line : paint('dim', line);
   });
@@ -111,7 +121,7 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   const r = advice.recommendation;
   const lines: string[] = [];
   if (advice.name !== undefined) lines.push(`Profile: ${advice.name}`);
-  const recommendation = `Recommendation: ${r.model}${r.model === 'sequential' ? '' : ` (${sizes({ ...r })})`}, predicted ${fmtMs(r.predictedWallMs)}${r.model === 'sequential' ? '' : `, ${fmt(r.predictedSpeedup)}x faster than sequential`}`;
+  const recommendation = `Recommendation: ${kindOf(r)}${r.model === 'sequential' ? '' : ` (${sizes({ ...r })})`}, predicted ${fmtMs(r.predictedWallMs)}${r.model === 'sequential' ? '' : `, ${fmt(r.predictedSpeedup)}x faster than sequential`}`;
   lines.push(style.color ? paint('bold', recommendation) : recommendation);
   const c = advice.classification;
   const res = advice.resolved;
@@ -120,7 +130,7 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   );
   lines.push('');
   const rows = advice.estimates.map((e) => [
-    e.model === r.model ? `* ${e.model}` : `  ${e.model}`,
+    sameKind(e, r) ? `* ${kindOf(e)}` : `  ${kindOf(e)}`,
     sizes(e),
     fmtMs(e.predictedWallMs),
     `${fmt(e.predictedSpeedup)}x`,
@@ -130,14 +140,15 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   lines.push(...table(['  model', 'sizes', 'wall', 'speed-up', 'viable', 'bottleneck'], rows, new Set([2, 3])));
   lines.push('', ...timeBars(advice, { ...style, width }));
   const notViable = advice.estimates.filter((e) => !e.viable);
-  lines.push(...section('Not viable', notViable.map((e) => `${e.model}: ${(e.reason ?? 'no reason given').replace(/^Not viable:\s*/, '')}`), width));
+  lines.push(...section('Not viable', notViable.map((e) => `${kindOf(e)}: ${(e.reason ?? 'no reason given').replace(/^Not viable:\s*/, '')}`), width));
   lines.push(...section('Rationale', advice.rationale, width));
   lines.push(...section('Warnings', advice.warnings, width));
   if (advice.practices.length > 0) {
     lines.push('', 'Practices:');
     for (const practice of advice.practices) {
-      lines.push(`  - ${style.color ? paint('bold', practice.title) : practice.title}`);
-      lines.push(...wrap(practice.detail, width - 4).map((line) => `    ${line}`));
+      // A title can outrun a narrow terminal too; the detail sits deeper than the title's own second line.
+      lines.push(...item(practice.title, width).map((line) => (style.color ? `${line.slice(0, 4)}${paint('bold', line.slice(4))}` : line)));
+      lines.push(...wrap(practice.detail, width - 6).map((line) => `      ${line}`));
     }
   }
   lines.push('', `Snippet (${advice.snippet.language}):`, '', advice.snippet.code.trimEnd());

@@ -74,10 +74,21 @@ function sampleProfile(sample: Sample, cores: number): Profile {
   return ProfileSchema.parse(input);
 }
 
-/** The advisor's plan for each viable model, held within the pools' limits. */
+/**
+ * What the sample pools run as the advisor predicts it: their async pool is an event loop that computes its
+ * tasks itself, and their hybrid forks processes that each run a thread pool. An event loop handing CPU to
+ * threads, or one loop per process, has no pool here.
+ */
+export function poolRuns(estimate: Pick<Advice['recommendation'], 'model' | 'inner'>): boolean {
+  if (estimate.model === 'async') return estimate.inner !== 'threads';
+  if (estimate.model === 'hybrid') return estimate.inner !== 'async';
+  return true;
+}
+
+/** The advisor's plan for each viable model the pools run, held within the pools' limits. */
 export function plannedRuns(advice: Advice, limits: JobLimits): { plan: Plan; clamped: boolean }[] {
   return advice.estimates
-    .filter((estimate) => estimate.viable)
+    .filter((estimate) => estimate.viable && poolRuns(estimate))
     .map((estimate) => {
       const processes = Math.min(estimate.processes, limits.maxProcesses);
       const threads =
@@ -86,7 +97,13 @@ export function plannedRuns(advice: Advice, limits: JobLimits): { plan: Plan; cl
           : estimate.model === 'hybrid'
             ? Math.min(estimate.threadsPerProcess, limits.maxThreadsPerProcess)
             : estimate.threadsPerProcess;
-      const plan: Plan = { model: estimate.model, processes, threadsPerProcess: threads, chunkSize: estimate.chunkSize };
+      const plan: Plan = {
+        model: estimate.model,
+        processes,
+        threadsPerProcess: threads,
+        chunkSize: estimate.chunkSize,
+        ...(estimate.inner !== undefined ? { inner: estimate.inner } : {}),
+      };
       return { plan, clamped: processes !== estimate.processes || threads !== estimate.threadsPerProcess };
     });
 }

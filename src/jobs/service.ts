@@ -4,7 +4,7 @@ import type { Plan } from '../advisor/plan.js';
 import type { CompareRequest, CompareResult, JobRequest, JobResult, PoolsReply, Sample } from './schema.js';
 import { GIL_POOLS } from './schema.js';
 import { hybridChunkSize, processChunkSize } from '../advisor/model/sizing.js';
-import { adviseSample, compareRows, plannedRuns, predictedWallMs, sampleFromProfile, verdict } from './compare.js';
+import { adviseSample, compareRows, plannedRuns, poolRuns, predictedWallMs, sampleFromProfile, verdict } from './compare.js';
 import type { JobLimits } from './defaults.js';
 import { jittered, JobError, JobErrors } from './errors.js';
 import { PoolRegistry, type PoolShape } from './pools.js';
@@ -190,9 +190,15 @@ export class JobService {
       }
       const rows = compareRows(measured);
       const recommended = advice.recommendation.model;
+      if (!poolRuns(advice.recommendation)) {
+        notes.push(
+          `The recommended ${recommended} (${advice.recommendation.inner} inside) has no sample pool, so it did not run: the ${recommended} row, if any, is the other kind, and agree is false.`,
+        );
+      }
       if (sample.gil) notes.push("Thread and hybrid rows ran with CPython's GIL emulated (a ticket lock handed over every 5 ms), not with CPython.");
       notes.push('Pools were started before timing, so neither the predictions nor the measurements count pool start-up.');
-      return { sample, cores: this.cores, rows, recommended, ...verdict(rows, recommended), notes };
+      const judged = verdict(rows, recommended);
+      return { sample, cores: this.cores, rows, recommended, ...judged, agree: judged.agree && poolRuns(advice.recommendation), notes };
     });
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_SLOWDOWN_OF_SIMPLER, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN } from '../../src/advisor/recommend.js';
-import { SIMPLICITY_RANK } from '../../src/advisor/runtimes.js';
+import { simplicityRank } from '../../src/advisor/runtimes.js';
 import { AdviceSchema, type Advice } from '../../src/advisor/advice.js';
 import { LIMITS, RUNTIMES, type ProfileInput } from '../../src/advisor/profile.js';
 import { WORKLOAD_NAMES } from '../../src/advisor/workloads.js';
@@ -128,7 +128,7 @@ describe('advice invariants', () => {
             (wall - best <= sequential * NEGLIGIBLE_GAIN_OF_SEQUENTIAL && wall <= best * MAX_SLOWDOWN_OF_SIMPLER)
           );
         };
-        const chosen = weighed.find((estimate) => estimate.model === recommendation.model);
+        const chosen = weighed.find((estimate) => estimate.model === recommendation.model && estimate.inner === recommendation.inner);
         assert.ok(chosen, `${recommendation.model} is recommended but is not among the estimates weighed`);
         assert.deepEqual(
           [chosen.processes, chosen.threadsPerProcess, chosen.chunkSize, chosen.predictedWallMs],
@@ -136,9 +136,9 @@ describe('advice invariants', () => {
         );
         assert.ok(closeEnough(chosen.predictedWallMs, 1), `${chosen.model} at ${chosen.predictedWallMs} ms is not within the tie-break of ${fastest} ms`);
         for (const other of weighed.filter((estimate) => closeEnough(estimate.predictedWallMs, -1))) {
-          const simpler = SIMPLICITY_RANK[other.model] < SIMPLICITY_RANK[chosen.model];
+          const simpler = simplicityRank(other) < simplicityRank(chosen);
           // Rounding never reorders two walls, so a peer shown faster is faster.
-          const fasterPeer = SIMPLICITY_RANK[other.model] === SIMPLICITY_RANK[chosen.model] && other.predictedWallMs < chosen.predictedWallMs;
+          const fasterPeer = simplicityRank(other) === simplicityRank(chosen) && other.predictedWallMs < chosen.predictedWallMs;
           assert.ok(!simpler && !fasterPeer, `${other.model} (${other.predictedWallMs} ms) should have been chosen over ${chosen.model} (${chosen.predictedWallMs} ms)`);
         }
       }),
@@ -184,7 +184,7 @@ describe('advice invariants', () => {
           assert.equal(plan.tasksInFlight, Math.max(1, held), `${plan.model} ${plan.processes}x${plan.threadsPerProcess}`);
           const hasInner = plan.model === 'threads' || plan.model === 'async' || plan.model === 'hybrid';
           assert.equal(plan.inner !== undefined, hasInner, `${plan.model} inner ${plan.inner}`);
-          if (plan.model === 'threads' || plan.model === 'async') assert.equal(plan.inner, plan.model);
+          if (plan.model === 'threads') assert.equal(plan.inner, 'threads');
         }
       }),
       params,

@@ -314,6 +314,7 @@ describe('task-advisor calibrate', () => {
     'deserializeMsPerMB',
     'gilSwitchIntervalMs',
     'sharedStateSyncMs',
+    'asyncDispatchMs',
   ];
 
   /** The printed object is a valid profile `costs`, with exactly the measured names, each a positive finite figure. */
@@ -362,6 +363,8 @@ describe('task-advisor calibrate', () => {
     // Starting a process costs more than handing a task to one that runs; the convoy waits about a switch interval.
     assert.ok(costs.processStartMs! > costs.processDispatchMs!, JSON.stringify(costs));
     assert.ok(costs.gilSwitchIntervalMs! > 1 && costs.gilSwitchIntervalMs! < 50, JSON.stringify(costs));
+    // What the event loop adds per task is a fraction of a millisecond: tens of microseconds here.
+    assert.ok(costs.asyncDispatchMs! > 0.001 && costs.asyncDispatchMs! < 1, JSON.stringify(costs));
     assert.match(r.stderr, /\[calibrate\] serialization: /, 'the calibrator reports its progress on stderr');
     await assertAdvisedWith(costs, 'cpython');
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adviseSample, plannedRuns, sampleFromProfile, verdict } from '../../src/jobs/compare.js';
+import { adviseSample, plannedRuns, poolRuns, sampleFromProfile, verdict } from '../../src/jobs/compare.js';
 import { DEFAULT_JOB_LIMITS } from '../../src/jobs/defaults.js';
 import type { CompareRow } from '../../src/jobs/schema.js';
 import { ProfileSchema } from '../../src/advisor/profile.js';
@@ -31,10 +31,17 @@ describe('scaling a profile down to a sample', () => {
 });
 
 describe('planning the compare rows', () => {
-  test("every viable estimate becomes a run within the pools' limits, and a held-back one is marked", () => {
+  test("every viable estimate the pools run becomes a run within the pools' limits, and a held-back one is marked", () => {
     const { advice } = adviseSample({ tasks: 256, cpuMsPerTask: 0.1, waitMsPerTask: 7.7, payloadBytesPerTask: 0, gilReleasedShare: 0, gil: false }, 2);
     const runs = plannedRuns(advice, { ...limits, maxThreads: 8 });
-    assert.deepEqual(runs.map((run) => run.plan.model), advice.estimates.filter((e) => e.viable).map((e) => e.model));
+    const runnable = advice.estimates.filter((e) => e.viable && poolRuns(e));
+    assert.deepEqual(runs.map((run) => run.plan.model), runnable.map((e) => e.model));
+    // One row per model: the pools have an event loop that computes its own tasks and a hybrid of thread pools.
+    assert.equal(new Set(runs.map((run) => run.plan.model)).size, runs.length);
+    assert.deepEqual(
+      runs.filter((run) => run.plan.model === 'async' || run.plan.model === 'hybrid').map((run) => `${run.plan.model} ${run.plan.inner}`),
+      ['async async', 'hybrid threads'],
+    );
     const threads = runs.find((run) => run.plan.model === 'threads');
     assert.ok(threads);
     assert.ok(threads.plan.threadsPerProcess <= 8);

@@ -25,7 +25,12 @@ describe('POST /advise', () => {
     const advice = AdviceSchema.parse(res.body);
     assert.equal(advice.name, 'nightly thumbnail job');
     assert.equal(advice.classification.kind, 'mixed');
-    assert.equal(advice.estimates.length, 4);
+    // sequential, async and threads, processes, and a hybrid each way: an event loop alone or handing its CPU to
+    // threads, and processes each running threads or an event loop.
+    assert.deepEqual(
+      advice.estimates.map((e) => `${e.model}${e.inner ? ` ${e.inner}` : ''}`),
+      ['sequential', 'async async', 'async threads', 'threads threads', 'processes', 'hybrid threads', 'hybrid async'],
+    );
     assert.ok(advice.rationale.length >= 3);
     assert.ok(advice.practices.some((p) => p.id === 'measure-baseline-first'));
     assert.equal(advice.snippet.language, 'python');

@@ -28,6 +28,8 @@ export const CalibrationReportSchema = z.object({
   processDispatchMs: z.number(),
   processDispatchChunkedMs: z.number(),
   gilConvoy: z.object({ extraPerSleepVsAloneMs: z.number(), switchIntervalS: z.number() }),
+  /** From the asyncio step, absent in reports made before it existed (the recorded python/calibration.json). */
+  asyncTaskMs: z.number().optional(),
   details: z.object({
     processDispatch: z.object({ roundTripLatencyMs: z.object({ median: z.number() }) }),
     serialization: z.object({
@@ -53,6 +55,9 @@ export type CalibratedCpythonCost = Extract<
   | 'sharedStateSyncMs'
 >;
 
+/** The asyncio figure, in reports that carry it. */
+type OptionalCalibratedCost = Extract<CostName, 'asyncDispatchMs'>;
+
 function msPerMiB(run: z.infer<typeof pipelined>): number {
   return run.wallMs / (run.tasks * run.MiBPerTask);
 }
@@ -67,7 +72,7 @@ export function costsFromCalibration(
   report: CalibrationReport,
   startMethod: StartMethod = report.machine.defaultStartMethod,
   origin?: string,
-): Record<CalibratedCpythonCost, CostEntry> {
+): Record<CalibratedCpythonCost, CostEntry> & Partial<Record<OptionalCalibratedCost, CostEntry>> {
   const entry = (ms: number, source: string): CostEntry => ({
     value: roundMeasured(ms),
     source: origin === undefined ? source : `${origin} ${source}`,
@@ -125,5 +130,13 @@ export function costsFromCalibration(
       report.details.processDispatch.roundTripLatencyMs.median,
       'processDispatch.roundTripLatencyMs: one request/reply to another process, as a Manager proxy call is',
     ),
+    ...(report.asyncTaskMs !== undefined
+      ? {
+          asyncDispatchMs: entry(
+            report.asyncTaskMs,
+            'asyncTaskMs: CPU per asyncio task at 100 in flight on pooled loopback connections, beyond the same round trip on a blocking socket',
+          ),
+        }
+      : {}),
   };
 }

@@ -10,4 +10,8 @@ export const cpythonFreeThreadedCosts: RuntimeCostTable = {
     source:
       "CPython's measured figure plus 20%: PEP 703 reports a 5-20% single-thread cost from biased reference counting (no 3.13t build here)",
   },
+  asyncDispatchMs: {
+    value: cpythonCosts.asyncDispatchMs.value * 1.2,
+    source: "CPython's measured figure plus 20%, as for thread dispatch: the event loop pays the same single-thread cost",
+  },
 };

@@ -31,7 +31,7 @@ export function describePlan(estimate: Pick<Estimate, 'plan'>): string {
     case 'sequential':
       return 'one task after another';
     case 'async':
-      return `${count(plan.threadsPerProcess, 'task')} in flight on one event loop`;
+      return `${count(plan.threadsPerProcess, 'task')} in flight on one event loop${plan.inner === 'threads' ? ', their CPU on a thread pool' : ''}`;
     case 'threads':
       return count(plan.threadsPerProcess, 'thread');
     case 'processes':

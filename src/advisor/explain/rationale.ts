@@ -64,7 +64,8 @@ function ruleOfThumbNote(kind: WorkKind, decision: Decision): string | undefined
           ? `${work.runtime} has no GIL, so threads compute in parallel and start faster than processes`
           : whyNotRule(rule, decision);
   } else if (chosen.plan.model === 'async' && rule.viable && work.tasks > 1 && work.maxConcurrency > 1) {
-    why = `one event loop overlaps the waits without a thread per task, and ${ruleModel === 'hybrid' ? 'a hybrid' : ruleModel} would take ${fmtMs(rule.prediction.wallMs)}`;
+    const loop = RUNTIME_TRAITS[work.runtime].language === 'python' ? 'asyncio' : "Node's event loop";
+    why = `${loop} overlaps the waits on one thread without a thread per task, and ${ruleModel === 'hybrid' ? 'a hybrid' : ruleModel} would take ${fmtMs(rule.prediction.wallMs)}`;
   } else {
     why = whyNotRule(rule, decision);
   }
@@ -77,7 +78,7 @@ function verdict(decision: Decision, fastest: Estimate | undefined): string {
   const { work, costs, chosen, estimates, sequentialMs } = decision;
   if (!fastest) {
     const reasons = [...new Set(estimates.map((e) => e.notViable))].join(' ');
-    return `No model meets every constraint: ${reasons} The sizes shown are those of the fastest, ${chosen.plan.model} (${describePlan(chosen)}, ${fmtMs(chosen.prediction.wallMs)}), to start from once a constraint is relaxed.`;
+    return `No model satisfies every constraint: ${reasons} The plan shown, ${chosen.plan.model} (${describePlan(chosen)}, ${fmtMs(chosen.prediction.wallMs)}), is a place to start once a constraint is relaxed.`;
   }
   if (chosen.plan.model === 'sequential') {
     return fastest === chosen
@@ -116,7 +117,8 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
       `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmtTaskMs(costs.processDispatchMs)} message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmtTaskMs(perTaskMs)} task would cost more than the task` : ''}.`,
     );
   }
-  const note = fastest ? ruleOfThumbNote(kind, decision) : undefined;
+  // A plan that breaks a constraint is not favoured by the numbers, only shown.
+  const note = fastest && chosen.viable ? ruleOfThumbNote(kind, decision) : undefined;
   if (note) sentences.push(note);
   return sentences;
 }

@@ -13,7 +13,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
   const workers = Math.min(plan.processes * plan.threadsPerProcess, work.tasks);
   if (!estimates.some((e) => e.viable)) {
     warnings.push(
-      `No model satisfies every constraint: ${[...new Set(estimates.map((e) => e.notViable))].join(' ')} The fastest one is shown so you have sizes to start from.`,
+      `No model satisfies every constraint: ${[...new Set(estimates.map((e) => e.notViable))].join(' ')} The plan shown gives sizes to start from.`,
     );
   }
   if (work.threadsPerTask > 1 && workers * work.threadsPerTask > work.cores) {

@@ -119,14 +119,18 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const { tasks, cpuMs, waitMs, cores } = work;
   const crossesProcesses = plan.model === 'processes' || plan.model === 'hybrid';
   const inner = plan.model === 'processes' ? undefined : (plan.inner ?? (plan.model === 'async' ? 'async' : 'threads'));
+  // An event loop that runs every task's CPU itself; or one that awaits the waits and hands each task's CPU to
+  // a pool of one thread per core (asyncio.to_thread, a small piscina pool), which then computes like threads.
   const loop = inner === 'async';
+  const offload = plan.model === 'async' && inner === 'threads';
   const threaded = inner === 'threads';
   const processes = crossesProcesses ? plan.processes : 1;
   const perProcess = inner ? plan.threadsPerProcess : 1;
   const slots = Math.min(processes * perProcess, work.maxConcurrency, tasks);
   const slotsPerProcess = Math.max(1, Math.min(perProcess, Math.floor(slots / processes)));
+  const poolThreads = offload ? Math.min(cores, slotsPerProcess) : slotsPerProcess;
   // An event loop computes one task at a time, so only one task per process keeps native threads busy.
-  const nativeThreads = nativeThreadsPerTask(work, loop ? processes : slots);
+  const nativeThreads = nativeThreadsPerTask(work, loop ? processes : processes * poolThreads);
   const computeMs = cpuMs / nativeThreads;
   const payloadMb = work.payloadBytes / BYTES_PER_MB;
 
@@ -135,7 +139,7 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const dispatcherMs = crossesProcesses
     ? costs.processItemMs + payloadMb * costs.serializeMsPerMB
     : threaded
-      ? costs.threadDispatchMs + payloadMb * costs.threadSerializeMsPerMB
+      ? costs.threadDispatchMs + payloadMb * costs.threadSerializeMsPerMB + (offload ? costs.asyncDispatchMs : 0)
       : 0;
   const innerDispatchMs = loop ? costs.asyncDispatchMs : plan.model === 'hybrid' ? costs.threadDispatchMs : 0;
   const workerSideMs =
@@ -149,14 +153,14 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const serialMs = loop
     ? computeMs + workerSideMs
     : gilBound
-      ? cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0)
+      ? cpuMs * (1 - work.gilReleasedShare) + (crossesProcesses ? 0 : dispatcherMs)
       : 0;
   const parallelMs = loop ? 0 : (gilBound ? cpuMs * work.gilReleasedShare : cpuMs) / nativeThreads + workerSideMs;
   const net: ClosedNetwork = {
     serialMs,
     serialStations: processes,
     parallelMs,
-    servers: cores / nativeThreads,
+    servers: Math.min(cores, processes * poolThreads) / nativeThreads,
     delayMs: waitMs + sharedSyncMs,
     wakeDelayMs: gilBound ? costs.gilSwitchIntervalMs : 0,
   };
@@ -167,7 +171,7 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
   const timeOfChunk = (size: number) => batchTime(net, size, slotsPerProcess, Math.min(processes, chunks)) + messageMs;
   const chunkMs = timeOfChunk(chunkSize);
-  const threadsToStart = threaded ? Math.min(slotsPerProcess, chunkSize) : 0;
+  const threadsToStart = threaded ? Math.min(poolThreads, chunkSize) : 0;
   const startsAtOnce = RUNTIME_TRAITS[work.runtime].threadsStartInParallel ? Math.max(1, Math.floor(cores / processes)) : 1;
   const threadStartsMs = Math.ceil(threadsToStart / startsAtOnce) * costs.threadStartMs;
   // Chunks go to whichever process is free: the busiest takes ceil(chunks / processes) of them, and the
@@ -183,14 +187,14 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const computingShare = latency > 0 ? computeMs / latency : 0;
   let runnable = loop
     ? processes * Math.min(1, slotsPerProcess * computingShare) * nativeThreads
-    : slots * nativeThreads * computingShare;
+    : Math.min(slots * computingShare, processes * poolThreads) * nativeThreads;
   if (gilBound) {
     // Under a GIL only the released share of the other threads' CPU can run beside the holder.
     const perProcessRunnable = runnable / processes;
     runnable = processes * Math.min(perProcessRunnable, 1 + perProcessRunnable * work.gilReleasedShare);
   }
   const cpuTotalMs = tasks * (cpuMs + dispatcherMs + workerSideMs);
-  const computingAtOnce = loop ? processes : slots;
+  const computingAtOnce = loop ? processes : Math.min(slots, processes * poolThreads);
   const usableCores = Math.min(cores, computingAtOnce * nativeThreads + (crossesProcesses ? 1 : 0));
 
   // The workers are limited by their serial station when it is busy most of their time, else by how many
@@ -210,8 +214,9 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const waitsMs = waitMs + sharedSyncMs;
   const bounds: Bound[] = [
     { bottleneck: workersBottleneck, busyMs: workersBusyMs, drainMs: 0 },
-    // One loop runs every CPU millisecond of its process's tasks, one after another.
-    ...(loop ? [{ bottleneck: 'event-loop' as const, busyMs: serialBusyMs, drainMs: waitsMs }] : []),
+    // A process's GIL or event loop serves its tasks one after another, and the last one still waits after
+    // its turn: a batch of one round is not the steady state the queueing network solves.
+    ...(serialMs > 0 ? [{ bottleneck: loop ? ('event-loop' as const) : ('gil' as const), busyMs: serialBusyMs, drainMs: waitsMs }] : []),
     {
       bottleneck: 'cores',
       busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
@@ -221,7 +226,7 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
       bottleneck: 'dispatcher',
       // Thread pools start their threads lazily, one per submitted task: on the dispatching thread, or
       // (Node) side by side, one per core.
-      busyMs: chunks * messageMs + tasks * dispatcherMs + (plan.model === 'threads' ? threadStartsMs : 0),
+      busyMs: chunks * messageMs + tasks * dispatcherMs + (crossesProcesses ? 0 : threadStartsMs),
       drainMs: crossesProcesses ? chunkMs : latency,
     },
     ...rateBound(work, latency),

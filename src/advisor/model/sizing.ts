@@ -1,6 +1,7 @@
 import type { Costs } from '../costs/index.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Work } from '../work.js';
+import type { Plan } from '../plan.js';
 
 /** A chunk sent to a process should hold this much work, so one IPC round trip is amortised over it. */
 export const TARGET_CHUNK_MS = 50;
@@ -44,10 +45,13 @@ export function threadCount(work: Work, costs: Costs, coresForProcess: number, c
   return Math.max(1, Math.min(wanted, work.tasks, concurrencyLimit, costs.maxThreadsPerProcess));
 }
 
-/** Event-loop concurrency: the loop is one core, so Goetz with one core, within the downstream's limit. */
-export function asyncConcurrency(work: Work): number {
-  const wanted = Math.ceil(1 + waitComputeRatio(work.cpuMs, work.waitMs));
-  return Math.max(1, Math.min(wanted, work.tasks, work.maxConcurrency));
+/**
+ * Tasks in flight on one event loop: the loop is one core, so Goetz with one core, 1 + wait / (the loop's
+ * CPU per task), within the tasks and the downstream's limit (its share of it, for one of several loops).
+ */
+export function asyncConcurrency(work: Work, costs: Costs, concurrencyLimit = work.maxConcurrency): number {
+  const wanted = Math.ceil(1 + waitComputeRatio(work.cpuMs + costs.asyncDispatchMs, work.waitMs));
+  return Math.max(1, Math.min(wanted, work.tasks, concurrencyLimit));
 }
 
 /**
@@ -56,15 +60,42 @@ export function asyncConcurrency(work: Work): number {
  */
 export const MAX_CHUNK_PAYLOAD_BYTES = 1 << 20;
 
+/** The dispatcher should be busy at most this share of the time the workers take on the chunks it sends. */
+export const DISPATCHER_HEADROOM = 0.5;
+
 /**
- * Tasks per message to a worker process: enough work to amortise dispatch, enough chunks to balance,
- * and no more payload than MAX_CHUNK_PAYLOAD_BYTES (bench/python uses the same rule).
+ * Tasks per chunk below which one dispatcher cannot keep `processes` workers fed: each chunk costs it a
+ * message round trip plus a packing per task, while a worker spends chunk x perTaskMs on it. Past a few
+ * hundred processes this, not TARGET_CHUNK_MS, sets the chunk: 1e9 tasks of 0.5 ms on 1,024 cores in
+ * chunks of 24 kept the dispatcher busy 58 minutes for 8 minutes of work per core.
  */
-export function processChunkSize(tasks: number, processes: number, perTaskMs: number, payloadBytes = 0): number {
+export function dispatcherChunkFloor(processes: number, perTaskMs: number, messageMs: number, itemMs: number): number {
+  const workerMsPerTask = perTaskMs * DISPATCHER_HEADROOM - processes * itemMs;
+  // When packing alone comes near saturating it, only the fewest messages help: chunks as large as balance
+  // allows (and fewer processes, which the model weighs too).
+  if (workerMsPerTask <= 0) return Number.POSITIVE_INFINITY;
+  return Math.ceil((processes * messageMs) / workerMsPerTask);
+}
+
+/**
+ * Tasks per message to a worker process: enough work to amortise dispatch (and to keep the dispatcher
+ * ahead of the workers), enough chunks to balance, and no more payload than MAX_CHUNK_PAYLOAD_BYTES
+ * (bench/python uses the same rule; the dispatcher's floor binds only past ~300 processes, which it
+ * never runs).
+ */
+export function processChunkSize(
+  tasks: number,
+  processes: number,
+  perTaskMs: number,
+  payloadBytes = 0,
+  dispatcher?: { messageMs: number; itemMs: number },
+): number {
   const forBalance = Math.ceil(tasks / (MIN_CHUNKS_PER_PROCESS * processes));
   const forAmortising = perTaskMs > 0 ? Math.ceil(TARGET_CHUNK_MS / perTaskMs) : forBalance;
+  const forDispatcher =
+    dispatcher && perTaskMs > 0 ? dispatcherChunkFloor(processes, perTaskMs, dispatcher.messageMs, dispatcher.itemMs) : 1;
   const forPayload = payloadBytes > 0 ? Math.max(1, Math.floor(MAX_CHUNK_PAYLOAD_BYTES / payloadBytes)) : forBalance;
-  const size = Math.max(1, Math.min(forBalance, forAmortising, forPayload));
+  const size = Math.max(1, Math.min(forBalance, forPayload, Math.max(forAmortising, forDispatcher)));
   // As many rounds, in chunks that share out evenly: 32 tasks in chunks of 3 leave a process 17.
   const rounds = Math.ceil(tasks / (processes * size));
   return Math.max(1, Math.floor(tasks / (processes * rounds)));
@@ -79,8 +110,23 @@ export function hybridChunkSize(tasks: number, processes: number, threads: numbe
   return Math.ceil(tasks / Math.min(tasks, processes * chunksPerProcess));
 }
 
-/** Worker processes the memory limit allows; unlimited when either figure is missing. */
+/** Workers with a heap of their own that the memory limit allows; unlimited when either figure is missing. */
 export function processesWithinMemory(work: Work): number {
   if (work.memoryMbPerWorker === undefined || work.memoryLimitMb === undefined) return Number.POSITIVE_INFINITY;
   return Math.floor(work.memoryLimitMb / work.memoryMbPerWorker);
+}
+
+/**
+ * Workers of a plan that each hold a heap of their own: worker processes, and in Node every worker thread
+ * too (each is a V8 isolate with its own heap); a plan that runs in the caller's process holds its one.
+ */
+export function workerHeaps(plan: Plan, work: Pick<Work, 'runtime' | 'cores'>): number {
+  const isolates = RUNTIME_TRAITS[work.runtime].language === 'typescript';
+  if (plan.model === 'processes') return plan.processes;
+  if (plan.model === 'hybrid') return plan.inner === 'async' || !isolates ? plan.processes : plan.processes * plan.threadsPerProcess;
+  if (!isolates) return 1;
+  if (plan.model === 'threads') return plan.threadsPerProcess;
+  // An event loop that hands its tasks' CPU to a pool: a worker thread per core at most.
+  if (plan.model === 'async' && plan.inner === 'threads') return Math.min(work.cores, plan.threadsPerProcess);
+  return 1;
 }

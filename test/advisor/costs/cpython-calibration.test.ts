@@ -55,3 +55,13 @@ test('a start method whose pools failed is absent from a report, and asking for 
   assert.doesNotMatch(fork.processStartMs.source, /spawn|forkserver/);
   assert.throws(() => costsFromCalibration(report, 'spawn'), /no spawn figures/);
 });
+
+test('the asyncio figure is mapped when a report has it, and the measured default stands when it does not', () => {
+  assert.equal(recorded.asyncTaskMs, undefined, 'the recorded report predates the asyncio step');
+  assert.equal(costsFromCalibration(recorded).asyncDispatchMs, undefined);
+  const withAsyncio = CalibrationReportSchema.parse({ ...calibration, asyncTaskMs: 0.0412 });
+  const mapped = costsFromCalibration(withAsyncio, undefined, 'here');
+  assert.equal(mapped.asyncDispatchMs?.value, 0.041);
+  assert.match(mapped.asyncDispatchMs?.source ?? '', /^here asyncTaskMs: /);
+  assert.ok(cpythonCosts.asyncDispatchMs.value > 0.01 && cpythonCosts.asyncDispatchMs.value < 0.2);
+});

@@ -26,12 +26,7 @@ export interface Scenario {
   name: string;
   profile: ProfileInput;
   accept: Accept;
-  /** Set when the answer needs the model part of issue 10; says which part. */
-  todo?: string;
 }
-
-/** The part of issue 10 that the "model" helper builds, named in each scenario that waits for it. */
-const NEEDS = (what: string) => `needs the model part of issue 10: ${what}`;
 
 export const SCENARIOS: Scenario[] = [
   // ---------------------------------------------------------------- waiting on a network service
@@ -75,7 +70,6 @@ export const SCENARIOS: Scenario[] = [
     name: 'Node fetches with 10 ms of CPU each: waits are awaits, not blocked threads',
     profile: { tasks: 5000, cpuMsPerTask: 10, waitMsPerTask: 100, runtime: 'node', cores: 8 },
     accept: { models: ['hybrid', 'async'], inner: ['async'], inFlight: [8, 100] },
-    todo: NEEDS('an event loop per process for Node (today 6 processes x 15 worker threads)'),
   },
   {
     name: 'a downstream limit with a deadline: no number of machines can meet it',
@@ -215,7 +209,6 @@ export const SCENARIOS: Scenario[] = [
     name: 'a billion tasks of 0.5 ms on 1,024 cores: chunks that account for the dispatcher',
     profile: { tasks: 1e9, cpuMsPerTask: 0.5, waitMsPerTask: 0, cores: 1024 },
     accept: { models: ['processes'], chunkSize: [1000, 1e9], wallMs: [0, 20 * 60_000] },
-    todo: NEEDS('a chunk size that accounts for a saturated dispatcher (today processes take chunks of 99 at 17.8 min, and a hybrid of 1,024 x 8 threads under the GIL wins by its larger chunks)'),
   },
 
   // ---------------------------------------------------------------- payloads
@@ -241,7 +234,7 @@ export const SCENARIOS: Scenario[] = [
     profile: { tasks: 100, cpuMsPerTask: 100, waitMsPerTask: 0, memoryMbPerWorker: 4000, memoryLimitMb: 1000, cores: 8 },
     accept: {
       models: ['sequential', 'threads', 'processes', 'hybrid', 'async'],
-      rationale: [/No model meets every constraint: one worker needs 4000 MB/],
+      rationale: [/No model satisfies every constraint: one worker needs 4000 MB/],
       notRationale: [/Sequential is recommended/],
     },
   },
@@ -249,7 +242,6 @@ export const SCENARIOS: Scenario[] = [
     name: 'memory bounds Node worker threads too: each is a V8 isolate',
     profile: { tasks: 64, cpuMsPerTask: 500, waitMsPerTask: 0, runtime: 'node', memoryMbPerWorker: 500, memoryLimitMb: 1000, cores: 8 },
     accept: { models: ['threads', 'processes', 'hybrid'], inFlight: [1, 2] },
-    todo: NEEDS('memory per worker bounding Node worker threads (today 8 threads where the memory holds 2)'),
   },
   {
     name: 'isolation on CPython: a crash loses one task, so one task per process at a time',
@@ -260,7 +252,6 @@ export const SCENARIOS: Scenario[] = [
     name: 'isolation on Node for IO: not one process of 8 threads',
     profile: { tasks: 1000, cpuMsPerTask: 2, waitMsPerTask: 300, runtime: 'node', cores: 8, needsIsolation: true },
     accept: { models: ['processes', 'hybrid'], processes: [2, 1000], chunkSize: [1, 1] },
-    todo: NEEDS('needsIsolation as one task per process at a time (today 6 processes x 16 threads, chunks of 42)'),
   },
   {
     name: 'read-write shared state across 10,000 small tasks (8 cores)',

@@ -32,11 +32,19 @@ for (const { file, title } of RESULT_FILES) {
       }
     });
 
-    test(`the advice is the measured fastest model, or within ${AGREEMENT_WITHIN * 100}% of it, in all cases but one`, scored, () => {
-      const misses = scores
+    // A run recorded before the harness swept a model (asyncio for Python) cannot score advice for it; such cases
+    // are left out of the two scores below, and only one may be, so a run is recorded again when the advice moves.
+    test('the advised model was measured in all cases but one', () => {
+      const never = scores.filter((s) => !s.measured).map((s) => `${s.id}: ${s.advised}`);
+      assert.ok(never.length <= 1, `advised but never run: ${never.join('; ')}`);
+    });
+
+    test(`the advice is the measured fastest model, or within ${AGREEMENT_WITHIN * 100}% of it, in all measured cases but one`, scored, () => {
+      const measured = scores.filter((s) => s.measured);
+      const misses = measured
         .filter((s) => !s.agrees)
         .map((s) => `${s.id}: advised ${s.advised} ${s.advisedSizes} measured ${s.measuredMs.toFixed(0)} ms, ${s.advisedOverFastest.toFixed(2)}x the fastest (${s.fastest})`);
-      assert.ok(agreementOf(scores) >= scores.length - 1, misses.join('; '));
+      assert.ok(agreementOf(measured) >= measured.length - 1, misses.join('; '));
     });
 
     test(`the advised model's median prediction error is within ${PREDICTION_WITHIN * 100}%`, scored, () => {

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { costsFor } from '../../src/advisor/costs/index.js';
+import { predict } from '../../src/advisor/model/estimate.js';
+import { dispatcherChunkFloor, processChunkSize, workerHeaps } from '../../src/advisor/model/sizing.js';
+import { ProfileSchema, type ProfileInput } from '../../src/advisor/profile.js';
+import { resolveWork } from '../../src/advisor/work.js';
+import { adviceFor } from '../helpers/advice.js';
+import type { Advice } from '../../src/advisor/advice.js';
+
+const viable = (advice: Advice) => advice.estimates.filter((e) => e.viable);
+
+describe('needsIsolation: a crash loses one task', () => {
+  test('only processes that hold one task at a time are viable, on every runtime', () => {
+    for (const runtime of ['cpython', 'pypy', 'cpython-free-threaded', 'node'] as const) {
+      const advice = adviceFor({ runtime, tasks: 64, cpuMsPerTask: 100, waitMsPerTask: 10, cores: 8, needsIsolation: true });
+      const ok = viable(advice);
+      assert.deepEqual(ok.map((e) => e.model), ['processes'], `${runtime}: ${ok.map((e) => `${e.model} ${e.inner ?? ''}`).join(', ')}`);
+      assert.equal(ok[0]!.chunkSize, 1, 'one task per message: a crash loses the one task the process holds');
+      assert.equal(ok[0]!.threadsPerProcess, 1);
+      assert.deepEqual(advice.recommendation.model, 'processes');
+    }
+  });
+
+  test("Node's hybrid of 1 process x 8 threads is not isolation, nor an event loop per process", () => {
+    const advice = adviceFor({ runtime: 'node', tasks: 64, cpuMsPerTask: 100, waitMsPerTask: 10, cores: 8, needsIsolation: true });
+    for (const hybrid of advice.estimates.filter((e) => e.model === 'hybrid')) {
+      assert.equal(hybrid.viable, false, `${hybrid.inner} hybrid`);
+      assert.match(hybrid.reason ?? '', /needsIsolation/);
+    }
+  });
+
+  test('tiny tasks pay for isolation with a message each, and the estimate shows it', () => {
+    const advice = adviceFor({ tasks: 100_000, cpuMsPerTask: 0.005, waitMsPerTask: 0, cores: 2, needsIsolation: true });
+    assert.equal(advice.recommendation.model, 'processes');
+    assert.equal(advice.recommendation.chunkSize, 1);
+    assert.equal(advice.estimates.find((e) => e.model === 'processes')?.bottleneck, 'dispatcher');
+  });
+});
+
+describe('memory per worker bounds every worker with a heap of its own', () => {
+  const limited = { tasks: 64, cpuMsPerTask: 100, waitMsPerTask: 10, cores: 8, memoryMbPerWorker: 300, memoryLimitMb: 1000 };
+
+  test('Node worker threads are V8 isolates: no more of them than the memory holds', () => {
+    const advice = adviceFor({ ...limited, runtime: 'node' });
+    for (const e of viable(advice)) {
+      const heaps = workerHeaps({ model: e.model, processes: e.processes, threadsPerProcess: e.threadsPerProcess, chunkSize: e.chunkSize, inner: e.inner }, { runtime: 'node', cores: 8 });
+      assert.ok(heaps <= 3, `${e.model} ${e.inner ?? ''} ${e.processes}x${e.threadsPerProcess}: ${heaps} heaps of 300 MB in 1,000 MB`);
+    }
+    assert.ok(advice.recommendation.tasksInFlight <= 3 || advice.recommendation.inner === 'async', JSON.stringify(advice.recommendation));
+  });
+
+  test('CPython threads share one heap: memory limits its processes, not its threads', () => {
+    const advice = adviceFor({ ...limited, waitMsPerTask: 400, runtime: 'cpython' });
+    const threads = advice.estimates.find((e) => e.model === 'threads');
+    assert.ok(threads?.viable && threads.threadsPerProcess > 3, JSON.stringify(threads));
+    for (const e of viable(advice).filter((e) => e.model === 'processes' || e.model === 'hybrid')) assert.ok(e.processes <= 3);
+  });
+
+  test('the heaps a plan holds', () => {
+    const node = { runtime: 'node' as const, cores: 8 };
+    const cpython = { runtime: 'cpython' as const, cores: 8 };
+    assert.equal(workerHeaps({ model: 'hybrid', processes: 2, threadsPerProcess: 8, chunkSize: 4, inner: 'threads' }, node), 16);
+    assert.equal(workerHeaps({ model: 'hybrid', processes: 2, threadsPerProcess: 8, chunkSize: 4, inner: 'async' }, node), 2);
+    assert.equal(workerHeaps({ model: 'hybrid', processes: 2, threadsPerProcess: 8, chunkSize: 4, inner: 'threads' }, cpython), 2);
+    assert.equal(workerHeaps({ model: 'threads', processes: 1, threadsPerProcess: 12, chunkSize: 1, inner: 'threads' }, node), 12);
+    assert.equal(workerHeaps({ model: 'threads', processes: 1, threadsPerProcess: 12, chunkSize: 1, inner: 'threads' }, cpython), 1);
+    assert.equal(workerHeaps({ model: 'async', processes: 1, threadsPerProcess: 100, chunkSize: 1, inner: 'threads' }, node), 8);
+  });
+});
+
+describe('the chunk keeps a saturated dispatcher fed', () => {
+  test('the floor: processes x round trip over the work a chunk gives, with the dispatcher half idle', () => {
+    // 615 processes, 0.5 ms tasks, 0.077 ms a message, 0.00029 ms a task packed: 615 x 0.077 / (0.25 - 0.178).
+    assert.equal(dispatcherChunkFloor(615, 0.5, 0.077, 0.00029), Math.ceil((615 * 0.077) / (0.25 - 615 * 0.00029)));
+    assert.equal(dispatcherChunkFloor(2, 0.5, 0.077, 0.00029), 1);
+    assert.equal(dispatcherChunkFloor(4096, 0.5, 0.077, 0.00029), Number.POSITIVE_INFINITY);
+    // On 2 cores the 50 ms rule is what binds, as the harness measures it.
+    assert.equal(processChunkSize(2000, 2, 0.5, 0, { messageMs: 0.077, itemMs: 0.00029 }), processChunkSize(2000, 2, 0.5));
+    assert.ok(processChunkSize(1e9, 615, 0.5, 0, { messageMs: 0.077, itemMs: 0.00029 }) >= 600);
+  });
+
+  test('1e9 tasks of 0.5 ms on 1,024 cores: close to 8 minutes of work per core, not an hour behind the dispatcher', () => {
+    const advice = adviceFor({ tasks: 1e9, cpuMsPerTask: 0.5, waitMsPerTask: 0, cores: 1024 });
+    const rec = advice.recommendation;
+    const ideal = (1e9 * 0.5) / 1024;
+    assert.ok(rec.predictedWallMs < 1.25 * ideal, `${rec.model} ${rec.processes}x${rec.threadsPerProcess} chunks of ${rec.chunkSize}: ${rec.predictedWallMs} ms`);
+    assert.ok(rec.chunkSize >= 1000, `chunks of ${rec.chunkSize}`);
+    const chosen = advice.estimates.find((e) => e.model === rec.model && e.inner === rec.inner)!;
+    assert.notEqual(chosen.bottleneck, 'dispatcher');
+    // The old rule's plan, 615 processes in chunks of 24, for comparison: the dispatcher is its limit.
+    const work = resolveWork(ProfileSchema.parse({ tasks: 1e9, cpuMsPerTask: 0.5, waitMsPerTask: 0, cores: 1024 } satisfies ProfileInput), 1024);
+    const old = predict(work, { model: 'processes', processes: 615, threadsPerProcess: 1, chunkSize: 24 }, costsFor('cpython'));
+    assert.equal(old.bottleneck, 'dispatcher');
+    assert.ok(old.wallMs > 3 * rec.predictedWallMs);
+  });
+});
+
+describe('when nothing is viable', () => {
+  test('the fastest plan is still sized, marked not viable, and the warnings say no model satisfies the constraints', () => {
+    const advice = adviceFor({ tasks: 10, cpuMsPerTask: 100, waitMsPerTask: 0, cores: 2, needsIsolation: true, memoryMbPerWorker: 500, memoryLimitMb: 100 });
+    assert.equal(viable(advice).length, 0);
+    const rec = advice.recommendation;
+    const same = advice.estimates.find((e) => e.model === rec.model && e.inner === rec.inner)!;
+    assert.equal(same.viable, false);
+    assert.ok(advice.warnings.some((w) => w.startsWith('No model satisfies every constraint')), advice.warnings.join(' | '));
+    // The rationale shows the plan, and does not present it as a recommendation that holds.
+    assert.ok(advice.rationale.some((s) => s.startsWith('No model satisfies every constraint')), advice.rationale.join(' | '));
+    assert.ok(!advice.rationale.some((s) => /is recommended|numbers favour/.test(s)), advice.rationale.join(' | '));
+  });
+});
