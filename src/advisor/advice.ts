@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { WORK_KINDS } from './classify.js';
+import { BOTTLENECKS } from './model/estimate.js';
 import { EXECUTION_MODELS } from './plan.js';
 import { RUNTIMES } from './profile.js';
+import { LANGUAGES } from './runtimes.js';
+import { COST_BASES } from './work.js';
 
 const ExecutionModelSchema = z.enum(EXECUTION_MODELS);
 
-const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatcher', 'shared-state'] as const;
-
 export const ClassificationSchema = z.object({
-  kind: z.enum(['io-bound', 'cpu-bound', 'mixed']),
+  kind: z.enum(WORK_KINDS),
   cpuShare: z.number().min(0).max(1).describe('cpu / (cpu + wait) of one task.'),
-  basis: z.enum(['declared', 'measured', 'workload']).describe('Where the per-task numbers came from.'),
+  basis: z.enum(COST_BASES).describe('Where the per-task numbers came from.'),
 });
 
 export const RecommendationSchema = z.object({
@@ -59,7 +61,7 @@ export const AdviceSchema = z
     rationale: z.array(z.string()).describe('The numbers that decided, as sentences.'),
     practices: z.array(PracticeSchema),
     warnings: z.array(z.string()),
-    snippet: z.object({ language: z.enum(['python', 'typescript']), code: z.string() }),
+    snippet: z.object({ language: z.enum(LANGUAGES), code: z.string() }),
     resolved: ResolvedProfileSchema,
   })
   .meta({ id: 'Advice' });

@@ -1,6 +1,9 @@
+import type { ExecutionModel } from './plan.js';
 import type { Work } from './work.js';
 
-export type WorkKind = 'io-bound' | 'cpu-bound' | 'mixed';
+/** What a task mostly does: wait, compute, or both. */
+export const WORK_KINDS = ['io-bound', 'cpu-bound', 'mixed'] as const;
+export type WorkKind = (typeof WORK_KINDS)[number];
 
 /** Below this share of CPU a task mostly waits; above the other, it mostly computes. */
 export const IO_BOUND_BELOW = 0.2;
@@ -19,7 +22,7 @@ export function classify(work: Pick<Work, 'cpuMs' | 'waitMs'>): { kind: WorkKind
 }
 
 /** What the source article would pick from the kind alone; the advice says when the numbers disagree. */
-export const RULE_OF_THUMB: Record<WorkKind, 'threads' | 'processes' | 'hybrid'> = {
+export const RULE_OF_THUMB: Record<WorkKind, ExecutionModel> = {
   'io-bound': 'threads',
   'cpu-bound': 'processes',
   mixed: 'hybrid',

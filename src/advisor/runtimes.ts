@@ -1,10 +1,14 @@
 import type { ExecutionModel } from './plan.js';
 import type { Runtime } from './profile.js';
 
+/** The languages the advice writes its code skeleton in. */
+export const LANGUAGES = ['python', 'typescript'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 export interface RuntimeTraits {
   /** Threads of one process run GIL-held code one at a time. */
   hasGil: boolean;
-  language: 'python' | 'typescript';
+  language: Language;
   /** Models the advisor weighs for this runtime, simplest first. */
   models: readonly ExecutionModel[];
   /** Engines that spread a batch over several machines, named when one machine cannot meet a deadline. */

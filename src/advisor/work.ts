@@ -1,8 +1,10 @@
-import type { Profile, Runtime } from './profile.js';
+import type { Profile, Runtime, SharedState } from './profile.js';
 import { fmt } from './format.js';
 import { WORKLOADS } from './workloads.js';
 
-export type CostBasis = 'declared' | 'measured' | 'workload';
+/** Where a profile's per-task numbers came from. */
+export const COST_BASES = ['declared', 'measured', 'workload'] as const;
+export type CostBasis = (typeof COST_BASES)[number];
 
 /** A profile resolved to the per-task numbers the model works with; every default it took is in `assumptions`. */
 export interface Work {
@@ -16,7 +18,7 @@ export interface Work {
   cores: number;
   maxConcurrency: number;
   needsIsolation: boolean;
-  sharedState: Profile['sharedState'];
+  sharedState: SharedState;
   memoryMbPerWorker?: number;
   memoryLimitMb?: number;
   deadlineMs?: number;

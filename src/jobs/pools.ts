@@ -5,7 +5,9 @@ import { MAX_EXTRA_POOLS } from './defaults.js';
 import type { ProcessWarmUp } from './protocol.js';
 import { workerFile } from './worker-files.js';
 
-export type PoolKind = 'threads' | 'processes' | 'hybrid' | 'event-loop';
+/** The pools sample jobs run on; sequential and async share the event-loop one. */
+export const POOL_KINDS = ['threads', 'processes', 'hybrid', 'event-loop'] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
 
 /** The pool a plan runs on: its kind and sizes (sequential and async share one event-loop thread). */
 export type PoolShape = Pick<Plan, 'processes' | 'threadsPerProcess'> & { kind: PoolKind };

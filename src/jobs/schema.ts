@@ -2,10 +2,8 @@ import { z } from 'zod';
 import type { JobLimits } from './defaults.js';
 import { EXECUTION_MODELS, type ExecutionModel } from '../advisor/plan.js';
 import { ProfileSchema } from '../advisor/profile.js';
-
-/** How a sample task can be made to fail (POST /jobs `crash`). */
-export const CRASH_MODES = ['throw', 'exit'] as const;
-export type CrashMode = (typeof CRASH_MODES)[number];
+import { POOL_KINDS } from './pools.js';
+import { CRASH_MODES } from './protocol.js';
 
 /** Pools whose workers are threads of one process, where the GIL emulation applies. */
 export const GIL_POOLS: readonly ExecutionModel[] = ['threads', 'hybrid'];
@@ -239,7 +237,7 @@ export const CompareResultSchema = z
   .meta({ id: 'CompareResult' });
 
 export const PoolStatsSchema = z.object({
-  kind: z.enum(['threads', 'processes', 'hybrid', 'event-loop']),
+  kind: z.enum(POOL_KINDS),
   processes: z.number().int(),
   threadsPerProcess: z.number().int(),
   size: z.number().int().describe('Workers that run tasks at once (processes x threads).'),

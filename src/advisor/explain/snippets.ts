@@ -1,10 +1,10 @@
 import type { Plan } from '../plan.js';
-import { RUNTIME_TRAITS } from '../runtimes.js';
+import { RUNTIME_TRAITS, type Language } from '../runtimes.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
 import type { Work } from '../work.js';
 
 export interface Snippet {
-  language: 'python' | 'typescript';
+  language: Language;
   code: string;
 }
 

@@ -9,14 +9,8 @@ import type { Work } from '../work.js';
 export const BYTES_PER_MB = 1 << 20;
 
 /** What limits a plan: the resource whose total demand sets the wall time. */
-export type Bottleneck =
-  | 'serial'
-  | 'workers'
-  | 'cores'
-  | 'gil'
-  | 'event-loop'
-  | 'dispatcher'
-  | 'shared-state';
+export const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatcher', 'shared-state'] as const;
+export type Bottleneck = (typeof BOTTLENECKS)[number];
 
 export interface Prediction {
   wallMs: number;
