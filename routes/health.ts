@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { HTTP_DEFAULTS } from '../src/http/defaults.js';
 import { ErrorReplySchema, OVERLOADED } from '../src/http/errors.js';
-
-const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
@@ -27,7 +26,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (_request, reply) => {
       if (app.jobs.ready) return { status: 'ready' as const };
-      return reply.code(503).header('retry-after', NOT_READY_RETRY_AFTER_SECONDS).send({
+      return reply.code(503).header('retry-after', HTTP_DEFAULTS.retryAfterSeconds).send({
         statusCode: 503,
         error: 'Service Unavailable',
         code: 'NOT_READY',

@@ -14,7 +14,8 @@ import { metricsPlugin } from './http/metrics.js';
 import { genReqId, OneLinePerRequest, REQUEST_ID_HEADER, requestIdPlugin } from './http/request-log.js';
 import { swaggerPlugin } from './http/swagger.js';
 import { underPressurePlugin } from './http/under-pressure.js';
-import { DEFAULT_JOB_LIMITS, type JobLimits } from './jobs/defaults.js';
+import { HTTP_DEFAULTS } from './http/defaults.js';
+import { JOB_DEFAULTS, type JobLimits } from './jobs/defaults.js';
 import { usableCores } from './platform/cpu-quota.js';
 
 export interface AppOptions {
@@ -39,11 +40,31 @@ export interface AppOptions {
   shutdownGraceMs?: number;
 }
 
-export async function buildApp(options: AppOptions = {}) {
-  const app = Fastify({
+/** The options with every default filled in, once: the plugins take them as they are. */
+function withDefaults(options: AppOptions) {
+  const defaultCores = options.defaultCores ?? usableCores();
+  return {
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
+    trustProxy: options.trustProxy ?? HTTP_DEFAULTS.trustProxy,
+    maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? HTTP_DEFAULTS.maxEventLoopDelayMs,
+    shutdownGraceMs: options.shutdownGraceMs ?? HTTP_DEFAULTS.shutdownGraceMs,
+    defaultCores,
+    jobs: {
+      limits: { ...JOB_DEFAULTS.limits, ...options.jobs?.limits },
+      cores: options.jobs?.cores ?? defaultCores,
+      hybridThreads: options.jobs?.hybridThreads ?? JOB_DEFAULTS.hybridThreads,
+      startPools: options.jobs?.startPools ?? JOB_DEFAULTS.startPools,
+    },
+  };
+}
+
+export async function buildApp(options: AppOptions = {}) {
+  const settings = withDefaults(options);
+  const app = Fastify({
+    logger: settings.logger,
+    bodyLimit: settings.bodyLimit,
+    trustProxy: settings.trustProxy,
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId,
     logController: new OneLinePerRequest(),
@@ -57,25 +78,17 @@ export async function buildApp(options: AppOptions = {}) {
 
   await app.register(requestIdPlugin);
   await app.register(closingPlugin);
-  await app.register(errorHandler);
+  await app.register(errorHandler, { bodyLimit: settings.bodyLimit });
   await app.register(metricsPlugin);
-  await app.register(underPressurePlugin, { maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 1000 });
+  await app.register(underPressurePlugin, { maxEventLoopDelayMs: settings.maxEventLoopDelayMs });
   await app.register(swaggerPlugin);
   await app.register(helmetPlugin);
   // Only the routes that spend the server's CPU are limited per client (routes/jobs.ts).
   await app.register(fastifyRateLimit, { global: false });
 
-  const defaultCores = options.defaultCores ?? usableCores();
-  const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };
-  await app.register(jobsPlugin, {
-    limits: jobLimits,
-    cores: options.jobs?.cores ?? defaultCores,
-    hybridThreads: options.jobs?.hybridThreads,
-    startPools: options.jobs?.startPools,
-    shutdownGraceMs: options.shutdownGraceMs,
-  });
-  await app.register(adviseRoutes, { defaultCores });
-  await app.register(jobsRoutes, { limits: jobLimits });
+  await app.register(jobsPlugin, { ...settings.jobs, shutdownGraceMs: settings.shutdownGraceMs });
+  await app.register(adviseRoutes, { defaultCores: settings.defaultCores });
+  await app.register(jobsRoutes, { limits: settings.jobs.limits });
   await app.register(costsRoutes);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

@@ -54,13 +54,16 @@ function clientMessage(error: FastifyError, bodyLimit: number): string {
   }
 }
 
+export interface ErrorHandlerOptions {
+  /** The app's body limit, named in the 413 message. */
+  bodyLimit: number;
+}
+
 /**
  * Every error reply has one shape. Validation errors list each bad field; client errors say what to
  * change; server errors say nothing about internals (the log has them, under the request id).
  */
-async function handleErrors(app: FastifyInstance) {
-  const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
-
+async function handleErrors(app: FastifyInstance, { bodyLimit }: ErrorHandlerOptions) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const raw: RawIssue[] = error.validation.map((item) => ({

@@ -1,15 +1,13 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { HTTP_DEFAULTS } from './defaults.js';
 import type { ErrorReply } from './errors.js';
 
 export interface UnderPressureOptions {
   /** Event-loop delay past which requests get 503 with Retry-After; 0 turns the check off. */
   maxEventLoopDelayMs: number;
 }
-
-/** Seconds a client is asked to wait when the server is overloaded. */
-const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 
 /** Sheds load while the event loop lags: every route but /health answers 503 with Retry-After. */
 async function sheddingLoad(app: FastifyInstance, options: UnderPressureOptions) {
@@ -22,9 +20,9 @@ async function sheddingLoad(app: FastifyInstance, options: UnderPressureOptions)
         statusCode: 503,
         error: 'Service Unavailable',
         code: 'OVERLOADED',
-        message: `The server is overloaded (${type} ${Math.round(Number(value))}); retry in ${OVERLOAD_RETRY_AFTER_SECONDS} s.`,
+        message: `The server is overloaded (${type} ${Math.round(Number(value))}); retry in ${HTTP_DEFAULTS.retryAfterSeconds} s.`,
       };
-      void reply.code(503).header('retry-after', OVERLOAD_RETRY_AFTER_SECONDS);
+      void reply.code(503).header('retry-after', HTTP_DEFAULTS.retryAfterSeconds);
       // Returned, not sent: under-pressure then sends it and ends the request there. Sent here, the request
       // would go on, and a GET route's handler would run beside the 503 (/metrics put its text/plain on it).
       // Its README says a returned value is sent; its types allow only void, hence the cast.

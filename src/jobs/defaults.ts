@@ -24,7 +24,7 @@ export interface JobLimits {
   perClientPerMinute: number;
 }
 
-export const DEFAULT_JOB_LIMITS: JobLimits = {
+const DEFAULT_JOB_LIMITS: JobLimits = {
   maxTasks: 10_000,
   maxCpuMsPerTask: 1_000,
   maxWaitMsPerTask: 1_000,
@@ -39,6 +39,15 @@ export const DEFAULT_JOB_LIMITS: JobLimits = {
   compareSampleMs: 2_000,
   perClientPerMinute: 60,
 };
+
+/** The sample-job service's defaults: buildApp lays its options over them once. */
+export const JOB_DEFAULTS = {
+  limits: DEFAULT_JOB_LIMITS,
+  /** Threads in each process of the resident hybrid pool, and of a hybrid job that does not say. */
+  hybridThreads: 2,
+  /** Start the pools with the app; off for the OpenAPI writer and tests that need no pools. */
+  startPools: true,
+} as const;
 
 /** CPython's default switch interval (sys.getswitchinterval()), used by the GIL emulation. */
 export const GIL_SWITCH_INTERVAL_MS = 5;

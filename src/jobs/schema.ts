@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JobLimits } from './defaults.js';
+import { JOB_DEFAULTS, type JobLimits } from './defaults.js';
 import { EXECUTION_MODELS, type ExecutionModel } from '../advisor/plan.js';
 import { ProfileSchema } from '../advisor/profile.js';
 import { POOL_KINDS } from './pools.js';
@@ -90,7 +90,7 @@ export function jobRequestSchema(limits: JobLimits) {
         .min(1)
         .max(limits.maxThreadsPerProcess)
         .optional()
-        .describe('Threads in each hybrid process (hybrid only; default 2).'),
+        .describe(`Threads in each hybrid process (hybrid only; default ${JOB_DEFAULTS.hybridThreads}).`),
       chunkSize: z
         .number()
         .int()
