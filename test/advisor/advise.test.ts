@@ -114,13 +114,22 @@ describe('what the model must capture', () => {
   });
 
   test('native threads per task are capped so workers do not oversubscribe the cores', () => {
+    // Tasks of 4 native threads on 8 cores: the recommended workers leave each task its 4 threads.
     const advice = adviceFor({ tasks: 64, cpuMsPerTask: 1000, waitMsPerTask: 0, threadsPerTask: 4, cores: 8 });
     const { processes, threadsPerProcess } = advice.recommendation;
-    if (processes * threadsPerProcess * 4 > 8) {
-      assert.ok(advice.warnings.some((w) => w.startsWith('Oversubscription')));
-      assert.ok(advice.practices.some((p) => p.id === 'cap-native-threads'));
-      assert.match(advice.snippet.code, /OMP_NUM_THREADS/);
-    }
+    assert.ok(processes * threadsPerProcess * 4 <= 8, `${processes} x ${threadsPerProcess} workers of 4 threads`);
+    assert.ok(!advice.warnings.some((w) => w.startsWith('Oversubscription')));
+    assert.ok(advice.practices.some((p) => p.id === 'cap-native-threads'));
+    assert.match(advice.snippet.code, /OMP_NUM_THREADS/);
+    // Waits ask for far more workers than cores: each worker's native threads are capped, and the reply says so.
+    const wide = adviceFor({ tasks: 1000, cpuMsPerTask: 20, waitMsPerTask: 300, threadsPerTask: 2, cores: 8 });
+    const workers = wide.recommendation.processes * wide.recommendation.threadsPerProcess;
+    assert.ok(workers * 2 > 8, `${workers} workers`);
+    const warning = wide.warnings.find((w) => w.startsWith('Oversubscription'));
+    assert.ok(warning, 'an oversubscription warning');
+    assert.match(warning, /Cap each worker's BLAS\/OpenMP threads at 1 \(OMP_NUM_THREADS=1/);
+    assert.ok(wide.practices.some((p) => p.id === 'cap-native-threads'));
+    assert.match(wide.snippet.code, /os\.environ\.setdefault\("OMP_NUM_THREADS", "1"\)/);
   });
 
   test('memory limits the number of processes', () => {
