@@ -365,12 +365,22 @@ describe('task-advisor calibrate', () => {
 });
 
 describe('jsonErrorOffset', () => {
+  /** Where the CLI places JSON.parse's error in the text. */
+  const offsetOf = (text: string) => {
+    try {
+      JSON.parse(text);
+      return undefined;
+    } catch (error) {
+      return jsonErrorOffset(text, (error as Error).message);
+    }
+  };
+
   test('points at the first bad character, or nothing for valid JSON', () => {
-    assert.equal(jsonErrorOffset('{"a": [1, 2.5e3, true, null, "x\\u00e9"]}'), undefined);
-    assert.equal(jsonErrorOffset('{"a": }'), 6);
-    assert.equal(jsonErrorOffset('{"a": 1,}'), 8);
-    assert.equal(jsonErrorOffset('[1 2]'), 3);
-    assert.equal(jsonErrorOffset('{"a": 01}'), 7);
-    assert.equal(jsonErrorOffset('{} x'), 3);
+    assert.equal(offsetOf('{"a": [1, 2.5e3, true, null, "x\\u00e9"]}'), undefined);
+    assert.equal(offsetOf('{"a": }'), 6);
+    assert.equal(offsetOf('{"a": 1,}'), 8);
+    assert.equal(offsetOf('[1 2]'), 3);
+    assert.equal(offsetOf('{"a": 01}'), 7);
+    assert.equal(offsetOf('{} x'), 3);
   });
 });

@@ -14,8 +14,7 @@ Reads a task profile (JSON) from a file, or from stdin with "-", validates it an
 function jsonErrorWhere(text: string, message: string): string {
   const given = /line (\d+) column (\d+)/.exec(message);
   if (given) return ` (line ${given[1]}, column ${given[2]})`;
-  const position = /position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : jsonErrorOffset(text);
+  const offset = jsonErrorOffset(text, message);
   if (offset === undefined) return '';
   const { line, column } = lineColumn(text, offset);
   return ` at line ${line}, column ${column}${offset >= text.length ? ' (end of input)' : ''}`;
