@@ -6,19 +6,6 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorReply } from './errors.js';
 import { summarise, toFieldIssues, type RawIssue } from './validation-issues.js';
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
 /** An error whose message is written for the client (see src/jobs/errors.ts), even with a 5xx status. */
 interface ExposedError {
   expose: true;
@@ -33,7 +20,7 @@ function isExposed(error: unknown): error is ExposedError {
 }
 
 function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? (status < 500 ? 'Bad Request' : 'Internal Server Error');
+  return STATUS_CODES[status] ?? (status < 500 ? 'Bad Request' : 'Internal Server Error');
 }
 
 /** Messages for fastify's own body errors, said so that a client knows what to change. */
