@@ -28,6 +28,7 @@ describe('GET /costs', () => {
         assert.equal(entry.value, defaults[name], `${runtime} ${name}`);
         assert.equal(entry.description, COST_DESCRIPTIONS[name]);
         assert.ok(entry.source.length > 0, `${runtime} ${name} has a source`);
+        assert.doesNotMatch(entry.source, /shared\/|\/work\//, `${runtime} ${name} cites only what the repository holds`);
       }
     }
   });

@@ -1,19 +1,19 @@
 import type { RuntimeCostTable } from './types.js';
 
-const STACK = 'shared/STACK.md, measured on this 2-core machine with Node 20.20';
+const MEASURED = 'Measured here (2 cores, Node 20.20; `task-advisor calibrate --runtime node` measures it on your machine)';
 
 /** Node.js: worker_threads (piscina) for threads, forked children for processes, the event loop for async. */
 export const nodeCosts: RuntimeCostTable = {
-  threadStartMs: { value: 37, source: `${STACK}: a piscina pool of 2 threads is ready in about 75 ms` },
-  threadDispatchMs: { value: 0.085, source: `${STACK}: a no-op piscina task round trip is 70-100 us` },
+  threadStartMs: { value: 37, source: `${MEASURED}: a piscina pool of 2 threads is ready in about 75 ms` },
+  threadDispatchMs: { value: 0.085, source: `${MEASURED}: a no-op piscina task round trip is 70-100 us` },
   threadSerializeMsPerMB: {
     value: 1,
     source:
       '`task-advisor calibrate --runtime node` here, 2026-11-29: a 1 MiB Buffer structured-cloned to a Worker and back took 0.92-1.2 ms per MiB beyond a no-op (a plain object of records costs 17-33 ms per MiB: put bulk data in Buffers)',
   },
   processPoolStartMs: { value: 0, source: 'Forking children has no pool-wide cost beyond each child' },
-  processStartMs: { value: 125, source: `${STACK}: a forked Node child is ready in about 100-150 ms` },
-  processDispatchMs: { value: 0.1, source: `${STACK}: a no-op IPC round trip is 80-115 us` },
+  processStartMs: { value: 125, source: `${MEASURED}: a forked Node child is ready in about 100-150 ms` },
+  processDispatchMs: { value: 0.1, source: `${MEASURED}: a no-op IPC round trip is 80-115 us` },
   processItemMs: { value: 0.002, source: 'V8 serialisation of one small item inside a batch message; estimate' },
   serializeMsPerMB: {
     value: 1.3,
@@ -28,7 +28,7 @@ export const nodeCosts: RuntimeCostTable = {
   },
   sharedStateSyncMs: {
     value: 0.1,
-    source: `${STACK}: one IPC round trip (80-115 us) to the process that owns the state`,
+    source: `${MEASURED}: one IPC round trip (80-115 us) to the process that owns the state`,
   },
   asyncDispatchMs: { value: 0.005, source: 'One promise plus one timer on the event loop: a few microseconds; estimate' },
   maxThreadsPerProcess: {
