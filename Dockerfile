@@ -1,7 +1,7 @@
 # task-advisor: build with dev dependencies, run with production ones only.
 # The base is an ARG so scripts/docker-check.sh can substitute a locally made image
 # where no registry is reachable; a real engine uses the official image unchanged.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: tsc needs the dev dependencies (typescript, @types/node) ----
 FROM ${NODE_IMAGE} AS build
@@ -30,6 +30,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 COPY openapi ./openapi
+# The page at / (src/http/page.ts serves it from beside dist/)
+COPY public ./public
 # `task-advisor calibrate` runs python/calibrate.py, found beside dist/ (the image has no python3 of its own)
 COPY python ./python
 COPY --from=build /app/dist ./dist
@@ -42,5 +44,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# node directly: `npm start` would rebuild, and npm does not pass SIGTERM on cleanly
+# node directly: dist/ is built above, and npm does not pass SIGTERM on cleanly
 CMD ["node", "dist/src/server.js"]

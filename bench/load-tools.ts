@@ -89,10 +89,10 @@ const MS_PER_UNIT: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };
  * One wrk run posting `body` (bench/post.lua), 2 threads for the 2 cores. Its timeout is raised from 2 s to
  * autocannon's 10 s: wrk leaves timed-out requests out of its latencies, which would hide the slowest.
  */
-export async function wrk(url: string, connections: number, seconds: number, body: string): Promise<WrkResult> {
+export async function wrk(url: string, connections: number, seconds: number, body: string, script = 'bench/post.lua', env: Record<string, string> = {}): Promise<WrkResult> {
   const cpuBefore = exitedChildrenCpuSeconds();
-  const { stdout } = await run('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', 'bench/post.lua', url], {
-    env: { ...process.env, BODY: body },
+  const { stdout } = await run('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-s', script, url], {
+    env: { ...process.env, BODY: body, ...env },
   });
   const cpu = exitedChildrenCpuSeconds() - cpuBefore;
   const number = (pattern: RegExp) => Number(pattern.exec(stdout)?.[1] ?? 0);

@@ -3,13 +3,17 @@ import { load, SECONDS, wrk, type LoadResult, type WrkResult } from './load-tool
 import { startServer } from './server-process.js';
 
 /**
- * POST /advise under load against the server run as a real process: beside a bare fastify route with the
- * same validation (wrk and autocannon in turn), then idle against busy while back-to-back CPU jobs keep both
- * cores on the pools (autocannon). Every pair is measured back to back in this run (the machine is shared:
- * only ratios inside one run hold). Writes bench/out/load.json and prints the figures.
+ * POST /advise under load against the server run as a real process, beside yardsticks, with wrk: /advise with
+ * distinct profiles (every reply computed: no cache hit), /advise with one repeated profile (cache hits), the
+ * full app answering a fixed real advice (bench/fixed-reply-server.ts), and the bare route with the same
+ * validation answering the same advice through the same serializer (bench/bare-server.ts), each as a share of
+ * the bare route. Then idle against busy while back-to-back CPU jobs keep both cores on the pools
+ * (autocannon). Every pair is measured back to back in this run (the machine is shared: only ratios inside
+ * one run hold). Writes bench/out/load.json and prints the figures.
  */
 const ADVISE_PORT = 3100;
 const BARE_PORT = 3101;
+const FIXED_PORT = 3104;
 const BODY = JSON.stringify({ tasks: 500, cpuMsPerTask: 100, waitMsPerTask: 200, cores: 8 });
 /** About 1 s per job on 2 idle threads: long enough to hold both cores, short enough to stop the loop quickly. */
 const CPU_JOB = { pool: 'threads', tasks: 20, cpuMsPerTask: 100, waitMsPerTask: 0 };
@@ -17,32 +21,40 @@ const CPU_JOB = { pool: 'threads', tasks: 20, cpuMsPerTask: 100, waitMsPerTask: 
 const server = await startServer(new URL('../src/server.js', import.meta.url), ADVISE_PORT, {}, { path: '/ready', status: 200 });
 // The bare server has only POST /advise: a 404 to a GET says it listens.
 const bare = await startServer(new URL('./bare-server.js', import.meta.url), BARE_PORT, {}, { path: '/', status: 404 });
+const fixed = await startServer(new URL('./fixed-reply-server.js', import.meta.url), FIXED_PORT, {}, { path: '/ready', status: 200 });
 const routes = {
   'POST /advise': { url: `${server.url}/advise`, body: BODY },
   'GET /health': { url: `${server.url}/health`, body: undefined },
 };
 
-// Warm both servers' JIT before anything is timed.
-await load(routes['POST /advise'].url, server.pid, 10, 1, BODY);
-await load(`${bare.url}/advise`, bare.pid, 10, 1, BODY);
+/** Each run of distinct profiles starts past every task count sent before, so none is in the cache. */
+let offset = 1_000_000;
+const distinct = (url: string, connections: number) => {
+  offset += 10_000_000;
+  return wrk(url, connections, SECONDS, BODY, 'bench/post-distinct.lua', { OFFSET: String(offset) });
+};
+const VARIANTS = {
+  'advise, distinct profiles': (connections: number) => distinct(`${server.url}/advise`, connections),
+  'advise, cache hits': (connections: number) => wrk(`${server.url}/advise`, connections, SECONDS, BODY),
+  'full app, fixed reply': (connections: number) => wrk(`${fixed.url}/fixed`, connections, SECONDS, BODY),
+  'bare route': (connections: number) => distinct(`${bare.url}/advise`, connections),
+} as const;
+type Variant = keyof typeof VARIANTS;
 
-interface VsBare<T> {
-  advise: T[];
-  bare: T[];
-}
-const vsBare: Array<{ connections: number; autocannon: VsBare<LoadResult>; wrk: VsBare<WrkResult> }> = [];
+// Warm every server's JIT (and the cache's one repeated profile) before anything is timed.
+for (const run of Object.values(VARIANTS)) await run(10);
+
+const vsBare: Array<{ connections: number; runs: Record<Variant, WrkResult[]> }> = [];
 for (const connections of [10, 100]) {
-  const row = { connections, autocannon: { advise: [] as LoadResult[], bare: [] as LoadResult[] }, wrk: { advise: [] as WrkResult[], bare: [] as WrkResult[] } };
-  // Interleaved, twice each, so drift on the shared machine hits both routes and both tools alike.
+  const runs = Object.fromEntries(Object.keys(VARIANTS).map((name) => [name, [] as WrkResult[]])) as Record<Variant, WrkResult[]>;
+  // Interleaved, twice each, so drift on the shared machine hits every variant alike.
   for (let round = 0; round < 2; round++) {
-    row.autocannon.advise.push(await load(routes['POST /advise'].url, server.pid, connections, SECONDS, BODY));
-    row.autocannon.bare.push(await load(`${bare.url}/advise`, bare.pid, connections, SECONDS, BODY));
-    row.wrk.advise.push(await wrk(routes['POST /advise'].url, connections, SECONDS, BODY));
-    row.wrk.bare.push(await wrk(`${bare.url}/advise`, connections, SECONDS, BODY));
+    for (const [name, run] of Object.entries(VARIANTS) as Array<[Variant, (c: number) => Promise<WrkResult>]>) runs[name].push(await run(connections));
   }
-  vsBare.push(row);
+  vsBare.push({ connections, runs });
 }
 await bare.stop();
+await fixed.stop();
 
 const jobs = { ok: 0, failed: 0 };
 
@@ -92,23 +104,17 @@ const mean = <T>(runs: T[], key: keyof T) => runs.reduce((sum, run) => sum + Num
 const f0 = (x: number) => x.toFixed(0);
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
-const failures = (runs: Array<{ non2xx: number; timeouts: number; errors?: number }>) => {
+const failures = (runs: Array<{ non2xx: number; timeouts: number; errors?: number }>): string => {
   const failed = runs.reduce((sum, run) => sum + run.non2xx + run.timeouts + (run.errors ?? 0), 0);
   return failed === 0 ? '' : `; ${failed} FAILED (non-2xx, errors or timeouts: bench/out/load.json)`;
 };
-console.log(`POST /advise vs a bare fastify route with the same validation (${SECONDS} s x 2 each, interleaved, wrk and autocannon in turn)`);
-for (const { connections, wrk: w, autocannon: a } of vsBare) {
-  const ratio = <T extends { rps: number }>(side: VsBare<T>) => f2(mean(side.advise, 'rps') / mean(side.bare, 'rps'));
-  console.log(
-    `  ${connections} connections, wrk:        advise ${f0(mean(w.advise, 'rps'))} req/s, bare ${f0(mean(w.bare, 'rps'))} req/s, ratio ${ratio(w)}; ` +
-      `p99 ${f1(mean(w.advise, 'p99Ms'))} / ${f1(mean(w.bare, 'p99Ms'))} ms; client CPU ${f0(mean(w.advise, 'clientUsPerRequest'))} / ${f0(mean(w.bare, 'clientUsPerRequest'))} us per request${failures([...w.advise, ...w.bare])}`,
+console.log(`POST /advise beside a bare fastify route with the same validation returning a same-size real advice (wrk, ${SECONDS} s x 2 each, interleaved)`);
+for (const { connections, runs } of vsBare) {
+  const bareRps = mean(runs['bare route'], 'rps');
+  const cells = (Object.keys(runs) as Variant[]).map(
+    (name) => `${name} ${f0(mean(runs[name], 'rps'))} req/s (${f2(mean(runs[name], 'rps') / bareRps)}), p99 ${f1(mean(runs[name], 'p99Ms'))} ms${failures(runs[name])}`,
   );
-  console.log(
-    `  ${connections} connections, autocannon: advise ${f0(mean(a.advise, 'rps'))} req/s, bare ${f0(mean(a.bare, 'rps'))} req/s, ratio ${ratio(a)}; ` +
-      `p99 ${f1(mean(a.advise, 'p99Ms'))} / ${f1(mean(a.bare, 'p99Ms'))} ms (${f1(mean(a.advise, 'p99AllMs'))} / ${f1(mean(a.bare, 'p99AllMs'))} with first replies); ` +
-      `client CPU ${f0(mean(a.advise, 'clientUsPerRequest'))} / ${f0(mean(a.bare, 'clientUsPerRequest'))} us per request; ` +
-      `slowest first reply ${f0(Math.max(...a.advise.map((run) => run.slowestFirstMs)))} / ${f0(Math.max(...a.bare.map((run) => run.slowestFirstMs)))} ms${failures([...a.advise, ...a.bare])}`,
-  );
+  console.log(`  ${connections} connections: ${cells.join('; ')}`);
 }
 console.log(`While ${JSON.stringify(CPU_JOB)} jobs run back to back (${jobs.ok} ok, ${jobs.failed} failed), autocannon, ${SECONDS} s each, busy beside idle:`);
 for (const { route, connections, idle, busy } of whileBusy) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks, as ratios inside one run (the machine is shared and noisy). Run from the repo root after
 # `npm run build` (npm run bench does both). Writes bench/out/*.json and prints the figures: HTTP load on
-# the server run as a real process (bench/load.ts, bench/flood.ts), the model's own cost per profile, then
-# sample jobs on real pools (bench/jobs.ts). BENCH_SECONDS sets the length of each load run (default 5).
+# the server run as a real process (bench/load.ts, bench/flood.ts), the accept ramp on Node 20 and 24
+# (bench/ramp.ts), /health while heavy batches compute (bench/heavy.ts), the model's own cost per profile
+# (beside a build of BENCH_AGAINST=<git ref> when set), then sample jobs on real pools (bench/jobs.ts).
+# BENCH_SECONDS sets the length of each load run (default 5). The soak is apart: npm run bench:soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
@@ -14,11 +16,15 @@ fi
 
 node dist/bench/load.js
 node dist/bench/flood.js
+node dist/bench/ramp.js
+node dist/bench/heavy.js
 
 node dist/bench/model-cost.js > bench/out/model.json
 node -e '
-console.log("advise() in-process, per profile:");
-for (const m of require("./bench/out/model.json")) console.log(`  ${m.profile}: ${m.microsecondsPerAdvice} us`);
+console.log("advise() in-process, per profile: from cold (no queueing solution shared with earlier profiles), warm" + (process.env.BENCH_AGAINST ? ", and " + process.env.BENCH_AGAINST : ""));
+for (const m of require("./bench/out/model.json")) {
+  console.log(`  ${m.profile}: ${m.microsecondsPerAdvice} us, warm ${m.warmMicroseconds} us` + (m.against ? `; ${m.against} ${m.againstMicroseconds} us, ratio ${m.ratio}` : ""));
+}
 '
 
 echo "sample jobs on real pools (node dist/bench/jobs.js, median of ${BENCH_ROUNDS:-3} rounds)"

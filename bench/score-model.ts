@@ -1,18 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { advise } from '../src/advisor/advise.js';
+import { RULE_OF_THUMB } from '../src/advisor/classify.js';
 import { costsFor } from '../src/advisor/costs/index.js';
 import { predict } from '../src/advisor/model/estimate.js';
 import type { ExecutionModel } from '../src/advisor/plan.js';
 import { ProfileSchema, type ProfileInput } from '../src/advisor/profile.js';
 import { resolveWork } from '../src/advisor/work.js';
+import { AGREEMENT_WITHIN } from '../src/advisor/verdict.js';
 
-/** One measured configuration, as bench/python/harness.py writes it. */
+/** One measured configuration, as bench/python/harness.py and bench/node/harness.ts write it. */
 export interface MeasuredRun {
-  model: Exclude<ExecutionModel, 'async'>;
+  model: ExecutionModel;
   processes: number;
   threadsPerProcess: number;
   chunkSize: number;
   wallMs: number;
+  repeats?: number[];
+  /** Other programs' CPU (ms) during each kept repetition, where the harness recorded it. */
+  foreignCpuMs?: Array<number | null>;
 }
 
 export interface MeasuredCase {
@@ -20,15 +25,31 @@ export interface MeasuredCase {
   description: string;
   profile: ProfileInput;
   runs: MeasuredRun[];
-  best: Partial<Record<MeasuredRun['model'], MeasuredRun>>;
-  fastest: MeasuredRun['model'];
+  best: Partial<Record<ExecutionModel, MeasuredRun>>;
+  fastest: ExecutionModel;
   /** The plan the advisor gave for the profile measured in the first round, run at its exact sizes. */
-  advised?: { model: ExecutionModel; processes: number; threadsPerProcess: number; measuredWallMs: number } | null;
+  advised?: { model: ExecutionModel; processes: number; threadsPerProcess: number; measuredWallMs: number | null } | null;
 }
+
+/** One harness run: a runtime on a number of cores. */
+export interface MeasuredSet {
+  file: string;
+  title: string;
+  cases: MeasuredCase[];
+}
+
+/** Every harness run `npm run bench:model` makes, with the title of its table in docs/benchmarks.md. */
+export const RESULT_FILES = [
+  { file: 'bench/python/results.json', title: 'CPython 3.11, 2 cores' },
+  { file: 'bench/python/results-cpython-1core.json', title: 'CPython 3.11, 1 core (taskset -c 0)' },
+  { file: 'bench/python/results-pypy-2core.json', title: 'PyPy 7.3 (Python 3.9), 2 cores' },
+  { file: 'bench/node/results.json', title: 'Node 20, 2 cores' },
+] as const;
 
 export interface CaseScore {
   id: string;
   fastest: string;
+  fastestMs: number;
   advised: string;
   advisedSizes: string;
   /** Measured wall of the advised model (its best measured sizing) over the measured fastest. */
@@ -38,16 +59,49 @@ export interface CaseScore {
   measuredMs: number;
   /** predicted / measured - 1, for the advised model. */
   predictionError: number;
+  /** The anchors' choices on the same case, each as its best measured run over the fastest. */
+  anchors: Record<Anchor, { model: ExecutionModel; overFastest: number }>;
 }
 
-/** Advice names the measured fastest model, or one measured within this share of it. */
-export const AGREEMENT_WITHIN = 0.1;
+export const ANCHORS = ['article', 'processes', 'threads'] as const;
+export type Anchor = (typeof ANCHORS)[number];
 /** A prediction within this share of the measured wall time counts as close. */
 export const PREDICTION_WITHIN = 0.25;
 
 export function loadCases(path: string): MeasuredCase[] {
   return JSON.parse(readFileSync(path, 'utf8')).cases;
 }
+
+/**
+ * A repetition others disturbed, by the harnesses' own rule (bench/python/benchlib.py `disturbed`): they used
+ * more than 15% of the cores' time during it, and more than 40 ms.
+ */
+const FOREIGN_SHARE = 0.15;
+const FOREIGN_MIN_MS = 40;
+
+/** The share of a run's timed repetitions that others disturbed even after the harness's retries; null when not recorded. */
+export function disturbedShare(cases: MeasuredCase[]): number | null {
+  let recorded = 0;
+  let disturbed = 0;
+  for (const c of cases) {
+    const cores = c.profile.cores ?? 2;
+    for (const run of c.runs) {
+      run.foreignCpuMs?.forEach((foreign, i) => {
+        if (foreign === null) return;
+        recorded++;
+        const wall = run.repeats?.[i] ?? run.wallMs;
+        if (foreign > FOREIGN_MIN_MS && foreign > FOREIGN_SHARE * wall * cores) disturbed++;
+      });
+    }
+  }
+  return recorded > 0 ? disturbed / recorded : null;
+}
+
+/**
+ * Beyond this share of disturbed repetitions, a run measured other programs as much as the pools: its score is
+ * printed, but says nothing about the model, and the tests do not hold the model to it.
+ */
+export const MAX_DISTURBED_SHARE = 0.25;
 
 export function scoreCase(measured: MeasuredCase): CaseScore {
   const profile = ProfileSchema.parse(measured.profile);
@@ -57,11 +111,22 @@ export function scoreCase(measured: MeasuredCase): CaseScore {
   // The exact advised plan when the harness ran it (and the advice is unchanged), else the model's best sizing.
   const ran = measured.advised;
   const sameAdvice =
-    ran && ran.model === rec.model && ran.processes === rec.processes && ran.threadsPerProcess === rec.threadsPerProcess;
-  const measuredMs = sameAdvice ? ran.measuredWallMs : (measured.best[rec.model as MeasuredRun['model']]?.wallMs ?? Number.NaN);
+    ran &&
+    ran.measuredWallMs !== null &&
+    ran.model === rec.model &&
+    ran.processes === rec.processes &&
+    ran.threadsPerProcess === rec.threadsPerProcess;
+  const bestOf = (model: ExecutionModel) => measured.best[model]?.wallMs ?? Number.NaN;
+  const measuredMs = sameAdvice ? ran.measuredWallMs! : bestOf(rec.model);
+  const anchorModel: Record<Anchor, ExecutionModel> = {
+    article: RULE_OF_THUMB[advice.classification.kind],
+    processes: 'processes',
+    threads: 'threads',
+  };
   return {
     id: measured.id,
     fastest: measured.fastest,
+    fastestMs,
     advised: rec.model,
     advisedSizes: `${rec.processes}x${rec.threadsPerProcess}${sameAdvice ? '' : ' (not run: best measured sizing)'}`,
     advisedOverFastest: measuredMs / fastestMs,
@@ -69,6 +134,9 @@ export function scoreCase(measured: MeasuredCase): CaseScore {
     predictedMs: rec.predictedWallMs,
     measuredMs,
     predictionError: rec.predictedWallMs / measuredMs - 1,
+    anchors: Object.fromEntries(
+      ANCHORS.map((a) => [a, { model: anchorModel[a], overFastest: bestOf(anchorModel[a]) / fastestMs }]),
+    ) as CaseScore['anchors'],
   };
 }
 
@@ -83,26 +151,49 @@ export function runErrors(measured: MeasuredCase): Array<{ run: MeasuredRun; pre
   });
 }
 
+export function medianAbsError(scores: CaseScore[]): number {
+  const errors = scores.map((s) => Math.abs(s.predictionError)).sort((a, b) => a - b);
+  const mid = errors.length >> 1;
+  return errors.length % 2 ? errors[mid]! : (errors[mid - 1]! + errors[mid]!) / 2;
+}
+
+export function agreementOf(scores: CaseScore[]): number {
+  return scores.filter((s) => s.agrees).length;
+}
+
 function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const path = process.argv[2] ?? 'bench/python/results.json';
-  const cases = loadCases(path);
+const ratio = (x: number) => (Number.isNaN(x) ? '-' : `${x.toFixed(2)}${x > 1 + AGREEMENT_WITHIN ? ' MISS' : ''}`);
+
+function printSet(title: string, file: string, cases: MeasuredCase[], withRuns: boolean): void {
   const scores = cases.map(scoreCase);
-  console.log('| case | measured fastest | advised | advised / fastest (measured) | predicted | measured | error |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`\n### ${title} (\`${file}\`)\n`);
+  console.log(
+    '| case | measured fastest | advised | advised / fastest | predicted | measured | error | article\'s rule | always processes | always threads |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const s of scores) {
+    const a = s.anchors;
     console.log(
-      `| ${s.id} | ${s.fastest} | ${s.advised} ${s.advisedSizes} | ${s.advisedOverFastest.toFixed(2)}${s.agrees ? '' : ' MISS'} | ${s.predictedMs.toFixed(0)} ms | ${s.measuredMs.toFixed(0)} ms | ${pct(s.predictionError)} |`,
+      `| ${s.id} | ${s.fastest} ${s.fastestMs.toFixed(0)} ms | ${s.advised} ${s.advisedSizes} | ${ratio(s.advisedOverFastest)} | ${s.predictedMs.toFixed(0)} ms | ${s.measuredMs.toFixed(0)} ms | ${pct(s.predictionError)} | ${a.article.model} ${ratio(a.article.overFastest)} | ${ratio(a.processes.overFastest)} | ${ratio(a.threads.overFastest)} |`,
     );
   }
-  const agree = scores.filter((s) => s.agrees).length;
-  const close = scores.filter((s) => Math.abs(s.predictionError) <= PREDICTION_WITHIN).length;
-  console.log(`\nmodel agrees with the measured fastest (within ${AGREEMENT_WITHIN * 100}%): ${agree}/${scores.length}`);
-  console.log(`advised model's prediction within ${PREDICTION_WITHIN * 100}% of measured: ${close}/${scores.length}`);
-  if (process.argv.includes('--runs')) {
+  const share = disturbedShare(cases);
+  if (share !== null) {
+    console.log(
+      `\nrepetitions others disturbed (after retries): ${(share * 100).toFixed(0)}%${share > MAX_DISTURBED_SHARE ? ' - measured under foreign load: the score says little about the model' : ''}`,
+    );
+  }
+  const within = (a: Anchor) => scores.filter((s) => s.anchors[a].overFastest <= 1 + AGREEMENT_WITHIN).length;
+  console.log(
+    `\nadvice within ${AGREEMENT_WITHIN * 100}% of the measured fastest: ${agreementOf(scores)}/${scores.length}` +
+      ` (article's rule ${within('article')}, always processes ${within('processes')}, always threads ${within('threads')});` +
+      ` median prediction error ${(medianAbsError(scores) * 100).toFixed(0)}%,` +
+      ` within ${PREDICTION_WITHIN * 100}%: ${scores.filter((s) => Math.abs(s.predictionError) <= PREDICTION_WITHIN).length}/${scores.length}`,
+  );
+  if (withRuns) {
     console.log('\n| case | model | sizes | chunk | predicted | measured | error |\n|---|---|---|---|---|---|---|');
     for (const c of cases) {
       for (const { run, predictedMs, error } of runErrors(c)) {
@@ -110,4 +201,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       }
     }
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const sets = files.length > 0 ? files.map((file) => ({ file, title: file })) : RESULT_FILES;
+  for (const { file, title } of sets) printSet(title, file, loadCases(file), process.argv.includes('--runs'));
 }

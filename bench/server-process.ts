@@ -14,11 +14,17 @@ export interface Server {
 }
 
 /** Starts a compiled server script (dist/) and waits until GET `ready.path` answers `ready.status`. */
-export async function startServer(script: URL, port: number, env: Record<string, string>, ready: { path: string; status: number }): Promise<Server> {
+export async function startServer(
+  script: URL,
+  port: number,
+  env: Record<string, string>,
+  ready: { path: string; status: number },
+  node = process.execPath,
+): Promise<Server> {
   const url = `http://127.0.0.1:${port}`;
   // Another server on the port (another checkout's bench) would answer for ours and be measured instead.
   if (await fetch(url).then(() => true, () => false)) throw new Error(`port ${port} is in use: stop what listens there`);
-  const child = spawn(process.execPath, [script.pathname], {
+  const child = spawn(node, [script.pathname], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

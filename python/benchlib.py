@@ -136,6 +136,33 @@ def proc_cpu_ms(pid):
     return (utime + stime) * 1000.0 / os.sysconf("SC_CLK_TCK")
 
 
+def allowed_cpus():
+    """The CPUs this process may run on (taskset, cgroup cpusets); PyPy has no os.sched_getaffinity."""
+    if hasattr(os, "sched_getaffinity"):
+        return sorted(os.sched_getaffinity(0))
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Cpus_allowed_list:"):
+                    cpus = []
+                    for part in line.split(":", 1)[1].strip().split(","):
+                        lo, _, hi = part.partition("-")
+                        cpus.extend(range(int(lo), int(hi or lo) + 1))
+                    return cpus
+    except OSError:
+        pass
+    return list(range(os.cpu_count() or 1))
+
+
+def available_cores():
+    return len(allowed_cpus())
+
+
+def runtime_name():
+    """The advisor's name for the interpreter running this script."""
+    return "pypy" if platform.python_implementation() == "PyPy" else "cpython"
+
+
 def machine_info():
     try:
         load = os.getloadavg()
@@ -146,8 +173,101 @@ def machine_info():
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "cpuCount": os.cpu_count(),
-        "affinityCores": len(os.sched_getaffinity(0)),
+        "affinityCores": available_cores(),
         "defaultStartMethod": multiprocessing.get_start_method(),
         "switchIntervalS": sys.getswitchinterval(),
         "loadAvgAtStart": list(load) if load else None,
     }
+
+
+# --------------------------------------------------------------------------
+# Foreign load: other programs' CPU on this machine while a run is timed.
+#
+# The machine is shared: other programs' tests take the cores at any moment, and a run that lost a core to
+# them measures them, not the pool. /proc/stat counts every CPU's busy time; /proc/self/stat our own (its
+# children's once they are reaped, as pool workers are at shutdown) and /proc/<pid>/stat that of helpers we
+# keep running (the HTTP server). The difference is somebody else's.
+# --------------------------------------------------------------------------
+
+_TICK_MS = 1000.0 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 10.0
+
+# A run is disturbed when others took more than this share of the machine's CPU time during it, and more
+# than FOREIGN_MIN_MS in all (a few clock ticks of 10 ms are sampling noise, not load).
+FOREIGN_SHARE = 0.15
+FOREIGN_MIN_MS = 40.0
+
+
+def _machine_busy_ticks(cpus):
+    """Busy ticks of the CPUs we may run on (under taskset -c 0, load on the other core is no one's concern)."""
+    names = {f"cpu{c}" for c in cpus}
+    busy = 0
+    with open("/proc/stat") as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0] in names:
+                fields = [int(x) for x in parts[1:]]
+                # user nice system idle iowait irq softirq steal ...: busy is all but idle, iowait and steal.
+                busy += fields[0] + fields[1] + fields[2] + fields[5] + fields[6]
+    return busy
+
+
+def _proc_ticks(path, with_children):
+    with open(path) as f:
+        data = f.read()
+    fields = data[data.rindex(")") + 2:].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if with_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks
+
+
+class ForeignLoad:
+    """Snapshot before a run; `foreign_ms()` after it gives the CPU others used meanwhile (None without /proc)."""
+
+    def __init__(self, helper_pids=()):
+        self.helper_pids = list(helper_pids)
+        self.cpus = allowed_cpus()
+        self.start = self._sample()
+
+    def _sample(self):
+        try:
+            own = _proc_ticks("/proc/self/stat", True)
+            own += sum(_proc_ticks(f"/proc/{pid}/stat", False) for pid in self.helper_pids)
+            return _machine_busy_ticks(self.cpus), own
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def foreign_ms(self):
+        end = self._sample()
+        if self.start is None or end is None:
+            return None
+        return max(0.0, ((end[0] - self.start[0]) - (end[1] - self.start[1])) * _TICK_MS)
+
+
+def disturbed(foreign_ms, wall_ms, cores):
+    return (foreign_ms is not None and foreign_ms > FOREIGN_MIN_MS
+            and foreign_ms > FOREIGN_SHARE * wall_ms * cores)
+
+
+def wait_for_quiet(max_s, probe_s=0.5):
+    """Wait until others leave our cores alone for one probe (or max_s passes); returns the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < max_s:
+        probe = ForeignLoad()
+        time.sleep(probe_s)
+        if not disturbed(probe.foreign_ms(), probe_s * 1000.0, available_cores()):
+            break
+    return time.perf_counter() - t0
+
+
+def runqueue_ms():
+    """How long this thread has waited for a CPU while runnable (Linux schedstat), or None.
+
+    Time others take from a sequential run makes its wall time exceed its CPU time, which would read as the
+    task's wait; the profile subtracts this instead.
+    """
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            return int(f.read().split()[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None

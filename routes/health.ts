@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HTTP_DEFAULTS } from '../src/http/defaults.js';
-import { ErrorReplySchema, OVERLOADED } from '../src/http/errors.js';
+import { ErrorReplySchema, NOT_READY_REPLY, OVERLOADED } from '../src/http/errors.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
@@ -26,12 +26,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (_request, reply) => {
       if (app.jobs.ready) return { status: 'ready' as const };
-      return reply.code(503).header('retry-after', HTTP_DEFAULTS.retryAfterSeconds).send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        code: 'NOT_READY',
-        message: 'The sample pools are not running (not started yet, turned off, or shutting down).',
-      });
+      return reply.code(503).header('retry-after', HTTP_DEFAULTS.retryAfterSeconds).send(NOT_READY_REPLY);
     },
   });
 };

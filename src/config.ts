@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppOptions } from './app.js';
+import type { AdviceOptions } from './http/advice-options.js';
 import { HTTP_DEFAULTS } from './http/defaults.js';
-import { JOB_DEFAULTS, type JobLimits } from './jobs/defaults.js';
+import { JOB_DEFAULTS, MAX_JOB_LIMIT, type JobLimits } from './jobs/defaults.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,7 +24,7 @@ export const JOB_LIMIT_ENV = [
 ] as const satisfies readonly (readonly [keyof JobLimits, string])[];
 
 const jobLimit = (key: keyof JobLimits) =>
-  z.coerce.number().int().min(key === 'queueSize' ? 0 : 1).max(1e9).default(JOB_DEFAULTS.limits[key]);
+  z.coerce.number().int().min(key === 'queueSize' ? 0 : 1).max(MAX_JOB_LIMIT).default(JOB_DEFAULTS.limits[key]);
 
 /** Every setting but the job limits, by its variable's name. */
 const EnvSchema = z.object({
@@ -42,13 +43,23 @@ const EnvSchema = z.object({
   /** Cores the sample pools use (their resident size); the cgroup's CPU quota or the machine's cores when unset. */
   POOL_CORES: z.coerce.number().int().min(1).max(1024).optional(),
   HYBRID_THREADS: z.coerce.number().int().min(1).max(64).default(JOB_DEFAULTS.hybridThreads),
+  /** A token the job routes require (Authorization: Bearer), for deployments that expose the service; unset: open. */
+  JOBS_TOKEN: z.string().min(16, 'a token of at least 16 characters').optional(),
+  /** The advice reply cache: most replies (0 turns it off) and most megabytes; how long a client may reuse a reply. */
+  ADVICE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(HTTP_DEFAULTS.advice.cacheEntries),
+  ADVICE_CACHE_MB: z.coerce.number().min(1).max(65_536).default(HTTP_DEFAULTS.advice.cacheBytes / 2 ** 20),
+  ADVICE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(31_536_000).default(HTTP_DEFAULTS.advice.maxAgeSeconds),
+  /** Threads that compute batches and deadline searches off the event loop; half the cores when unset. */
+  ADVICE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 /** The settings, by what they set: where the server listens and logs, and the app it builds. */
 export interface Config {
   server: { port: number; host: string; logLevel: (typeof LOG_LEVELS)[number]; shutdownGraceMs: number };
   app: Required<Pick<AppOptions, 'bodyLimit' | 'maxEventLoopDelayMs' | 'trustProxy' | 'shutdownGraceMs'>> & {
-    jobs: { limits: JobLimits; cores: number | undefined; hybridThreads: number };
+    jobs: { limits: JobLimits; cores: number | undefined; hybridThreads: number; token: string | undefined };
+    /** The advice options the environment set (the pool's threads only when given). */
+    advice: Partial<AdviceOptions>;
   };
 }
 
@@ -72,7 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEventLoopDelayMs: settings.MAX_EVENT_LOOP_DELAY_MS,
       trustProxy: settings.TRUST_PROXY,
       shutdownGraceMs: settings.SHUTDOWN_GRACE_MS,
-      jobs: { limits, cores: settings.POOL_CORES, hybridThreads: settings.HYBRID_THREADS },
+      jobs: { limits, cores: settings.POOL_CORES, hybridThreads: settings.HYBRID_THREADS, token: settings.JOBS_TOKEN },
+      advice: {
+        cacheEntries: settings.ADVICE_CACHE_ENTRIES,
+        cacheBytes: Math.round(settings.ADVICE_CACHE_MB * 2 ** 20),
+        maxAgeSeconds: settings.ADVICE_MAX_AGE_SECONDS,
+        ...(settings.ADVICE_THREADS !== undefined ? { threads: settings.ADVICE_THREADS } : {}),
+      },
     },
   };
 }
+

@@ -20,7 +20,8 @@ const MAY_IMPORT: Record<Part, readonly Part[]> = {
   'src/http': ['src/advisor', 'src/jobs'],
   'src/cli': ['src/advisor', 'src/http'],
   routes: ['src/advisor', 'src/http', 'src/jobs'],
-  workers: ['src/jobs'],
+  // The advice worker computes heavy replies off the event loop with the same code the route runs.
+  workers: ['src/jobs', 'src/advisor', 'src/http'],
   src: ['src/advisor', 'src/jobs', 'src/http', 'src/platform', 'routes'],
   python: [],
 };

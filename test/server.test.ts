@@ -3,9 +3,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 
-/** The compiled server as `npm start` runs it, on a free port. */
+/** The server as `npm start` runs it (scripts/start.mjs, which compiles only stale sources), on a free port. */
 function startServer(env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['dist/src/server.js'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -48,6 +48,7 @@ test('SIGTERM closes the server gracefully: exit 0, with a log line', async () =
     assert.ok(requests[0].reqId, 'with its request id');
     assert.equal(requests[0].statusCode, 200);
     assert.ok(lines.some((line) => line.msg === 'closing' && line.signal === 'SIGTERM'));
+    assert.doesNotMatch(server.output(), /compiling/, 'a start after a build serves without compiling again');
   } finally {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
   }

@@ -45,6 +45,32 @@ MAX_CHUNK_PAYLOAD_BYTES = 1 << 20
 HOPELESS_FACTOR = 2.5
 HOPELESS_MIN_MS = 2000.0
 
+# A run that other programs disturbed (benchlib.disturbed: they took more than 15% of our cores' time during
+# it) is run again, at most this many more times; the least disturbed attempt is kept and its foreign load
+# recorded, so a run on a machine that stays busy still ends. (Under load the profile suffers too: time others
+# take from the sequential run reads as wait.)
+MAX_RETRIES = 3
+# Runs longer than this are not retried: they are far from any case's best (chunksize 1 on 100,000 tasks),
+# and retrying them would cost more time than a whole case.
+RETRY_MAX_MS = 3000.0
+# Before each case, and before retrying a disturbed run, wait (at most this long) for a moment when others
+# leave our cores alone: retrying at once would mostly meet the same burst of their work.
+QUIET_WAIT_S = 15.0
+RETRY_QUIET_WAIT_S = 3.0
+
+# Tasks run and discarded before the first timing, for at most this long: CPython warms its caches, PyPy's
+# JIT compiles the task (a cold first task read 30-40% high), so the profile comes from warm samples.
+WARM_UP_MS = 300.0
+WARM_UP_MAX_TASKS = 3000
+
+# The cases PyPy and the 1-core runs measure (--set core): one of each kind of work, so that each runtime's
+# sweep takes a few minutes. http needs no second runtime to show what sleep shows.
+CORE_CASES = (
+    "pure-cpu-32x50ms", "pure-cpu-3x100ms", "startup-4x10ms", "hash-big-32x30ms", "json-32x30ms",
+    "sleep-200x20ms", "mixed-60x(20cpu+40sleep)", "tiny-100000x5us", "small-2000x0.5ms",
+    "payload-in-32x2MiB+20ms",
+)
+
 
 def rule_chunksize(tasks, processes, per_task_ms, payload_bytes=0):
     per_task_ms = max(per_task_ms, 1e-9)
@@ -81,8 +107,35 @@ def _timed(body):
             (time.process_time() - c0) * 1000.0, results)
 
 
+def undisturbed(run, helper_pids=()):
+    """run() -> (wall, cpu, results), repeated while other programs disturbed it (at most MAX_RETRIES more
+    times). Returns the least disturbed attempt, the CPU others used during it (ms) and the attempts made."""
+    cores = benchlib.available_cores()
+    best = None
+    for attempt in range(1 + MAX_RETRIES):
+        probe = benchlib.ForeignLoad(helper_pids)
+        w, c, res = run()
+        foreign = probe.foreign_ms()
+        if best is None or (foreign or 0.0) < (best[3] or 0.0):
+            best = (w, c, res, foreign)
+        if w > RETRY_MAX_MS or not benchlib.disturbed(foreign, w, cores):
+            break
+        # A machine that stays busy past the wait will not be quiet for a retry either.
+        if attempt == MAX_RETRIES or benchlib.wait_for_quiet(RETRY_QUIET_WAIT_S) >= RETRY_QUIET_WAIT_S:
+            break
+    return best + (attempt + 1,)
+
+
 def run_sequential(fn, args):
     return _timed(lambda: [fn(a) for a in args])
+
+
+def queued_sequential(fn, args):
+    """run_sequential, with the ms it spent waiting for a CPU (0 where the kernel does not say)."""
+    q0 = benchlib.runqueue_ms()
+    w, c, res = run_sequential(fn, args)
+    q1 = benchlib.runqueue_ms()
+    return w, c, (res, 0.0 if q0 is None or q1 is None else q1 - q0)
 
 
 def run_threads(fn, args, k):
@@ -351,11 +404,21 @@ def payload_bytes_per_task(args, results):
     return round(tot / len(idx))
 
 
-def make_run(model, p, k, chunk, walls, cpus, repeat, **extra):
+def spread(values):
+    """(max - min) / median of the repetitions: how far apart they were."""
+    return rnd((max(values) - min(values)) / median(values), 3) if values and median(values) > 0 else None
+
+
+def make_run(model, p, k, chunk, walls, cpus, repeat, load=None, **extra):
     r = {"model": model, "processes": p, "threadsPerProcess": k,
          "chunkSize": chunk, "wallMs": rnd(median(walls), 2),
          "repeats": [rnd(w, 2) for w in walls],
+         "spread": spread(walls),
          "parentCpuMs": rnd(median(cpus), 2)}
+    if load:
+        # Other programs' CPU (ms) during each kept repetition, and the attempts each took (retried when disturbed).
+        r["foreignCpuMs"] = [None if f is None else rnd(f, 0) for f, _ in load]
+        r["attempts"] = [a for _, a in load]
     r.update(extra)
     if len(walls) < repeat:
         r["repeatsNote"] = (f"run once, not {repeat} times: in round 1 it took "
@@ -386,17 +449,31 @@ def advised_config(plan):
     return ("hybrid", plan["processes"], plan["threadsPerProcess"], None)
 
 
-def run_case(case, env, repeat, quick, log, advisor=None):
+def warm_up(fn, args):
+    """Run tasks untimed for up to WARM_UP_MS: imports, per-process caches (zlib block, json document), the
+    first-call paths and PyPy's JIT are warm in the parent, as they are in forked children, so neither the
+    sequential baseline nor the profile read from it pays them. Returns the tasks run."""
+    t_end = time.perf_counter() + WARM_UP_MS / 1000.0
+    done = 0
+    for a in args[:WARM_UP_MAX_TASKS]:
+        fn(a)
+        done += 1
+        if time.perf_counter() >= t_end:
+            break
+    return done
+
+
+def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
     t_case = time.perf_counter()
     args = case.args(env) if callable(case.args) else case.args
     fn = case.fn
     n = len(args)
     start_method = multiprocessing.get_start_method()
-
-    # One untimed call: imports, per-process caches (zlib block, json
-    # document) and the first-call paths are warm in the parent, as they are
-    # in forked children, so the sequential baseline is not penalized.
-    fn(args[0])
+    runtime = benchlib.runtime_name()
+    cores = benchlib.available_cores()
+    g = case.g
+    helpers = env.get("helperPids", ())
+    warm_tasks = warm_up(fn, args)
 
     threads = case.quick_threads if quick else case.threads
     hybrid_ks = case.quick_hybrid if quick else case.hybrid
@@ -405,10 +482,10 @@ def run_case(case, env, repeat, quick, log, advisor=None):
     # cases.
     procs = [2, 4] if quick else [1, 2, 4]
 
-    seq_w, seq_c = [], []
+    seq_w, seq_c, seq_load, seq_queued = [], [], [], []
     hopeless = set()
     results = None
-    cfg = {}  # key -> (walls, cpus)
+    cfg = {}  # key -> (walls, cpus, [(foreign ms, attempts)])
     chunk_for = {}
     advised, advised_key, advised_walls = None, None, []
     for rep in range(repeat):
@@ -416,11 +493,13 @@ def run_case(case, env, repeat, quick, log, advisor=None):
         # configurations; rounds rather than "all repeats of one config in
         # a row" so slow drift of this shared machine spreads over all of
         # them instead of favouring whichever ran in a quiet moment.
-        w, c, res = run_sequential(fn, args)
+        w, c, (res, queued), foreign, attempts = undisturbed(lambda: queued_sequential(fn, args), helpers)
+        seq_queued.append(queued)
         if len(res) != n:
             raise RuntimeError(f"{case.id}: sequential returned {len(res)} results")
         seq_w.append(w)
         seq_c.append(c)
+        seq_load.append((foreign, attempts))
         results = res
         if rep == 0:
             per_task = w / n  # cpu + wait per task = wall per task
@@ -429,14 +508,15 @@ def run_case(case, env, repeat, quick, log, advisor=None):
             chunk_rule_per_task = per_task
             # The advice for the profile as measured so far; its exact plan is run beside the sweep.
             advised = advised_plan(advisor, {
-                "runtime": "cpython", "tasks": n, "cpuMsPerTask": c / n,
-                "waitMsPerTask": max(0.0, (w - c) / n), "payloadBytesPerTask": payload,
-                "gilReleasedShare": case.g, "cores": len(os.sched_getaffinity(0)),
+                "runtime": runtime, "tasks": n, "cpuMsPerTask": c / n,
+                "waitMsPerTask": max(0.0, (w - queued - c) / n), "payloadBytesPerTask": payload,
+                "gilReleasedShare": g, "cores": cores,
             })
             advised_key = advised_config(advised)
         plan = [("threads", 1, k, 1) for k in threads]
         plan += [("processes", p, 1, chunk_for[p]) for p in procs]
-        plan += [("processes_chunk1", 2, 1, 1)]
+        if with_chunk1:
+            plan += [("processes_chunk1", 2, 1, 1)]
         plan += [("hybrid", 2, k, None) for k in hybrid_ks]
         if advised_key is not None and advised_key not in plan:
             plan.append(advised_key)
@@ -448,56 +528,58 @@ def run_case(case, env, repeat, quick, log, advisor=None):
             # at chunksize 1, or 200 sleeps on 1 process) would push the
             # whole sweep past its time budget. They are marked in the JSON.
             best_r1 = min([seq_w[0]] + [v[0][0] for v in cfg.values()])
-            hopeless = {key for key, (walls, _) in cfg.items()
+            hopeless = {key for key, (walls, _, _) in cfg.items()
                         if walls[0] > max(HOPELESS_MIN_MS, HOPELESS_FACTOR * best_r1)
                         and key != advised_key}
         if rep >= 1:
             plan = [c for c in plan if c not in hopeless]
         for model, p, k, chunk in plan:
             if model == "threads":
-                w, c, res = run_threads(fn, args, k)
+                run = lambda: run_threads(fn, args, k)  # noqa: E731
             elif model.startswith("processes"):
-                w, c, res = run_processes(fn, args, p, chunk)
+                run = lambda: run_processes(fn, args, p, chunk)  # noqa: E731
             else:
-                w, c, res = run_hybrid(fn, args, p, k)
+                run = lambda: run_hybrid(fn, args, p, k)  # noqa: E731
+            w, c, res, foreign, attempts = undisturbed(run, helpers)
             if (model, p, k, chunk) == advised_key and len(advised_walls) < rep + 1:
                 advised_walls.append(w)
             if len(res) != n:
                 raise RuntimeError(f"{case.id}: {model} returned {len(res)} results")
-            walls, cpus = cfg.setdefault((model, p, k, chunk), ([], []))
+            walls, cpus, load = cfg.setdefault((model, p, k, chunk), ([], [], []))
             walls.append(w)
             cpus.append(c)
+            load.append((foreign, attempts))
         log(f"  round {rep + 1}/{repeat} done at {time.perf_counter() - t_case:.1f}s")
 
     seq_wall, seq_cpu = median(seq_w), median(seq_c)
     cpu_pt = seq_cpu / n
-    wait_pt = max(0.0, seq_wall / n - cpu_pt)
+    wait_pt = max(0.0, median([w - q for w, q in zip(seq_w, seq_queued)]) / n - cpu_pt)
     profile = {
-        "runtime": "cpython",
+        "runtime": runtime,
         "tasks": n,
         "cpuMsPerTask": rnd(cpu_pt, 4),
         "waitMsPerTask": rnd(wait_pt, 4),
         "payloadBytesPerTask": payload_bytes_per_task(args, results),
-        "gilReleasedShare": case.g,
-        "cores": len(os.sched_getaffinity(0)),
+        "gilReleasedShare": g,
+        "cores": cores,
     }
 
-    runs = [make_run("sequential", 1, 1, 1, seq_w, seq_c, repeat)]
+    runs = [make_run("sequential", 1, 1, 1, seq_w, seq_c, repeat, seq_load)]
     chunk1 = None
-    for (model, p, k, chunk), (walls, cpus) in cfg.items():
+    for (model, p, k, chunk), (walls, cpus, load) in cfg.items():
         if model == "processes_chunk1":
-            chunk1 = make_run("processes", p, k, 1, walls, cpus, repeat,
+            chunk1 = make_run("processes", p, k, 1, walls, cpus, repeat, load,
                               startMethod=start_method)
         elif model == "processes":
-            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat,
+            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat, load,
                                  startMethod=start_method))
         elif model == "hybrid":
             m, n_chunks, size = hybrid_layout(n, p, k)
-            runs.append(make_run(model, p, k, size, walls, cpus, repeat,
+            runs.append(make_run(model, p, k, size, walls, cpus, repeat, load,
                                  chunks=n_chunks, chunksPerProcess=m,
                                  startMethod=start_method))
         else:
-            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat))
+            runs.append(make_run(model, p, k, chunk, walls, cpus, repeat, load))
 
     best = {}
     for r in runs:
@@ -531,11 +613,15 @@ def run_case(case, env, repeat, quick, log, advisor=None):
         "description": case.description,
         "gilNote": case.gil_note,
         "profile": profile,
+        "warmUpTasks": warm_tasks,
+        "sequentialCpuSpread": spread(seq_c),
         "observedParallelism": rnd(obs, 3),
         "observedParallelismNote": obs_note,
         "target": {"cpuMsPerTask": case.target_cpu_ms,
                    "waitMsPerTask": case.target_wait_ms},
         "sequentialCpuMsRepeats": [rnd(c, 2) for c in seq_c],
+        # Time the sequential runs waited for a CPU others held: left out of the profile's wait.
+        "sequentialRunQueueMsRepeats": [rnd(q, 2) for q in seq_queued],
         "chunkRule": {
             "perTaskMsUsed": rnd(chunk_rule_per_task, 4),
             "chunkSizeUsed": {str(p): chunk_for[p] for p in procs},
@@ -553,7 +639,10 @@ def run_case(case, env, repeat, quick, log, advisor=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    ap.add_argument("--out", default=os.path.join(HERE, "results.json"))
+    ap.add_argument("--out", help="default: results.json for CPython on every core with --set all, else "
+                                  "results-<runtime>-<cores>core.json, beside this script")
+    ap.add_argument("--set", choices=("all", "core"), default="all",
+                    help="all cases, or the core ones PyPy and the 1-core runs measure")
     ap.add_argument("--case", action="append", default=[],
                     help="run only this case id (repeatable)")
     ap.add_argument("--quick", action="store_true",
@@ -586,6 +675,14 @@ def main():
             ap.error(f"unknown case {cid!r}; known: {', '.join(ids)}")
     if a.case:
         cases = [c for c in cases if c.id in a.case]
+    elif a.set == "core":
+        cases = [c for c in cases if c.id in CORE_CASES]
+    runtime, cores = benchlib.runtime_name(), benchlib.available_cores()
+    if a.out is None:
+        every_core = cores == (os.cpu_count() or cores)
+        name = ("results.json" if runtime == "cpython" and every_core and a.set == "all"
+                else f"results-{runtime}-{cores}core.json")
+        a.out = os.path.join(HERE, name)
 
     env = {}
     http_proc = None
@@ -593,6 +690,8 @@ def main():
     try:
         if any(c.needs_http for c in cases):
             http_proc, env["url"] = start_http_server()
+            # The server's CPU is the case's own (it answers the tasks), not foreign load.
+            env["helperPids"] = [http_proc.pid]
         for c in cases:
             # The vCPU speed of this shared machine drifts by 10-20% over
             # minutes, so a loop count fixed at start-up made "50 ms" tasks
@@ -606,7 +705,9 @@ def main():
             c = {x.id: x for x in build_cases(
                 lambda ms: benchlib.iters_for_ms(rate_c, ms), units_c)}[c.id]
             log(f"[harness] {c.id} (loop speed {rate_c / rate:.3f}x start-up)")
-            out_cases.append(run_case(c, env, repeat, a.quick, log, a.advisor))
+            waited = benchlib.wait_for_quiet(QUIET_WAIT_S)
+            out_cases.append(run_case(c, env, repeat, a.quick, log, a.advisor, with_chunk1=a.set == "all"))
+            out_cases[-1]["waitedForQuietS"] = rnd(waited, 1)
             out_cases[-1]["spinItersPerMs"] = rnd(rate_c, 1)
             r = out_cases[-1]
             log(f"[harness] {c.id}: fastest={r['fastest']} "
@@ -622,7 +723,13 @@ def main():
     out = {
         "machine": machine,
         "generatedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "command": " ".join(["python3"] + sys.argv),
+        "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
+        "runtime": runtime,
+        "cores": cores,
+        "caseSet": a.set,
+        "foreignLoadRule": (f"a run is repeated (at most {MAX_RETRIES} more times, the least disturbed kept) when "
+                            f"other programs used more than {benchlib.FOREIGN_SHARE:.0%} of our cores' time "
+                            f"during it and more than {benchlib.FOREIGN_MIN_MS:g} ms (from /proc/stat)"),
         "repeat": repeat,
         "quick": a.quick,
         "targetChunkMs": TARGET_CHUNK_MS,

@@ -48,7 +48,7 @@ def main():
         print(f"| {c['id']} | {p['cpuMsPerTask']:.3g} | {p['waitMsPerTask']:.3g} | "
               f"{p['payloadBytesPerTask']} | {p['gilReleasedShare']} | "
               f"{'-' if obs is None else obs} | " + " | ".join(cells)
-              + f" | {ch1['wallMs']:.0f} | {c['fastest']} |")
+              + f" | {'-' if ch1 is None else format(ch1['wallMs'], '.0f')} | {c['fastest']} |")
 
 
 if __name__ == "__main__":

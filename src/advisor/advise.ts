@@ -6,6 +6,7 @@ import { practicesFor } from './explain/practices.js';
 import { rationaleFor } from './explain/rationale.js';
 import { snippetFor } from './explain/snippets.js';
 import { warningsFor } from './explain/warnings.js';
+import { tasksInFlight } from './model/estimate.js';
 import { choose, estimateAll, sequentialWallMs, type Estimate } from './recommend.js';
 import type { Advice, EstimateReply } from './advice.js';
 import type { Profile } from './profile.js';
@@ -17,12 +18,14 @@ export interface AdviseOptions {
 }
 
 /** The plan's sizes with its predicted wall time and speed-up: the recommendation, and the core of each estimate. */
-function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number): Advice['recommendation'] {
+function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number, work: Work): Advice['recommendation'] {
   return {
     model: plan.model,
+    ...(plan.inner !== undefined ? { inner: plan.inner } : {}),
     processes: plan.processes,
     threadsPerProcess: plan.threadsPerProcess,
     chunkSize: plan.chunkSize,
+    tasksInFlight: tasksInFlight(plan, work),
     predictedWallMs: prediction.wallMs,
     predictedSpeedup: speedupOf(sequentialMs, prediction.wallMs),
   };
@@ -34,7 +37,7 @@ function toReply(estimate: Estimate, sequentialMs: number, work: Work): Estimate
     ? `${fmtMs(prediction.wallMs)}${prediction.startupMs > 0 ? ` including ${fmtMs(prediction.startupMs)} of pool start-up` : ''}: ${limitOf(estimate, work)}.`
     : `Not viable: ${estimate.notViable}`;
   return {
-    ...sizedPrediction(estimate, sequentialMs),
+    ...sizedPrediction(estimate, sequentialMs, work),
     startupMs: prediction.startupMs,
     bottleneck: prediction.bottleneck,
     viable: estimate.viable,
@@ -54,7 +57,7 @@ export function advise(profile: Profile, options: AdviseOptions): Advice {
   return {
     ...(profile.name !== undefined ? { name: profile.name } : {}),
     classification: { kind, cpuShare, basis: work.basis },
-    recommendation: sizedPrediction(chosen, sequentialMs),
+    recommendation: sizedPrediction(chosen, sequentialMs, work),
     estimates: estimates.map((e) => toReply(e, sequentialMs, work)),
     rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
     practices: practicesFor({ work, kind, plan, prediction, sequentialMs }),
@@ -70,6 +73,7 @@ export function advise(profile: Profile, options: AdviseOptions): Advice {
       threadsPerTask: work.threadsPerTask,
       cores: work.cores,
       ...(Number.isFinite(work.maxConcurrency) ? { maxConcurrency: work.maxConcurrency } : {}),
+      ...(Number.isFinite(work.maxRatePerSecond) ? { maxRatePerSecond: work.maxRatePerSecond } : {}),
     },
   };
 }

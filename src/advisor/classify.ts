@@ -1,5 +1,10 @@
 import type { ExecutionModel } from './plan.js';
-import type { Work } from './work.js';
+
+/** One task's cost: its CPU time and its waiting, in ms. */
+export interface TaskCost {
+  cpuMs: number;
+  waitMs: number;
+}
 
 /** What a task mostly does: wait, compute, or both. */
 export const WORK_KINDS = ['io-bound', 'cpu-bound', 'mixed'] as const;
@@ -10,12 +15,12 @@ export const IO_BOUND_BELOW = 0.2;
 export const CPU_BOUND_ABOVE = 0.8;
 
 /** A task with no cost at all is pure overhead, which is CPU work. */
-export function cpuShare(work: Pick<Work, 'cpuMs' | 'waitMs'>): number {
+export function cpuShare(work: TaskCost): number {
   const total = work.cpuMs + work.waitMs;
   return total > 0 ? work.cpuMs / total : 1;
 }
 
-export function classify(work: Pick<Work, 'cpuMs' | 'waitMs'>): { kind: WorkKind; cpuShare: number } {
+export function classify(work: TaskCost): { kind: WorkKind; cpuShare: number } {
   const share = cpuShare(work);
   const kind = share < IO_BOUND_BELOW ? 'io-bound' : share > CPU_BOUND_ABOVE ? 'cpu-bound' : 'mixed';
   return { kind, cpuShare: share };

@@ -18,6 +18,9 @@ export const LIMITS = {
   maxPayloadBytes: 1e12,
   maxThreadsPerTask: 1024,
   maxMemoryMb: 1e9,
+  maxRatePerSecond: 1e9,
+  /** One task every 1,000 s: slower is a queue, not a rate limit, and the bound keeps the wall time finite. */
+  minRatePerSecond: 0.001,
 } as const;
 
 const msPerTask = (what: string) =>
@@ -97,7 +100,15 @@ const profileFields = {
     .min(1)
     .max(LIMITS.maxTasks)
     .optional()
-    .describe('Most tasks the downstream allows at once (a connection pool, a rate limit).'),
+    .describe(
+      'Most tasks the downstream allows in flight at once (a connection pool, a server limit), shared by every machine of the batch. Default: 100 for work that waits (20 for database-queries); none for CPU-bound work.',
+    ),
+  maxRatePerSecond: z
+    .number()
+    .min(LIMITS.minRatePerSecond)
+    .max(LIMITS.maxRatePerSecond)
+    .optional()
+    .describe('Most tasks per second the downstream allows (a token bucket rate limit), shared by every machine of the batch.'),
   memoryMbPerWorker: z
     .number()
     .positive()
@@ -115,6 +126,12 @@ const profileFields = {
     .describe('State the tasks share besides their own inputs and outputs.'),
   deadlineMs: z.number().positive().max(1e15).optional().describe('The batch must finish within this many ms.'),
   costs: CostsOverrideSchema.optional(),
+  basis: z
+    .enum(['probed'])
+    .optional()
+    .describe(
+      "Set by `task-advisor probe`: `cpuMsPerTask`, `waitMsPerTask` and the other figures were measured on a sample of the batch's own tasks. The reply's `classification.basis` says so.",
+    ),
 };
 
 const DECLARED = ['cpuMsPerTask', 'waitMsPerTask'] as const;
@@ -134,6 +151,12 @@ function checkCostSource(profile: Record<string, unknown>, ctx: z.RefinementCtx)
       message:
         'The per-task cost is missing: give `cpuMsPerTask` and `waitMsPerTask`, or `measurement`, or a `workload` category.',
     });
+  } else if (profile.basis === 'probed' && declared.length < DECLARED.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['basis'],
+      message: '`basis: "probed"` describes measured `cpuMsPerTask` and `waitMsPerTask`: give both, and no `measurement` or `workload`.',
+    });
   } else if (sources.length > 1) {
     const [keep, ...drop] = sources;
     ctx.addIssue({
@@ -144,9 +167,8 @@ function checkCostSource(profile: Record<string, unknown>, ctx: z.RefinementCtx)
   }
 }
 
+/** The README's mixed profile: what Swagger UI sends, and what its example reply answers. */
 export const EXAMPLE_PROFILE = {
-  name: 'nightly thumbnail job',
-  runtime: 'cpython',
   tasks: 500,
   cpuMsPerTask: 100,
   waitMsPerTask: 200,

@@ -16,10 +16,17 @@ import type { Work } from './work.js';
 export const SIMPLER_WITHIN = 0.05;
 
 /**
- * It is kept too when what it leaves on the table is under this share of the sequential time: a job cut
- * from 5 minutes to 2.2 s by threads needs no hybrid to reach 0.6 s.
+ * It is kept too when what it leaves on the table is under this share of the sequential time (a job cut
+ * from 5 minutes to 2.2 s by threads needs no hybrid to reach 2 s), but only while the faster plan's gain
+ * is small in relative terms as well: see MAX_SLOWDOWN_OF_SIMPLER.
  */
 export const NEGLIGIBLE_GAIN_OF_SEQUENTIAL = 0.01;
+
+/**
+ * A simpler model is never kept over a plan this many times faster, however small the gain is against the
+ * sequential time: 20 s of threads against 2.9 s of a hybrid is a 7x slower answer, not a simpler one.
+ */
+export const MAX_SLOWDOWN_OF_SIMPLER = 1.25;
 
 export interface Estimate {
   plan: Plan;
@@ -82,13 +89,14 @@ function plansFor(model: ExecutionModel, work: Work, costs: Costs): Plan[] {
     case 'sequential':
       return [sequentialPlan];
     case 'async':
-      return [{ model, processes: 1, threadsPerProcess: asyncConcurrency(work), chunkSize: 1 }];
+      return [{ model, processes: 1, threadsPerProcess: asyncConcurrency(work), chunkSize: 1, inner: 'async' }];
     case 'threads':
       return threadCounts(work, costs, work.cores, work.maxConcurrency, 1).map((threads) => ({
         model,
         processes: 1,
         threadsPerProcess: threads,
         chunkSize: 1,
+        inner: 'threads',
       }));
     case 'processes':
       return processCounts(work).map((processes) => ({
@@ -107,6 +115,7 @@ function plansFor(model: ExecutionModel, work: Work, costs: Costs): Plan[] {
               processes,
               threadsPerProcess: threads,
               chunkSize: hybridChunkSize(work.tasks, processes, threads),
+              inner: 'threads',
             }),
           ),
         );
@@ -143,11 +152,15 @@ export function fastestOf(estimates: Estimate[]): Estimate {
   return estimates.reduce((a, b) => (b.prediction.wallMs < a.prediction.wallMs ? b : a));
 }
 
-/** The simpler model is close enough to `best`: within SIMPLER_WITHIN of it, or a negligible gain away. */
+/**
+ * The simpler model is close enough to `best`: within SIMPLER_WITHIN of it, or a negligible gain away that is
+ * also within MAX_SLOWDOWN_OF_SIMPLER of it.
+ */
 export function closeEnough(candidate: Estimate, best: Estimate, sequentialMs: number): boolean {
   const wall = candidate.prediction.wallMs;
   const bestWall = best.prediction.wallMs;
-  return wall <= bestWall * (1 + SIMPLER_WITHIN) || wall - bestWall <= sequentialMs * NEGLIGIBLE_GAIN_OF_SEQUENTIAL;
+  if (wall <= bestWall * (1 + SIMPLER_WITHIN)) return true;
+  return wall - bestWall <= sequentialMs * NEGLIGIBLE_GAIN_OF_SEQUENTIAL && wall <= bestWall * MAX_SLOWDOWN_OF_SIMPLER;
 }
 
 /**

@@ -1,9 +1,10 @@
+import { CPU_BOUND_ABOVE, cpuShare } from './classify.js';
 import type { Profile, Runtime, SharedState } from './profile.js';
 import { fmt } from './format.js';
-import { WORKLOADS } from './workloads.js';
+import { DEFAULT_DOWNSTREAM_LIMIT, WORKLOADS, type WorkloadAssumption } from './workloads.js';
 
-/** Where a profile's per-task numbers came from. */
-export const COST_BASES = ['declared', 'measured', 'workload'] as const;
+/** Where a profile's per-task numbers came from (`probed`: measured per task on a sample by `task-advisor probe`). */
+export const COST_BASES = ['declared', 'measured', 'workload', 'probed'] as const;
 export type CostBasis = (typeof COST_BASES)[number];
 
 /** A profile resolved to the per-task numbers the model works with; every default it took is in `assumptions`. */
@@ -16,7 +17,10 @@ export interface Work {
   payloadBytes: number;
   threadsPerTask: number;
   cores: number;
+  /** Tasks in flight the downstream allows, given or assumed (then said in `assumptions`); Infinity when none. */
   maxConcurrency: number;
+  /** Tasks per second the downstream allows; Infinity when none. */
+  maxRatePerSecond: number;
   needsIsolation: boolean;
   sharedState: SharedState;
   memoryMbPerWorker?: number;
@@ -57,7 +61,7 @@ function perTaskCost(profile: Profile, threadsPerTask: number, cores: number, as
     const missing = profile.cpuMsPerTask === undefined ? 'cpuMsPerTask' : 'waitMsPerTask';
     assumptions.push(`${missing} was not given and is taken as 0.`);
   }
-  return { cpuMs: profile.cpuMsPerTask ?? 0, waitMs: profile.waitMsPerTask ?? 0, basis: 'declared' };
+  return { cpuMs: profile.cpuMsPerTask ?? 0, waitMs: profile.waitMsPerTask ?? 0, basis: profile.basis ?? 'declared' };
 }
 
 /** Takes an explicit value, else the workload's typical one (said in assumptions), else the plain default. */
@@ -73,6 +77,24 @@ function withWorkloadDefault<K extends 'gilReleasedShare' | 'payloadBytesPerTask
   const typical = WORKLOADS[profile.workload][key];
   if (typical !== plainDefault) assumptions.push(`${key} is taken as ${typical}, typical of "${profile.workload}".`);
   return typical;
+}
+
+/**
+ * The downstream's limit on tasks in flight: the profile's, else a default for work that waits (the
+ * workload's own where it knows better), said in `assumptions` when it can bind. Work that mostly computes
+ * calls no service worth capping, so it gets none.
+ */
+function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: number }, assumptions: string[]): number {
+  if (profile.maxConcurrency !== undefined) return profile.maxConcurrency;
+  if (cpuShare(perTask) > CPU_BOUND_ABOVE) return Number.POSITIVE_INFINITY;
+  const known = profile.workload ? (WORKLOADS[profile.workload] as WorkloadAssumption).downstreamLimit : undefined;
+  const { inFlight, source } = known ?? DEFAULT_DOWNSTREAM_LIMIT;
+  if (profile.tasks > inFlight) {
+    assumptions.push(
+      `maxConcurrency was not given: at most ${fmt(inFlight)} tasks are kept in flight at once, ${source}${known ? `, typical of "${profile.workload}"` : ''}. Send maxConcurrency with what the downstream really allows (shared by every machine) to raise or lower it.`,
+    );
+  }
+  return inFlight;
 }
 
 export function resolveWork(profile: Profile, defaultCores: number): Work {
@@ -94,7 +116,8 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
     payloadBytes,
     threadsPerTask,
     cores,
-    maxConcurrency: profile.maxConcurrency ?? Number.POSITIVE_INFINITY,
+    maxConcurrency: downstreamLimit(profile, { cpuMs, waitMs }, assumptions),
+    maxRatePerSecond: profile.maxRatePerSecond ?? Number.POSITIVE_INFINITY,
     needsIsolation: profile.needsIsolation,
     sharedState: profile.sharedState,
     memoryMbPerWorker: profile.memoryMbPerWorker,

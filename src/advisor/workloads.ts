@@ -10,7 +10,20 @@ export interface WorkloadAssumption {
   payloadBytesPerTask: number;
   threadsPerTask: number;
   why: string;
+  /** Tasks in flight the downstream of this kind of work takes when the profile gives no maxConcurrency. */
+  downstreamLimit?: { inFlight: number; source: string };
 }
+
+/**
+ * With no maxConcurrency, work that waits on a downstream holds at most this many tasks in flight: the
+ * default connection limit of the common async HTTP clients. A plan of hundreds of simultaneous
+ * connections, unasked, is a denial of service on someone's server.
+ */
+export const DEFAULT_DOWNSTREAM_LIMIT = {
+  inFlight: 100,
+  source:
+    "the default connection limit of aiohttp's TCPConnector (limit=100) and httpx's clients (Limits(max_connections=100))",
+} as const;
 
 export const WORKLOADS = {
   'web-scraping': {
@@ -44,6 +57,11 @@ export const WORKLOADS = {
     payloadBytesPerTask: 20_000,
     threadsPerTask: 1,
     why: 'one indexed query to a database server (~50 ms) and row decoding (~3 ms, partly in the driver)',
+    downstreamLimit: {
+      inFlight: 20,
+      source:
+        "a typical connection pool (SQLAlchemy's 5 + 10 overflow, HikariCP's 10, asyncpg's 10, pgbouncer's 20 per database); PostgreSQL's max_connections is 100 by default, shared by every client",
+    },
   },
   'image-processing': {
     cpuMsPerTask: 150,

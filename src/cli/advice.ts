@@ -66,5 +66,5 @@ export async function adviceFor(input: unknown, source: string, url: URL | undef
 }
 
 export function print(advice: Advice, json: boolean, io: Io): void {
-  io.stdout(json ? `${JSON.stringify(advice, null, 2)}\n` : renderAdvice(advice));
+  io.stdout(json ? `${JSON.stringify(advice, null, 2)}\n` : renderAdvice(advice, io.style));
 }

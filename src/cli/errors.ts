@@ -6,6 +6,10 @@ export const EXIT = {
   json: 4,
   profile: 5,
   server: 6,
+  /** probe: the probed function (or its module) raised. */
+  raised: 7,
+  /** probe: a call of the function did not return within --timeout. */
+  timeout: 8,
   /** The measuring harness itself could not run (python3 missing, a broken report). */
   harness: 1,
   /** The measured command was not found (the shell's convention). */

@@ -8,6 +8,7 @@ import { runAdvise } from './commands/advise.js';
 import { CALIBRATED_RUNTIMES } from './calibration.js';
 import { runCalibrate } from './commands/calibrate.js';
 import { runMeasure } from './commands/measure.js';
+import { runProbe } from './commands/probe.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import type { Io } from './io.js';
 
@@ -19,6 +20,9 @@ Commands:
                                 and advise on a profile built from that measurement.
   calibrate [options]           Measure this machine's costs that the model uses and print them as a
                                 profile's "costs" object.
+  probe [options] FILE.py:FUNC  Run a sample of your own Python tasks, measure every number the profile
+                                needs, and advise on it (--verify: try the advice on the sample). See
+                                "task-advisor probe --help".
 
 Options:
   --json          Print the advice (calibrate: the costs object) as JSON instead of a table.
@@ -31,7 +35,8 @@ Options:
   -h, --help      Print this help.
 
 Exit codes: 0 ok, 1 the measuring harness could not run (e.g. python3 missing), 2 usage, 3 unreadable file,
-4 bad JSON, 5 invalid profile, 6 server error; measure exits with the command's own code when the command fails.
+4 bad JSON, 5 invalid profile (or inputs), 6 server error, 7 the probed function raised, 8 probe timeout;
+measure exits with the command's own code when the command fails.
 `;
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code; never throws. */
@@ -53,6 +58,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runMeasure(rest, io);
       case 'calibrate':
         return await runCalibrate(rest, io);
+      case 'probe':
+        return await runProbe(rest, io);
       default:
         throw new UsageError(
           command.startsWith('-') ? `unknown option ${command}: give a command first` : `unknown command ${JSON.stringify(command)}`,
@@ -83,6 +90,10 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const exitCode = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
+    style: {
+      color: process.stdout.isTTY === true && process.stdout.hasColors(),
+      width: (process.stdout.isTTY === true && process.stdout.columns) || 80,
+    },
     stderr: (text) => process.stderr.write(text),
     readStdin: () => text(process.stdin),
   });

@@ -1,21 +1,44 @@
+import { styleText } from 'node:util';
 import { COST_TABLES } from '../advisor/costs/index.js';
 import { COST_NAMES } from '../advisor/costs/types.js';
 import { fmt, fmtMs } from '../advisor/format.js';
 import type { Advice, EstimateReply } from '../advisor/advice.js';
 import { costsObject, type CalibrationResult } from './calibration.js';
 
+/** How the advice is drawn: colour (on a terminal that has it, and NO_COLOR unset) and the terminal's width. */
+export interface RenderStyle {
+  color: boolean;
+  width: number;
+}
+
+const PLAIN: RenderStyle = { color: false, width: 80 };
+
+/** Colour as the caller decided (RenderStyle.color): styleText would otherwise check process.stdout itself. */
+function paint(format: 'green' | 'dim' | 'bold', text: string): string {
+  return styleText(format, text, { validateStream: false });
+}
+
+/** Narrower than this, bars and wrapped paragraphs would be too short to read: draw as if 60 columns. */
+const MIN_WIDTH = 60;
+/** Wider than this, lines are hard to follow: paragraphs wrap and bars stop here. */
+const MAX_WIDTH = 100;
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${fmt(count)} ${count === 1 ? one : many}`;
+}
+
 function sizes(e: Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'>): string {
   switch (e.model) {
     case 'sequential':
       return '1';
     case 'threads':
-      return `${e.threadsPerProcess} threads`;
+      return plural(e.threadsPerProcess, 'thread');
     case 'async':
-      return `${e.threadsPerProcess} in flight`;
+      return `${fmt(e.threadsPerProcess)} in flight`;
     case 'processes':
-      return `${e.processes} procs, chunk ${e.chunkSize}`;
+      return `${plural(e.processes, 'process', 'processes')}, chunk ${e.chunkSize}`;
     case 'hybrid':
-      return `${e.processes} procs x ${e.threadsPerProcess} threads, chunk ${e.chunkSize}`;
+      return `${plural(e.processes, 'process', 'processes')} x ${plural(e.threadsPerProcess, 'thread')}, chunk ${e.chunkSize}`;
   }
 }
 
@@ -29,23 +52,73 @@ function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<nu
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
-function section(title: string, items: string[]): string[] {
+/** Words filled into lines of at most `width` characters; a word longer than that keeps a line of its own. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** A list item: "  - " and the text wrapped under itself. */
+function item(text: string, width: number): string[] {
+  return wrap(text, width - 4).map((line, i) => `${i === 0 ? '  - ' : '    '}${line}`);
+}
+
+function section(title: string, items: string[], width: number): string[] {
   if (items.length === 0) return [];
-  return ['', `${title}:`, ...items.map((item) => `  - ${item}`)];
+  return ['', `${title}:`, ...items.flatMap((text) => item(text, width))];
+}
+
+/**
+ * A bar per model, as long as its predicted wall time: on a log scale from the power of ten below the
+ * shortest when the times span a factor of 10 or more (so the short ones stay visible), else from zero.
+ * Plain characters: "#" for a viable model, "-" for one that is not; "*" marks the recommended one.
+ */
+export function timeBars(advice: Advice, style: RenderStyle = PLAIN): string[] {
+  const estimates = advice.estimates;
+  const times = estimates.map((e) => e.predictedWallMs);
+  const positive = times.filter((t) => t > 0);
+  const longest = Math.max(...positive);
+  const shortest = Math.min(...positive);
+  const log = positive.length > 1 && longest / shortest >= 10;
+  const floor = log ? 10 ** Math.floor(Math.log10(shortest)) : 0;
+  const labelWidth = Math.max(...estimates.map((e) => e.model.length)) + 2;
+  const valueWidth = Math.max(...times.map((t) => fmtMs(t).length));
+  const barWidth = Math.max(10, Math.min(style.width, MAX_WIDTH) - labelWidth - valueWidth - 16);
+  const length = (t: number) => {
+    if (t <= 0) return 0;
+    const share = log ? Math.log(t / floor) / Math.log(longest / floor) : t / longest;
+    return Math.max(1, Math.round(share * barWidth));
+  };
+  const lines = estimates.map((e) => {
+    const recommended = e.model === advice.recommendation.model;
+    const bar = (e.viable ? '#' : '-').repeat(length(e.predictedWallMs)).padEnd(barWidth);
+    const line = `${recommended ? '* ' : '  '}${e.model.padEnd(labelWidth)}${bar}  ${fmtMs(e.predictedWallMs).padStart(valueWidth)}${e.viable ? '' : '  not viable'}`;
+    if (!style.color) return line;
+    return recommended ? paint('green', line) : e.viable ? line : paint('dim', line);
+  });
+  return [`Predicted wall time${log ? ' (log scale)' : ''}:`, ...lines];
 }
 
 /** The advice as a person reads it in a terminal: the answer first, then every model weighed, then why. */
-export function renderAdvice(advice: Advice): string {
+export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string {
+  const width = Math.min(Math.max(style.width, MIN_WIDTH), MAX_WIDTH);
   const r = advice.recommendation;
   const lines: string[] = [];
   if (advice.name !== undefined) lines.push(`Profile: ${advice.name}`);
-  lines.push(
-    `Recommendation: ${r.model}${r.model === 'sequential' ? '' : ` (${sizes({ ...r })})`}, predicted ${fmtMs(r.predictedWallMs)}${r.model === 'sequential' ? '' : `, ${fmt(r.predictedSpeedup)}x faster than sequential`}`,
-  );
+  const recommendation = `Recommendation: ${r.model}${r.model === 'sequential' ? '' : ` (${sizes({ ...r })})`}, predicted ${fmtMs(r.predictedWallMs)}${r.model === 'sequential' ? '' : `, ${fmt(r.predictedSpeedup)}x faster than sequential`}`;
+  lines.push(style.color ? paint('bold', recommendation) : recommendation);
   const c = advice.classification;
   const res = advice.resolved;
   lines.push(
-    `Work: ${c.kind} (${fmt(c.cpuShare * 100)}% CPU, ${c.basis}); ${fmt(res.tasks)} task${res.tasks === 1 ? '' : 's'} of ${fmt(res.cpuMsPerTask)} ms CPU + ${fmt(res.waitMsPerTask)} ms wait on ${res.cores} cores, ${res.runtime}`,
+    `Work: ${c.kind} (${fmt(c.cpuShare * 100)}% CPU, ${c.basis}); ${plural(res.tasks, 'task')} of ${fmt(res.cpuMsPerTask)} ms CPU + ${fmt(res.waitMsPerTask)} ms wait on ${plural(res.cores, 'core')}, ${res.runtime}`,
   );
   lines.push('');
   const rows = advice.estimates.map((e) => [
@@ -57,9 +130,18 @@ export function renderAdvice(advice: Advice): string {
     e.bottleneck,
   ]);
   lines.push(...table(['  model', 'sizes', 'wall', 'speed-up', 'viable', 'bottleneck'], rows, new Set([2, 3])));
-  lines.push(...section('Rationale', advice.rationale));
-  lines.push(...section('Warnings', advice.warnings));
-  lines.push(...section('Practices', advice.practices.map((p) => p.title)));
+  lines.push('', ...timeBars(advice, { ...style, width }));
+  const notViable = advice.estimates.filter((e) => !e.viable);
+  lines.push(...section('Not viable', notViable.map((e) => `${e.model}: ${(e.reason ?? 'no reason given').replace(/^Not viable:\s*/, '')}`), width));
+  lines.push(...section('Rationale', advice.rationale, width));
+  lines.push(...section('Warnings', advice.warnings, width));
+  if (advice.practices.length > 0) {
+    lines.push('', 'Practices:');
+    for (const practice of advice.practices) {
+      lines.push(`  - ${style.color ? paint('bold', practice.title) : practice.title}`);
+      lines.push(...wrap(practice.detail, width - 4).map((line) => `    ${line}`));
+    }
+  }
   lines.push('', `Snippet (${advice.snippet.language}):`, '', advice.snippet.code.trimEnd());
   return `${lines.join('\n')}\n`;
 }

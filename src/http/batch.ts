@@ -5,16 +5,17 @@ import { EXAMPLE_PROFILE, ProfileSchema } from '../advisor/profile.js';
 
 export const MAX_BATCH_PROFILES = 100;
 
+/** Profiles that give their cores, so the example reply is the same on every server. */
+export const BATCH_EXAMPLE = {
+  profiles: [EXAMPLE_PROFILE, { runtime: 'node', tasks: 10_000, workload: 'api-calls', maxConcurrency: 50, cores: 8 }],
+} as const;
+
 /** What the document shows: a list of profiles. */
 export const BatchRequestSchema = z
   .strictObject({
     profiles: z.array(ProfileSchema).min(1).max(MAX_BATCH_PROFILES),
   })
-  .meta({
-    example: {
-      profiles: [EXAMPLE_PROFILE, { runtime: 'node', tasks: 10_000, workload: 'api-calls', maxConcurrency: 50 }],
-    },
-  });
+  .meta({ example: BATCH_EXAMPLE });
 
 /**
  * What the route checks up front: only the envelope. Each profile is validated on its own, so one bad
@@ -24,15 +25,18 @@ export const BatchEnvelopeSchema = z.strictObject({
   profiles: z.array(z.unknown()).min(1).max(MAX_BATCH_PROFILES),
 });
 
+const index = z.number().int().min(0).max(MAX_BATCH_PROFILES - 1).describe("The profile's place in the request, from 0.");
+const count = z.number().int().min(0).max(MAX_BATCH_PROFILES);
+
 export const BatchResultSchema = z.discriminatedUnion('ok', [
-  z.object({ index: z.number().int(), ok: z.literal(true), advice: AdviceSchema }),
-  z.object({ index: z.number().int(), ok: z.literal(false), error: ErrorReplySchema }),
+  z.object({ index, ok: z.literal(true), advice: AdviceSchema }),
+  z.object({ index, ok: z.literal(false), error: ErrorReplySchema }),
 ]);
 
 export const BatchReplySchema = z.object({
   results: z.array(BatchResultSchema).describe('One result per profile, in the order sent.'),
-  succeeded: z.number().int(),
-  failed: z.number().int(),
+  succeeded: count.describe('Profiles advised on.'),
+  failed: count.describe('Profiles refused, each with its own error.'),
 });
 
 export type BatchResult = z.infer<typeof BatchResultSchema>;

@@ -13,4 +13,11 @@ export const HTTP_DEFAULTS = {
   shutdownGraceMs: 0,
   /** Seconds a client is asked to wait on a 503 that passes by itself: overloaded, not ready, pools unavailable. */
   retryAfterSeconds: 5,
+  /** Serving the advice; the pool's threads are half the cores, set in buildApp. */
+  advice: {
+    cacheEntries: 5_000,
+    cacheBytes: 32 * 1024 * 1024,
+    // An hour: the costs behind a reply change only with a restart, and a deploy's new advice reaches clients within it.
+    maxAgeSeconds: 3_600,
+  },
 } as const;

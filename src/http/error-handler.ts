@@ -24,7 +24,7 @@ function statusText(status: number): string {
 }
 
 /** Messages for fastify's own body errors, said so that a client knows what to change. */
-function clientMessage(error: FastifyError, bodyLimit: number): string {
+function clientMessage(error: Pick<FastifyError, 'code' | 'message'>, bodyLimit: number): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return `The body is larger than the limit of ${bodyLimit} bytes.`;
@@ -36,6 +36,10 @@ function clientMessage(error: FastifyError, bodyLimit: number): string {
       return `The body is not valid JSON: ${error.message}`;
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'The Content-Length header does not match the body that arrived.';
+    case 'FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER':
+      return 'This server runs jobs only with its token: send `Authorization: Bearer <token>` (the JOBS_TOKEN it was started with).';
+    case 'FST_BEARER_AUTH_INVALID_AUTHORIZATION_HEADER':
+      return 'The token is not the one this server runs jobs with: send `Authorization: Bearer <token>` with its JOBS_TOKEN.';
     default:
       return error.message;
   }
@@ -47,54 +51,57 @@ export interface ErrorHandlerOptions {
 }
 
 /**
+ * The reply to an error a client can act on: each bad field of a validation error, a message written for the
+ * client (`expose`), or what to change about the body. Undefined for a server error, whose details stay in the log.
+ */
+export function clientErrorReply(
+  error: Pick<FastifyError, 'statusCode' | 'code' | 'message' | 'validation'> | ExposedError,
+  bodyLimit: number,
+): { body: ErrorReply; retryAfterSeconds?: number } | undefined {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const raw: RawIssue[] = error.validation.map((item) => ({
+      ...(item.params as Record<string, unknown>),
+      path: item.instancePath.split('/').filter((part) => part !== ''),
+      code: item.keyword,
+      message: item.message ?? 'is invalid',
+    }));
+    const issues = toFieldIssues(raw);
+    return {
+      body: { statusCode: 400, error: 'Bad Request', code: 'INVALID_REQUEST', message: `The request body is invalid: ${summarise(issues)}`, issues },
+    };
+  }
+  if (isExposed(error)) {
+    return {
+      body: { statusCode: error.statusCode, error: statusText(error.statusCode), code: error.code, message: error.message },
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  if (status >= 500) return undefined;
+  const code = error.code?.startsWith('FST_BEARER_AUTH_') ? 'UNAUTHORIZED' : (error.code ?? 'BAD_REQUEST');
+  return { body: { statusCode: status, error: statusText(status), code, message: clientMessage(error, bodyLimit) } };
+}
+
+/**
  * Every error reply has one shape. Validation errors list each bad field; client errors say what to
  * change; server errors say nothing about internals (the log has them, under the request id).
  */
 async function handleErrors(app: FastifyInstance, { bodyLimit }: ErrorHandlerOptions) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const raw: RawIssue[] = error.validation.map((item) => ({
-        ...(item.params as Record<string, unknown>),
-        path: item.instancePath.split('/').filter((part) => part !== ''),
-        code: item.keyword,
-        message: item.message ?? 'is invalid',
-      }));
-      const issues = toFieldIssues(raw);
-      const body: ErrorReply = {
-        statusCode: 400,
-        error: 'Bad Request',
-        code: 'INVALID_REQUEST',
-        message: `The request body is invalid: ${summarise(issues)}`,
-        issues,
-      };
-      return reply.code(400).send(body);
+    const known = clientErrorReply(error, bodyLimit);
+    if (known) {
+      if (known.retryAfterSeconds !== undefined) void reply.header('retry-after', known.retryAfterSeconds);
+      // RFC 6750: a 401 names the scheme the client must use.
+      if (known.body.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="jobs"');
+      return reply.code(known.body.statusCode).send(known.body);
     }
-    if (isExposed(error)) {
-      const body: ErrorReply = {
-        statusCode: error.statusCode,
-        error: statusText(error.statusCode),
-        code: error.code,
-        message: error.message,
-      };
-      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', error.retryAfterSeconds);
-      return reply.code(error.statusCode).send(body);
-    }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      const body: ErrorReply = {
-        statusCode: status,
-        error: statusText(status),
-        code: 'INTERNAL_ERROR',
-        message: `Something went wrong on our side; quote request id ${request.id} when you report it.`,
-      };
-      return reply.code(status).send(body);
-    }
+    const status = error.statusCode && error.statusCode >= 500 && error.statusCode < 600 ? error.statusCode : 500;
+    request.log.error({ err: error }, 'request failed');
     const body: ErrorReply = {
       statusCode: status,
       error: statusText(status),
-      code: error.code ?? 'BAD_REQUEST',
-      message: clientMessage(error, bodyLimit),
+      code: 'INTERNAL_ERROR',
+      message: `Something went wrong on our side; quote request id ${request.id} when you report it.`,
     };
     return reply.code(status).send(body);
   });

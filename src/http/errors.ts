@@ -10,11 +10,11 @@ export const FieldIssueSchema = z.object({
 
 export const ErrorReplySchema = z
   .object({
-    statusCode: z.number().int(),
-    error: z.string(),
-    code: z.string(),
-    message: z.string(),
-    issues: z.array(FieldIssueSchema).optional(),
+    statusCode: z.number().int().min(400).max(599).describe('The HTTP status again, for clients that log bodies only.'),
+    error: z.string().describe('The status in words ("Bad Request").'),
+    code: z.string().describe('A stable name for the error, to branch on (INVALID_REQUEST, QUEUE_FULL, RATE_LIMITED, ...).'),
+    message: z.string().describe('What happened and what to change, in a sentence or two; no server paths or stack traces.'),
+    issues: z.array(FieldIssueSchema).optional().describe('Each bad field of a 400, in the order found.'),
   })
   .meta({ id: 'ErrorReply' });
 
@@ -26,8 +26,16 @@ export const OverloadedReplySchema = ErrorReplySchema.describe(`The request was 
 /** The replies fastify itself gives any route with a JSON body, before the route's own validation. */
 export const BODY_ERROR_REPLIES = {
   413: ErrorReplySchema.describe('The body is over the size limit.'),
-  415: ErrorReplySchema.describe('The body is not JSON.'),
+  415: ErrorReplySchema.describe('The body is not JSON, or is declared in a charset other than UTF-8.'),
 };
 
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 export type ErrorReply = z.infer<typeof ErrorReplySchema>;
+
+/** Readiness refused: the pools are not running (sent with HTTP_DEFAULTS.retryAfterSeconds). */
+export const NOT_READY_REPLY: ErrorReply = {
+  statusCode: 503,
+  error: 'Service Unavailable',
+  code: 'NOT_READY',
+  message: 'The sample pools are not running (not started yet, turned off, or shutting down).',
+};

@@ -9,6 +9,16 @@ export interface UnderPressureOptions {
   maxEventLoopDelayMs: number;
 }
 
+/** What every route but /health answers while a measure of the server is past its limit. */
+export function overloadedReply(measure: string, value: number): ErrorReply {
+  return {
+    statusCode: 503,
+    error: 'Service Unavailable',
+    code: 'OVERLOADED',
+    message: `The server is overloaded (${measure} ${Math.round(value)}); retry in ${HTTP_DEFAULTS.retryAfterSeconds} s.`,
+  };
+}
+
 /** Sheds load while the event loop lags: every route but /health answers 503 with Retry-After. */
 async function sheddingLoad(app: FastifyInstance, options: UnderPressureOptions) {
   await app.register(underPressure, {
@@ -16,12 +26,7 @@ async function sheddingLoad(app: FastifyInstance, options: UnderPressureOptions)
     // Liveness must answer while the server sheds load, or an orchestrator restarts a busy but healthy process.
     pressureHandler: (request, reply, type, value) => {
       if (request.url === '/health') return;
-      const body: ErrorReply = {
-        statusCode: 503,
-        error: 'Service Unavailable',
-        code: 'OVERLOADED',
-        message: `The server is overloaded (${type} ${Math.round(Number(value))}); retry in ${HTTP_DEFAULTS.retryAfterSeconds} s.`,
-      };
+      const body = overloadedReply(type, Number(value));
       void reply.code(503).header('retry-after', HTTP_DEFAULTS.retryAfterSeconds);
       // Returned, not sent: under-pressure then sends it and ends the request there. Sent here, the request
       // would go on, and a GET route's handler would run beside the 503 (/metrics put its text/plain on it).

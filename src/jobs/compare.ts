@@ -8,6 +8,7 @@ import { RUNTIME_TRAITS } from '../advisor/runtimes.js';
 import type { Advice } from '../advisor/advice.js';
 import type { CompareRow, Sample } from './schema.js';
 import { ProfileSchema, type Profile, type ProfileInput } from '../advisor/profile.js';
+import { AGREEMENT_WITHIN } from '../advisor/verdict.js';
 import { resolveWork } from '../advisor/work.js';
 import { GIL_SWITCH_INTERVAL_MS, type JobLimits } from './defaults.js';
 
@@ -15,8 +16,6 @@ import { GIL_SWITCH_INTERVAL_MS, type JobLimits } from './defaults.js';
 const SAMPLE_MAX_TASKS = 256;
 /** Shorter tasks would measure the timer and dispatch more than the work. */
 const SAMPLE_MIN_TASK_MS = 1;
-/** The recommended model agrees with the measurements when it is within this share of the fastest. */
-export const AGREEMENT_WITHIN = 0.1;
 
 /**
  * An advisor profile scaled down to a sample that runs sequentially in about `compareSampleMs`: fewer

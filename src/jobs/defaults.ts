@@ -24,6 +24,9 @@ export interface JobLimits {
   perClientPerMinute: number;
 }
 
+/** The largest value the environment may give any job limit (src/config.ts), so the bound of every count in a job reply. */
+export const MAX_JOB_LIMIT = 1e9;
+
 const DEFAULT_JOB_LIMITS: JobLimits = {
   maxTasks: 10_000,
   maxCpuMsPerTask: 1_000,

@@ -21,6 +21,14 @@ function withoutPaths(message: string): string {
   return message.replace(/(?:file:\/\/)?\/[^\s'"():]+/g, '<path>');
 }
 
+/**
+ * Retry-After for a refused job, spread over [seconds, 1.5 x seconds + 1): clients refused together are
+ * told different times, so they do not all come back at once and be refused again.
+ */
+export function jittered(seconds: number, random: () => number = Math.random): number {
+  return seconds + Math.floor(random() * (Math.ceil(seconds / 2) + 1));
+}
+
 export const JobErrors = {
   queueFull: (queued: number, retryAfterSeconds: number) =>
     new JobError(
@@ -50,5 +58,5 @@ export const JobErrors = {
       retryAfterSeconds,
     ),
   unavailable: (why: string, retryAfterSeconds: number) =>
-    new JobError(503, 'POOLS_UNAVAILABLE', `Sample jobs cannot run: ${why}.`, retryAfterSeconds),
+    new JobError(503, 'POOLS_UNAVAILABLE', `Sample jobs cannot run: ${why}.`, jittered(retryAfterSeconds)),
 };

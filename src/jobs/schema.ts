@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { JOB_DEFAULTS, type JobLimits } from './defaults.js';
+import { PLAN_SIZES } from '../advisor/advice.js';
 import { EXECUTION_MODELS, type ExecutionModel } from '../advisor/plan.js';
-import { ProfileSchema } from '../advisor/profile.js';
+import { LIMITS, ProfileSchema } from '../advisor/profile.js';
+import { JOB_DEFAULTS, MAX_JOB_LIMIT, type JobLimits } from './defaults.js';
 import { POOL_KINDS } from './pools.js';
 import { CRASH_MODES } from './protocol.js';
+
+/** A count in a job reply: within the largest limit the server can be configured with. */
+const count = (least: number) => z.number().int().min(least).max(MAX_JOB_LIMIT);
 
 /** Pools whose workers are threads of one process, where the GIL emulation applies. */
 export const GIL_POOLS: readonly ExecutionModel[] = ['threads', 'hybrid'];
@@ -104,7 +108,7 @@ export function jobRequestSchema(limits: JobLimits) {
         .describe('Also run the sample sequentially in this request and give the speed-up against that run.'),
       crash: z
         .strictObject({
-          atTask: z.number().int().min(0).describe('The index of the task that fails (0-based; below `tasks`).'),
+          atTask: z.number().int().min(0).max(limits.maxTasks - 1).describe('The index of the task that fails (0-based; below `tasks`).'),
           how: z.enum(CRASH_MODES).describe('"throw": the task raises an error; "exit": it ends its thread or process.'),
         })
         .optional()
@@ -149,10 +153,10 @@ export const TaskTimesSchema = z.object({ p50: z.number(), p95: z.number(), max:
 export const JobResultSchema = z
   .object({
     pool: z.enum(EXECUTION_MODELS),
-    workers: z.number().int().describe('Threads, processes, or tasks in flight (async).'),
-    threadsPerProcess: z.number().int(),
-    chunkSize: z.number().int().describe('Tasks per message to a worker (1 where each task is its own message).'),
-    tasks: z.number().int(),
+    workers: count(1).describe('Threads, processes, or tasks in flight (async).'),
+    threadsPerProcess: count(1).describe('Threads in each process (hybrid; 1 elsewhere).'),
+    chunkSize: count(1).describe('Tasks per message to a worker (1 where each task is its own message).'),
+    tasks: count(1),
     wallMs: z.number().describe('From the first task sent to the last result back, on a started pool.'),
     startupMs: z.number().describe('Starting the pool for this job (0 when a started pool was reused); not in wallMs.'),
     cpuMs: z.number().describe('CPU time (user + sys) of the server process and its pool processes during the run.'),
@@ -203,20 +207,18 @@ export function compareRequestSchema(limits: JobLimits) {
 }
 
 export const SampleSchema = z.object({
-  tasks: z.number().int(),
+  tasks: count(1),
   cpuMsPerTask: z.number(),
   waitMsPerTask: z.number(),
-  payloadBytesPerTask: z.number().int(),
+  payloadBytesPerTask: count(0),
   gilReleasedShare: z.number(),
   gil: z.boolean(),
-  maxConcurrency: z.number().int().optional().describe("The profile's limit on tasks at once, kept in its sample."),
+  maxConcurrency: z.number().int().min(1).max(LIMITS.maxTasks).optional().describe("The profile's limit on tasks at once, kept in its sample."),
 });
 
 export const CompareRowSchema = z.object({
   model: z.enum(EXECUTION_MODELS),
-  processes: z.number().int(),
-  threadsPerProcess: z.number().int(),
-  chunkSize: z.number().int(),
+  ...PLAN_SIZES,
   predictedWallMs: z.number(),
   predictedSpeedup: z.number(),
   measuredWallMs: z.number().describe('Measured on started pools, as predictedWallMs counts no pool start-up for a warm pool.'),
@@ -227,7 +229,7 @@ export const CompareRowSchema = z.object({
 export const CompareResultSchema = z
   .object({
     sample: SampleSchema.describe('What ran: the request, or the profile scaled down.'),
-    cores: z.number().int().describe('The cores the predictions assume: the ones this server may use.'),
+    cores: z.number().int().min(1).max(LIMITS.maxCores).describe('The cores the predictions assume: the ones this server may use.'),
     rows: z.array(CompareRowSchema),
     fastest: z.enum(EXECUTION_MODELS).describe('The model measured fastest.'),
     recommended: z.enum(EXECUTION_MODELS).describe("The advisor's recommendation for this sample on this server."),
@@ -238,11 +240,11 @@ export const CompareResultSchema = z
 
 export const PoolStatsSchema = z.object({
   kind: z.enum(POOL_KINDS),
-  processes: z.number().int(),
-  threadsPerProcess: z.number().int(),
-  size: z.number().int().describe('Workers that run tasks at once (processes x threads).'),
-  busy: z.number().int(),
-  queued: z.number().int().describe('Tasks handed to the pool and waiting for a worker.'),
+  processes: count(1),
+  threadsPerProcess: count(1),
+  size: count(1).describe('Workers that run tasks at once (processes x threads).'),
+  busy: count(0),
+  queued: count(0).describe('Tasks handed to the pool and waiting for a worker.'),
   utilization: z.number().describe('Share of the pool\'s worker time spent on tasks since it started.'),
   resident: z.boolean().describe('Started with the server and kept; other pools serve jobs of other sizes.'),
 });
@@ -250,7 +252,11 @@ export const PoolStatsSchema = z.object({
 export const PoolsReplySchema = z
   .object({
     iterationsPerMs: z.number().describe('Calibration: hash-chain steps per ms of CPU on this server.'),
-    jobs: z.object({ running: z.number().int(), queued: z.number().int(), queueSize: z.number().int() }),
+    jobs: z.object({
+      running: z.number().int().min(0).max(1).describe('Jobs run one at a time.'),
+      queued: count(0).describe('Jobs waiting behind the running one.'),
+      queueSize: count(0).describe('Jobs that may wait; beyond it a job gets 503.'),
+    }),
     pools: z.array(PoolStatsSchema),
   })
   .meta({ id: 'Pools' });

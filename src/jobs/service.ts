@@ -6,7 +6,7 @@ import { GIL_POOLS } from './schema.js';
 import { hybridChunkSize, processChunkSize } from '../advisor/model/sizing.js';
 import { adviseSample, compareRows, plannedRuns, predictedWallMs, sampleFromProfile, verdict } from './compare.js';
 import { JOB_DEFAULTS, type JobLimits } from './defaults.js';
-import { JobError, JobErrors } from './errors.js';
+import { jittered, JobError, JobErrors } from './errors.js';
 import { PoolRegistry, type PoolShape } from './pools.js';
 import { measureRun, type Measured, type Progress, type SampleWork } from './runner.js';
 
@@ -233,7 +233,7 @@ export class JobService {
     if (this.#draining) throw JobErrors.unavailable('the server is shutting down; retry on another instance', this.#retryAfterSeconds);
     // One job runs (measured alone); up to queueSize wait behind it.
     if (this.#queue.pending + this.#queue.size > this.limits.queueSize) {
-      throw JobErrors.queueFull(this.#queue.size, Math.max(1, Math.ceil(this.#pendingMs / 1000)));
+      throw JobErrors.queueFull(this.#queue.size, jittered(Math.max(1, Math.ceil(this.#pendingMs / 1000))));
     }
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([deadline, clientSignal, this.#shutdown.signal]);

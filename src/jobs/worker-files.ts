@@ -4,7 +4,7 @@
  */
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
-export type WorkerEntry = 'thread' | 'process' | 'event-loop';
+export type WorkerEntry = 'thread' | 'process' | 'event-loop' | 'advice';
 
 export function workerFile(entry: WorkerEntry): string {
   return new URL(`../../workers/${entry}${extension}`, import.meta.url).href;

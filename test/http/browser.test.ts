@@ -3,44 +3,147 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { AdviceSchema } from '../../src/advisor/advice.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { fmt, fmtMs } from '../../src/advisor/format.js';
+import { AdviceSchema, type Advice } from '../../src/advisor/advice.js';
 import { EXAMPLE_PROFILE } from '../../src/advisor/profile.js';
-import { adviceFor } from '../helpers/advice.js';
 import { startApp } from '../helpers/app.js';
+import { servedDocument } from '../helpers/openapi-document.js';
 
 // Debian's chromium, installed by scripts/install-browser.sh (npm's pretest): Playwright cannot download its own here.
 const CHROMIUM = '/usr/bin/chromium';
 // Without the networking flags chromium keeps dialling Google's hosts, which this machine's closed network refuses.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-// Git-ignored (artifacts/): a picture of what a person sees, for looking at, not for comparing.
-const SCREENSHOT = fileURLToPath(new URL('../../../artifacts/swagger-ui-advise.png', import.meta.url));
+// Git-ignored (artifacts/): pictures of what a person sees, for looking at, not for comparing.
+const ARTIFACTS = new URL('../../../artifacts/', import.meta.url);
+const artifact = (name: string) => fileURLToPath(new URL(name, ARTIFACTS));
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let ctx: Awaited<ReturnType<typeof startApp>>;
+let browser: Browser | undefined;
+let origin: string;
+/** Every console error, uncaught exception and content-security-policy refusal, by page. */
+const problems: string[] = [];
+
+before(async () => {
+  ctx = await startApp({ maxEventLoopDelayMs: 0, jobs: { startPools: true } });
+  origin = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await ctx?.app.close();
+});
+
+async function openPage(viewport: { width: number; height: number }): Promise<Page> {
+  // Fail, not skip: a skipped test would let the suite pass without the page ever being opened.
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`bash scripts/install-browser.sh\` (npm test does, as its pretest)`);
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${page.url()}: console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  return page;
+}
+
+/** What the chart draws, read from Chart.js itself. */
+async function chartData(page: Page): Promise<{ labels: string[][]; datasets: { label: string; data: number[] }[] }> {
+  return page.evaluate(() => {
+    const chart = (globalThis as any).Chart.getChart(document.getElementById('chart'));
+    return { labels: chart.data.labels, datasets: chart.data.datasets.map((d: any) => ({ label: d.label, data: d.data })) };
+  });
+}
+
+describe('the page at / in a real browser', () => {
+  test('the README profile typed into the form gets POST /advise\'s answer, a bar per model, a sample, and a link that shares it', { timeout: 120_000 }, async () => {
+    const expected: Advice = AdviceSchema.parse((await ctx.http.post('/advise').send(EXAMPLE_PROFILE).expect(200)).body);
+    const page = await openPage(DESKTOP);
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('body[data-ready]');
+
+    await page.getByLabel('Tasks', { exact: true }).fill(String(EXAMPLE_PROFILE.tasks));
+    await page.getByLabel('CPU per task (ms)').fill(String(EXAMPLE_PROFILE.cpuMsPerTask));
+    await page.getByLabel('Wait per task (ms)').fill(String(EXAMPLE_PROFILE.waitMsPerTask));
+    await page.getByLabel('Cores', { exact: true }).fill(String(EXAMPLE_PROFILE.cores));
+    const [request, response] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/advise'),
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/advise'),
+      page.getByRole('button', { name: 'Advise' }).click(),
+    ]);
+    assert.deepEqual(request.postDataJSON(), EXAMPLE_PROFILE, 'the form sends exactly the profile typed');
+    assert.deepEqual(await response.json(), expected);
+    await page.waitForSelector('#answer:not([hidden])');
+    await page.screenshot({ path: artifact('page-answer-desktop.png'), fullPage: true });
+
+    const r = expected.recommendation;
+    const headline = await page.locator('#headline').innerText();
+    assert.ok(headline.includes(`Use ${r.model} `), headline);
+    assert.ok(headline.includes(`predicted ${fmtMs(r.predictedWallMs)}, ${fmt(r.predictedSpeedup)}× faster`), headline);
+    const chart = await chartData(page);
+    assert.equal(chart.datasets.length, 1);
+    assert.deepEqual(chart.datasets[0]!.data, expected.estimates.map((e) => e.predictedWallMs), 'one bar per estimate, its predicted time');
+    assert.deepEqual(chart.labels.map((label) => label[0]), expected.estimates.map((e) => e.model));
+    assert.deepEqual(chart.labels.filter((label) => label.includes('(recommended)')).map((label) => label[0]), [r.model]);
+    assert.equal(await page.locator('#estimates tbody tr').count(), expected.estimates.length);
+    assert.equal(await page.locator('#practices dd').count(), expected.practices.length);
+    assert.equal(await page.locator('#snippet').textContent(), expected.snippet.code);
+    assert.ok((await page.locator('#snippet span[class^="hljs-"]').count()) > 0, 'the snippet is highlighted');
+
+    const [compare] = await Promise.all([
+      page.waitForResponse((res) => new URL(res.url()).pathname === '/jobs/compare', { timeout: 90_000 }),
+      page.getByRole('button', { name: 'Run a sample' }).click(),
+    ]);
+    assert.equal(compare.status(), 200, await compare.text());
+    const measured = (await compare.json()) as { rows: { measuredWallMs: number; predictedWallMs: number }[] };
+    await page.waitForSelector('#sample-result:not([hidden])');
+    await page.screenshot({ path: artifact('page-sample-desktop.png'), fullPage: true });
+    const sampleChart = await chartData(page);
+    assert.deepEqual(sampleChart.datasets.map((d) => d.label), ['predicted', 'measured']);
+    assert.deepEqual(sampleChart.datasets[1]!.data, measured.rows.map((row) => row.measuredWallMs), 'a measured bar per model');
+    assert.deepEqual(sampleChart.datasets[0]!.data, measured.rows.map((row) => row.predictedWallMs));
+    assert.match(await page.locator('#verdict').innerText(), /^(Agree|Disagree): .*"Agree" means the recommended model measured within 10% of the fastest\.$/);
+    assert.match(await page.locator('#error-sign').innerText(), /positive when the model expected a longer run than was measured/);
+
+    // The address holds the profile: opened anew (at phone width), it gives the same answer.
+    const link = await page.locator('#share-link').getAttribute('href');
+    assert.ok(link?.startsWith('/?'), String(link));
+    const phone = await openPage(PHONE);
+    await phone.goto(`${origin}${link}`);
+    await phone.waitForSelector('#answer:not([hidden])');
+    await phone.screenshot({ path: artifact('page-answer-phone.png'), fullPage: true });
+    assert.equal(await phone.locator('#headline').innerText(), headline);
+    assert.deepEqual((await chartData(phone)).datasets[0]!.data, chart.datasets[0]!.data);
+    assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth), PHONE.width, 'nothing is wider than the phone');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a refused profile is shown beside its field, with the server\'s message', async () => {
+    const page = await openPage(PHONE);
+    await page.goto(`${origin}/?tasks=0&cpuMsPerTask=100&waitMsPerTask=200`);
+    const problem = page.locator('#problem');
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /The server refused the profile \(400 INVALID_REQUEST\)/);
+    const tasks = page.getByLabel('Tasks', { exact: true });
+    assert.equal(await tasks.getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#f-tasks-error').innerText(), />=1/);
+    await page.screenshot({ path: artifact('page-error-phone.png'), fullPage: true });
+    // Only the refused request's own 400 may reach the console; nothing else.
+    assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+  });
+});
 
 describe('Swagger UI in a real browser', () => {
-  let ctx: Awaited<ReturnType<typeof startApp>>;
-  let browser: Browser | undefined;
-  let origin: string;
-
-  before(async () => {
-    ctx = await startApp();
-    origin = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await ctx?.app.close();
-  });
-
-  test('"Try it out" on POST /advise sends the example and shows a 200 with a recommendation', async () => {
-    // Fail, not skip: a skipped test would let the suite pass without the UI ever being opened.
-    // Checked in the test, not in before(), so the runner counts it as a failed test, not a cancelled one.
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run \`bash scripts/install-browser.sh\` (npm test does, as its pretest)`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const page = await browser.newPage();
+  test('"Try it out" on POST /advise sends the example and gets the example reply the document shows', async () => {
+    const page = await openPage(DESKTOP);
+    const before = problems.length;
     await page.goto(`${origin}/docs`);
 
     const operation = page.locator('#operations-advice-advise');
     await operation.locator('.opblock-summary').click();
+    const shownExample = JSON.parse(await operation.locator('.responses-table tr.response[data-code="200"] pre.example').first().innerText());
     await operation.getByRole('button', { name: 'Try it out' }).click();
     const [request] = await Promise.all([
       page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/advise'),
@@ -50,13 +153,14 @@ describe('Swagger UI in a real browser', () => {
     const status = response.locator('.response-col_status');
     await status.waitFor();
     // Taken before the assertions, so a failure leaves a picture of what went wrong.
-    await mkdir(new URL('../../../artifacts/', import.meta.url), { recursive: true });
-    await operation.screenshot({ path: SCREENSHOT });
+    await operation.screenshot({ path: artifact('swagger-ui-advise.png') });
 
     // The body Swagger UI prefilled is the schema's example, not something the test typed.
     assert.deepEqual(request.postDataJSON(), EXAMPLE_PROFILE);
     assert.equal((await status.innerText()).trim(), '200');
-    const shown = AdviceSchema.parse(JSON.parse(await response.locator('.response-col_description pre').first().innerText()));
-    assert.deepEqual(shown.recommendation, adviceFor(EXAMPLE_PROFILE).recommendation);
+    const live = JSON.parse(await response.locator('.response-col_description pre').first().innerText());
+    assert.deepEqual(live, shownExample, 'the example reply Swagger UI shows is the one the server gives');
+    assert.deepEqual(shownExample, servedDocument(ctx.app).paths['/advise'].post.responses['200'].content['application/json'].example);
+    assert.deepEqual(problems.slice(before), []);
   });
 });

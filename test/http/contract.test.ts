@@ -21,6 +21,7 @@ interface Call {
   url: string;
   payload?: unknown;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 const BODY_LIMIT = 16 * 1024;
@@ -37,7 +38,7 @@ async function contextOf(options: Parameters<typeof startApp>[0]): Promise<Ctx> 
 }
 
 function headersOf(call: Call): Record<string, string> {
-  return call.payload === undefined ? {} : { 'content-type': call.contentType ?? 'application/json' };
+  return { ...(call.payload === undefined ? {} : { 'content-type': call.contentType ?? 'application/json' }), ...call.headers };
 }
 
 function inject(ctx: Ctx, call: Call): Promise<LightMyRequestResponse> {
@@ -60,6 +61,11 @@ function assertInContract(ctx: Ctx, call: Call, res: LightMyRequestResponse): vo
   }
   const declared = operation.responses?.[String(res.statusCode)];
   assert.ok(declared, `${where}: ${operation.operationId} does not declare ${res.statusCode}`);
+  if (!(declared as { content?: object }).content || call.method === 'HEAD') {
+    // A 304 is declared without a body, and HEAD answers the GET's headers without its body.
+    assert.equal(res.body, '', `${where}: no body`);
+    return;
+  }
   const mediaType = String(res.headers['content-type']).split(';')[0]!;
   assert.ok(mediaType in ((declared as { content?: object }).content ?? {}), `${where}: ${mediaType} is not a declared media type`);
   const body = mediaType === 'application/json' ? res.json() : res.body;
@@ -108,6 +114,18 @@ describe('every reply is in the contract', () => {
     await expectStatus(bare, { method: 'POST', url: '/advise', payload: '{"tasks": 1,' }, 400, 'FST_ERR_CTP_INVALID_JSON_BODY');
     await expectStatus(bare, { method: 'POST', url: '/advise', payload: oversized }, 413, 'FST_ERR_CTP_BODY_TOO_LARGE');
     await expectStatus(bare, { method: 'POST', url: '/advise', payload: 'tasks=1', contentType: 'text/plain' }, 415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE');
+  });
+
+  test('POST /advise: 304 on If-None-Match, 415 for another charset; HEAD on GET routes is documented', async () => {
+    const { headers } = await inject(bare, { method: 'POST', url: '/advise', payload: EXAMPLE_PROFILE });
+    await expectStatus(bare, { method: 'POST', url: '/advise', payload: EXAMPLE_PROFILE, headers: { 'if-none-match': String(headers.etag) } }, 304);
+    await expectStatus(bare, { method: 'POST', url: '/advise', payload: EXAMPLE_PROFILE, contentType: 'application/json; charset=utf-16' }, 415, 'UNSUPPORTED_CHARSET');
+    for (const url of ['/health', '/ready', '/costs', '/metrics', '/pools']) {
+      const call = { method: 'HEAD', url };
+      const res = await inject(bare, call);
+      assert.ok(bare.api.matchOperation({ method: 'HEAD', path: url, headers: {} }), `HEAD ${url} is in the document`);
+      assertInContract(bare, call, res);
+    }
   });
 
   test('POST /advise/batch: 200, 400, 413, 415', async () => {

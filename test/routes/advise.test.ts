@@ -4,6 +4,7 @@ import { AdviceSchema } from '../../src/advisor/advice.js';
 import { BatchReplySchema } from '../../src/http/batch.js';
 import { ErrorReplySchema } from '../../src/http/errors.js';
 import { EXAMPLE_PROFILE } from '../../src/advisor/profile.js';
+import { adviceFor } from '../helpers/advice.js';
 import { startApp } from '../helpers/app.js';
 
 let ctx: Awaited<ReturnType<typeof startApp>>;
@@ -20,9 +21,9 @@ function issuePaths(body: unknown): string[] {
 
 describe('POST /advise', () => {
   test('answers the example profile with advice that matches the schema', async () => {
-    const res = await ctx.http.post('/advise').send(EXAMPLE_PROFILE).expect(200).expect('content-type', /json/);
+    const res = await ctx.http.post('/advise').send({ ...EXAMPLE_PROFILE, name: 'nightly thumbnail job' }).expect(200).expect('content-type', /json/);
     const advice = AdviceSchema.parse(res.body);
-    assert.equal(advice.name, EXAMPLE_PROFILE.name);
+    assert.equal(advice.name, 'nightly thumbnail job');
     assert.equal(advice.classification.kind, 'mixed');
     assert.equal(advice.estimates.length, 4);
     assert.ok(advice.rationale.length >= 3);
@@ -72,6 +73,30 @@ describe('POST /advise', () => {
     const body = ErrorReplySchema.parse(res.body);
     assert.deepEqual(issuePaths(body), ['workload']);
     assert.match(body.issues?.[0]?.message ?? '', /given twice.*drop/);
+  });
+
+  test('a probed profile says so in the reply, and is advised as its numbers say', async () => {
+    const numbers = { tasks: 200, cpuMsPerTask: 30, waitMsPerTask: 0, gilReleasedShare: 0.97, cores: 2 };
+    const probed = AdviceSchema.parse((await ctx.http.post('/advise').send({ ...numbers, basis: 'probed' }).expect(200)).body);
+    const declared = AdviceSchema.parse((await ctx.http.post('/advise').send(numbers).expect(200)).body);
+    assert.equal(probed.classification.basis, 'probed');
+    assert.equal(declared.classification.basis, 'declared');
+    assert.deepEqual(probed.recommendation, declared.recommendation);
+  });
+
+  test('refuses basis "probed" without measured per-task numbers, naming basis', async () => {
+    for (const body of [
+      { tasks: 10, workload: 'hashing', basis: 'probed' },
+      { tasks: 10, measurement: { wallMs: 100, cpuMs: 50 }, basis: 'probed' },
+      { tasks: 10, cpuMsPerTask: 5, basis: 'probed' },
+    ]) {
+      const res = await ctx.http.post('/advise').send(body).expect(400);
+      const reply = ErrorReplySchema.parse(res.body);
+      assert.deepEqual(issuePaths(reply), ['basis'], JSON.stringify(body));
+      assert.match(reply.issues?.[0]?.message ?? '', /give both/);
+    }
+    const res = await ctx.http.post('/advise').send({ tasks: 10, cpuMsPerTask: 5, waitMsPerTask: 0, basis: 'guessed' }).expect(400);
+    assert.deepEqual(ErrorReplySchema.parse(res.body).issues?.[0]?.allowed, ['probed']);
   });
 
   test('refuses a profile with no cost source', async () => {
@@ -138,19 +163,31 @@ describe('POST /advise/batch', () => {
     assert.ok(nodeResult?.ok && nodeResult.advice.snippet.language === 'typescript');
   });
 
-  test('a batch of heavy profiles lets other requests in between its profiles', async () => {
-    // Deadline searches on 1024 cores: tens of ms each, seconds for the batch if it held the event loop.
-    const heavy = { tasks: 1e9, cpuMsPerTask: 10, waitMsPerTask: 10, cores: 1024, deadlineMs: 1000 };
+  test('batches of deadline searches are computed off the event loop, and answer as the model does in-process', async () => {
+    // Deadline searches on 1024 cores: tens of ms each, seconds for a batch if it held the event loop.
+    const batches = Array.from({ length: 3 }, (_, b) =>
+      Array.from({ length: 20 }, (_, i) => ({ tasks: 1e9 - 100 * b - i, cpuMsPerTask: 10, waitMsPerTask: 10, cores: 1024, deadlineMs: 1000 })),
+    );
     const started = performance.now();
-    const batch = ctx.http.post('/advise/batch').send({ profiles: Array.from({ length: 100 }, () => heavy) }).then((res) => res);
+    let batchesDoneMs = 0;
+    const replies = Promise.all(batches.map((profiles) => ctx.http.post('/advise/batch').send({ profiles }).then((res) => res))).then((all) => {
+      batchesDoneMs = performance.now() - started;
+      return all;
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     await ctx.http.get('/health').expect(200);
-    // The app runs in this process: held behind the batch, even this test's timer and /health would
-    // finish only when the batch does.
     const healthDoneMs = performance.now() - started;
-    assert.equal((await batch).status, 200);
-    const batchDoneMs = performance.now() - started;
-    assert.ok(healthDoneMs < batchDoneMs / 2, `/health done at ${Math.round(healthDoneMs)} ms, the batch at ${Math.round(batchDoneMs)} ms`);
+    // The app runs in this process: had the batches held its event loop, /health would finish with them.
+    for (const [b, res] of (await replies).entries()) {
+      assert.equal(res.status, 200);
+      const body = BatchReplySchema.parse(res.body);
+      assert.equal(body.succeeded, 20);
+      body.results.forEach((result, i) => {
+        assert.ok(result.ok);
+        assert.equal(JSON.stringify(result.advice), JSON.stringify(adviceFor(batches[b]![i]!, 2)), `batch ${b}, profile ${i}`);
+      });
+    }
+    assert.ok(healthDoneMs < batchesDoneMs / 2, `/health done at ${Math.round(healthDoneMs)} ms, the batches at ${Math.round(batchesDoneMs)} ms`);
   });
 
   test('refuses more than 100 profiles, an empty list and a missing list', async () => {
@@ -160,5 +197,52 @@ describe('POST /advise/batch', () => {
     await ctx.http.post('/advise/batch').send({ profiles: [] }).expect(400);
     const missing = await ctx.http.post('/advise/batch').send({ profile: [] }).expect(400);
     assert.deepEqual(issuePaths(missing.body).sort(), ['profile', 'profiles']);
+  });
+});
+
+describe('the advice cache', () => {
+  const profile = { tasks: 4321, cpuMsPerTask: 3, waitMsPerTask: 40, cores: 4 };
+
+  test('a repeated profile gets the same reply and ETag from the cache, with how long it holds', async () => {
+    const first = await ctx.http.post('/advise').send(profile).expect(200).expect('content-type', /application\/json/);
+    const second = await ctx.http.post('/advise').send(profile).expect(200);
+    assert.match(first.headers.etag ?? '', /^"[\w-]{27}"$/);
+    assert.equal(second.headers.etag, first.headers.etag);
+    assert.equal(second.text, first.text);
+    assert.equal(first.headers['cache-control'], 'max-age=3600');
+    assert.equal(first.text, JSON.stringify(adviceFor(profile, 2)));
+    const metrics = (await ctx.http.get('/metrics').expect(200)).text;
+    assert.match(metrics, /^advice_cache_lookups_total\{result="hit"\} [1-9]/m);
+    assert.match(metrics, /^advice_cache_entries [1-9]/m);
+  });
+
+  test('the key is the validated profile: field order and defaults written out give the same reply', async () => {
+    const first = await ctx.http.post('/advise').send(profile).expect(200);
+    const reordered = { cores: 4, waitMsPerTask: 40, runtime: 'cpython', sharedState: 'none', cpuMsPerTask: 3, tasks: 4321 };
+    const same = await ctx.http.post('/advise').send(reordered).expect(200);
+    assert.equal(same.headers.etag, first.headers.etag);
+    const other = await ctx.http.post('/advise').send({ ...profile, tasks: 4322 }).expect(200);
+    assert.notEqual(other.headers.etag, first.headers.etag);
+  });
+
+  test('If-None-Match with the reply\'s ETag gets 304 with no body; another tag or no-cache gets the reply', async () => {
+    const { headers } = await ctx.http.post('/advise').send(profile).expect(200);
+    const etag = headers.etag!;
+    const notModified = await ctx.http.post('/advise').set('if-none-match', `"other", ${etag}`).send(profile).expect(304);
+    assert.equal(notModified.text, '');
+    assert.equal(notModified.headers.etag, etag);
+    assert.equal(notModified.headers['cache-control'], 'max-age=3600');
+    await ctx.http.post('/advise').set('if-none-match', '"other"').send(profile).expect(200);
+    await ctx.http.post('/advise').set('if-none-match', etag).set('cache-control', 'no-cache').send(profile).expect(200);
+    // A bad profile is refused whatever it matches.
+    await ctx.http.post('/advise').set('if-none-match', '*').send({ tasks: 0 }).expect(400);
+  });
+
+  test('a batch takes cached replies and caches its own', async () => {
+    const fresh = { tasks: 777, cpuMsPerTask: 1, waitMsPerTask: 9, cores: 2 };
+    const batch = await ctx.http.post('/advise/batch').send({ profiles: [profile, fresh] }).expect(200);
+    const single = await ctx.http.post('/advise').send(fresh).expect(200);
+    const results = BatchReplySchema.parse(batch.body).results;
+    assert.equal(JSON.stringify(results[1]?.ok && results[1].advice), single.text);
   });
 });

@@ -58,8 +58,8 @@ const CASES: [string, string | Buffer, number, RegExp][] = [
       Buffer.from(`POST /advise HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json; charset=utf-16le\r\nContent-Length: ${Buffer.byteLength(BODY, 'utf16le')}\r\n\r\n`),
       Buffer.from(BODY, 'utf16le'),
     ]),
-    400,
-    /^FST_ERR_CTP_INVALID_JSON_BODY$/,
+    415,
+    /^UNSUPPORTED_CHARSET$/,
   ],
 ];
 

@@ -6,7 +6,9 @@ import type { CostEntry, CostName } from './types.js';
 export const START_METHODS = ['fork', 'forkserver', 'spawn'] as const;
 export type StartMethod = (typeof START_METHODS)[number];
 
-const perStartMethod = z.object({ fork: z.number(), forkserver: z.number(), spawn: z.number() });
+// A start method whose pools failed is left out of the report (Debian's PyPy 7.3.11 runs ProcessPoolExecutor
+// with fork only: with forkserver or spawn, submit() calls a method its executor lacks).
+const perStartMethod = z.object({ fork: z.number(), forkserver: z.number().optional(), spawn: z.number().optional() });
 const pipelined = z.object({ tasks: z.number(), MiBPerTask: z.number(), wallMs: z.number() });
 
 /**
@@ -70,9 +72,14 @@ export function costsFromCalibration(
     value: roundMeasured(ms),
     source: origin === undefined ? source : `${origin} ${source}`,
   });
-  const others = START_METHODS.filter((m) => m !== startMethod);
-  const otherStarts = others.map((m) => `${m} ${roundMeasured(report.processStartMs[m])}`).join(', ');
-  const otherPools = others.map((m) => `${m} ${roundMeasured(report.processPoolFixedMs[m])}`).join(', ');
+  const processStartMs = report.processStartMs[startMethod];
+  const processPoolFixedMs = report.processPoolFixedMs[startMethod];
+  if (processStartMs === undefined || processPoolFixedMs === undefined) {
+    throw new RangeError(`the calibration has no ${startMethod} figures: its process pools failed with that start method`);
+  }
+  const others = START_METHODS.filter((m) => m !== startMethod && report.processStartMs[m] !== undefined);
+  const otherStarts = others.map((m) => `${m} ${roundMeasured(report.processStartMs[m]!)}`).join(', ');
+  const otherPools = others.map((m) => `${m} ${roundMeasured(report.processPoolFixedMs[m]!)}`).join(', ');
   const { pipelined2Workers } = report.details.serialization;
   const payloadIn = msPerMiB(pipelined2Workers.bytesIn);
   const payloadOut = msPerMiB(pipelined2Workers.bytesOut);
@@ -84,11 +91,11 @@ export function costsFromCalibration(
       'threadDispatchMs: list(executor.map) of no-op tasks on a warm pool of 2 threads, per task',
     ),
     processPoolStartMs: entry(
-      report.processPoolFixedMs[startMethod],
+      processPoolFixedMs,
       `processPoolFixedMs.${startMethod}: a pool of one process, created, used and shut down (${otherPools} with the other start methods)`,
     ),
     processStartMs: entry(
-      report.processStartMs[startMethod],
+      processStartMs,
       `processStartMs.${startMethod}: per process of a pool of 4, shutdown included (${otherStarts} with the other start methods)`,
     ),
     processDispatchMs: entry(

@@ -1,36 +1,50 @@
 import type { RuntimeCostTable } from './types.js';
 
-const MEASURED = 'Measured here (2 cores, Node 20.20; `task-advisor calibrate --runtime node` measures it on your machine)';
+/**
+ * `task-advisor calibrate --runtime node` (src/cli/commands/calibrate-node.ts): bare worker_threads, child_process.fork with
+ * serialization 'advanced' and async lanes on the event loop, as a user writes them. Five runs here on 2026-11-30
+ * (Node 20.20, 2 cores), the median kept; those runs shared the cores with other programs' builds and tests.
+ */
+const CALIBRATED = '`task-advisor calibrate --runtime node` here, 2026-11-30, median of 5 runs';
 
-/** Node.js: worker_threads (piscina) for threads, forked children for processes, the event loop for async. */
+/** Node.js: worker_threads for threads, forked children for processes, the event loop for async. */
 export const nodeCosts: RuntimeCostTable = {
-  threadStartMs: { value: 37, source: `${MEASURED}: a piscina pool of 2 threads is ready in about 75 ms` },
-  threadDispatchMs: { value: 0.085, source: `${MEASURED}: a no-op piscina task round trip is 70-100 us` },
-  threadSerializeMsPerMB: {
-    value: 1,
+  threadStartMs: {
+    value: 23,
     source:
-      '`task-advisor calibrate --runtime node` here, 2026-11-29: a 1 MiB Buffer structured-cloned to a Worker and back took 0.92-1.2 ms per MiB beyond a no-op (a plain object of records costs 17-33 ms per MiB: put bulk data in Buffers)',
+      'a bare Worker started until its first message, on the quiet machine (2026-11-29: 1 Worker ready in 23 ms, 2 in 24 ms); the 2026-11-30 calibrations read 68-200 ms while other programs held both cores, and are not taken',
+  },
+  threadDispatchMs: { value: 0.057, source: `${CALIBRATED}: a no-op postMessage round trip to a warm Worker (45-61 us)` },
+  threadSerializeMsPerMB: {
+    value: 1.1,
+    source: `${CALIBRATED}: a 1 MiB Buffer structured-cloned to a Worker and null back, beyond a no-op (0.89-1.1 ms; a plain object of records costs 17-33 ms per MiB: put bulk data in Buffers)`,
   },
   processPoolStartMs: { value: 0, source: 'Forking children has no pool-wide cost beyond each child' },
-  processStartMs: { value: 125, source: `${MEASURED}: a forked Node child is ready in about 100-150 ms` },
-  processDispatchMs: { value: 0.1, source: `${MEASURED}: a no-op IPC round trip is 80-115 us` },
+  processStartMs: {
+    value: 125,
+    source:
+      'a forked child started until its first message, then killed: 100-150 ms on the quiet machine (2026-11-29); the 2026-11-30 calibrations read 177-504 ms while other programs held both cores, and are not taken',
+  },
+  processDispatchMs: { value: 0.16, source: `${CALIBRATED}: a no-op IPC round trip to a warm forked child (0.16-0.34 ms)` },
   processItemMs: { value: 0.002, source: 'V8 serialisation of one small item inside a batch message; estimate' },
   serializeMsPerMB: {
-    value: 1.3,
-    source:
-      "`task-advisor calibrate --runtime node` here, 2026-11-29: a 1 MiB Buffer over IPC with serialization 'advanced' took 2.6 ms per MiB beyond a no-op, split between the two sides",
+    value: 1.05,
+    source: `${CALIBRATED}: a 1 MiB Buffer over IPC with serialization 'advanced' and null back took 2.1 ms per MiB beyond a no-op (1.4-4.7), split between the two sides`,
   },
-  deserializeMsPerMB: { value: 1.3, source: 'The other half of the 2.6 ms per MiB IPC round trip above' },
+  deserializeMsPerMB: { value: 1.05, source: 'The other half of the 2.1 ms per MiB IPC round trip above' },
   gilSwitchIntervalMs: { value: 0, source: 'Node has no GIL: each worker thread has its own isolate' },
   oversubscriptionPenalty: {
     value: 0.03,
     source: 'Context switching of runnable threads beyond the cores; estimate from the Linux CFS scheduler latency',
   },
   sharedStateSyncMs: {
-    value: 0.1,
-    source: `${MEASURED}: one IPC round trip (80-115 us) to the process that owns the state`,
+    value: 0.16,
+    source: `${CALIBRATED}: one IPC round trip to the process that owns the state`,
   },
-  asyncDispatchMs: { value: 0.005, source: 'One promise plus one timer on the event loop: a few microseconds; estimate' },
+  asyncDispatchMs: {
+    value: 0.0008,
+    source: `${CALIBRATED}: 20,000 tasks in 64 async lanes, each awaiting one turn of the event loop (0.7-2.7 us a task)`,
+  },
   maxThreadsPerProcess: {
     value: 16,
     source:
@@ -40,9 +54,14 @@ export const nodeCosts: RuntimeCostTable = {
 
 /**
  * The pools POST /jobs runs samples on, as the service drives them (src/jobs): piscina and tinypool's
- * child_process runtime, which adds a MessagePort hop to each IPC message. /jobs/compare predicts with these.
+ * child_process runtime, which adds a MessagePort hop to each IPC message. /jobs/compare predicts with these;
+ * the advice never does.
  */
 export const nodeSamplePoolCosts: Partial<RuntimeCostTable> = {
+  threadStartMs: {
+    value: 37,
+    source: 'a piscina pool of 2 threads is ready in about 75 ms here (2026-11-28)',
+  },
   threadDispatchMs: {
     value: 0.065,
     source: '`npm run bench` (bench/jobs.ts) here, 2026-11-29: 4,000 no-op tasks on 2 piscina threads, 64 us each (bare piscina 40 us)',

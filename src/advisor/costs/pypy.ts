@@ -1,19 +1,15 @@
+import calibration from '../../../python/calibration-pypy.json' with { type: 'json' };
+import { CalibrationReportSchema, costsFromCalibration } from './cpython-calibration.js';
 import { cpythonCosts } from './cpython.js';
 import type { RuntimeCostTable } from './types.js';
 
-const NOT_HERE = "No PyPy on this machine: CPython's measured figure is assumed";
+/**
+ * The measured figures come from `pypy3 python/calibrate.py` (PyPy 7.3.11, Python 3.9, fork, 2 cores), stored in
+ * this file and read through the same mapping as CPython's: PyPy keeps a GIL and the same concurrent.futures pools.
+ */
+const CALIBRATION = 'python/calibration-pypy.json';
 
-/** PyPy keeps a GIL and the same concurrent.futures pools; its JIT speeds up the tasks, not the pool machinery. */
 export const pypyCosts: RuntimeCostTable = {
   ...cpythonCosts,
-  threadStartMs: { value: cpythonCosts.threadStartMs.value, source: NOT_HERE },
-  threadDispatchMs: { value: cpythonCosts.threadDispatchMs.value, source: NOT_HERE },
-  processPoolStartMs: { value: cpythonCosts.processPoolStartMs.value, source: NOT_HERE },
-  processStartMs: {
-    value: cpythonCosts.processStartMs.value * 2,
-    source: `${NOT_HERE}, doubled: a PyPy process carries a larger heap and a cold JIT`,
-  },
-  processDispatchMs: { value: cpythonCosts.processDispatchMs.value, source: NOT_HERE },
-  serializeMsPerMB: { value: cpythonCosts.serializeMsPerMB.value, source: NOT_HERE },
-  deserializeMsPerMB: { value: cpythonCosts.deserializeMsPerMB.value, source: NOT_HERE },
+  ...costsFromCalibration(CalibrationReportSchema.parse(calibration), undefined, CALIBRATION),
 };

@@ -50,6 +50,10 @@ export function limitOf(estimate: Estimate, work: Work): string {
         : `the dispatcher hands out tasks one at a time for ${busy}`;
     case 'shared-state':
       return `every task waits its turn at the shared-state server for ${busy}`;
+    case 'concurrency-limit':
+      return `the downstream's limit of ${fmt(work.maxConcurrency)} tasks in flight holds tasks of ${fmt(p.taskLatencyMs)} ms to ${busy}`;
+    case 'rate-limit':
+      return `the downstream admits ${fmt(work.maxRatePerSecond)} tasks a second, ${busy} for ${fmt(work.tasks)} tasks`;
   }
 }
 

@@ -5,7 +5,7 @@ import { goetzThreads, processesWithinMemory } from '../model/sizing.js';
 import type { Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Work } from '../work.js';
-import { machinesForDeadline, MAX_MACHINES } from './deadline.js';
+import { machinesForDeadline } from './deadline.js';
 
 export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimates: Estimate[]): string[] {
   const warnings = [...work.assumptions];
@@ -64,11 +64,16 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
         `Deadline: one task alone takes ${fmtMs(oneTaskMs)}, more than the ${fmtMs(work.deadlineMs)} deadline; no number of machines meets it without making each task faster.`,
       );
     } else {
-      const machines = machinesForDeadline(work, costs, work.deadlineMs);
+      const scaleOut = machinesForDeadline(work, costs, work.deadlineMs);
+      const ownMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
       warnings.push(
-        machines === undefined
-          ? `Deadline: ${fmtMs(work.deadlineMs)} cannot be met with up to ${fmt(Math.min(work.tasks, MAX_MACHINES))} machines of ${work.cores} cores; make each task faster.`
-          : `Deadline: the best plan takes ${fmtMs(chosen.prediction.wallMs)} on one machine, over the ${fmtMs(work.deadlineMs)} deadline. About ${fmt(machines)} machines of ${work.cores} cores meet it, each with ~${fmt(Math.ceil(work.tasks / machines))} tasks; ${engines} run such a batch across machines.`,
+        scaleOut.kind === 'downstream'
+          ? scaleOut.limit === 'concurrency'
+            ? `Deadline: no number of machines meets ${fmtMs(work.deadlineMs)}. The downstream's ${fmt(work.maxConcurrency)} tasks in flight are shared by every machine, so ${fmt(work.tasks)} tasks of ${fmtMs(ownMs)} take at least ${fmtMs(scaleOut.floorMs)} (tasks x time per task / tasks in flight). Only a higher limit, batching several items per request, or a shorter task meets it.`
+            : `Deadline: no number of machines meets ${fmtMs(work.deadlineMs)}. The downstream admits ${fmt(work.maxRatePerSecond)} tasks a second, shared by every machine, so ${fmt(work.tasks)} tasks take at least ${fmtMs(scaleOut.floorMs)}. Only a higher rate or batching several items per request meets it.`
+          : scaleOut.kind === 'too-many'
+            ? `Deadline: ${fmtMs(work.deadlineMs)} cannot be met with up to ${fmt(scaleOut.most)} machines of ${work.cores} cores; make each task faster.`
+            : `Deadline: the best plan takes ${fmtMs(chosen.prediction.wallMs)} on one machine, over the ${fmtMs(work.deadlineMs)} deadline. About ${fmt(scaleOut.machines)} machines of ${work.cores} cores meet it, each with ~${fmt(Math.ceil(work.tasks / scaleOut.machines))} tasks${Number.isFinite(work.maxConcurrency) ? ` and ${fmt(Math.floor(work.maxConcurrency / scaleOut.machines))} of the downstream's ${fmt(work.maxConcurrency)} tasks in flight` : ''}; ${engines} run such a batch across machines.`,
       );
     }
   }

@@ -8,8 +8,23 @@ import type { Work } from '../work.js';
 /** The per-MB costs are per MiB (2^20 bytes), the unit python/calibrate.py measures in. */
 export const BYTES_PER_MB = 1 << 20;
 
+/** Most tasks a plan holds in flight at once: its workers, within the batch and the downstream's limit. */
+export function tasksInFlight(plan: Plan, work: Pick<Work, 'tasks' | 'maxConcurrency'>): number {
+  return Math.max(1, Math.min(plan.processes * plan.threadsPerProcess, work.tasks, work.maxConcurrency));
+}
+
 /** What limits a plan: the resource whose total demand sets the wall time. */
-export const BOTTLENECKS = ['serial', 'workers', 'cores', 'gil', 'event-loop', 'dispatcher', 'shared-state'] as const;
+export const BOTTLENECKS = [
+  'serial',
+  'workers',
+  'cores',
+  'gil',
+  'event-loop',
+  'dispatcher',
+  'shared-state',
+  'concurrency-limit',
+  'rate-limit',
+] as const;
 export type Bottleneck = (typeof BOTTLENECKS)[number];
 
 export interface Prediction {
@@ -18,6 +33,11 @@ export interface Prediction {
   bottleneck: Bottleneck;
   /** Busy time of the bottleneck resource, start-up excluded. */
   bottleneckMs: number;
+  /**
+   * How long each process's serial station is held over the run: its GIL (GIL-held CPU and, in a thread
+   * pool, dispatch) or its event loop (all of a task's CPU); 0 where there is none.
+   */
+  serialBusyMs: number;
   /** Wall time of one task inside the plan, overheads included. */
   taskLatencyMs: number;
   /** Serialising one task's payload across the process boundary, both sides. */
@@ -33,6 +53,9 @@ interface Bound {
   drainMs: number;
 }
 
+/** A station this busy over the run, against the time its workers are busy, is what limits them. */
+const SATURATED = 0.8;
+
 function slowest(bounds: Bound[]): Bound {
   return bounds.reduce((a, b) => (b.busyMs + b.drainMs > a.busyMs + a.drainMs ? b : a));
 }
@@ -42,7 +65,20 @@ function oversubscriptionFactor(runnable: number, cores: number, costs: Costs): 
   return 1 + costs.oversubscriptionPenalty * Math.max(0, runnable / cores - 1);
 }
 
-function finish(bounds: Bound[], startupMs: number, extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs'>): Prediction {
+/**
+ * A token bucket admits one task per 1 / rate seconds after the first, shared by every worker; the last
+ * admitted task still runs to its end. No bound without a rate limit.
+ */
+function rateBound(work: Work, latencyMs: number): Bound[] {
+  if (!Number.isFinite(work.maxRatePerSecond)) return [];
+  return [{ bottleneck: 'rate-limit', busyMs: ((work.tasks - 1) / work.maxRatePerSecond) * 1000, drainMs: latencyMs }];
+}
+
+function finish(
+  bounds: Bound[],
+  startupMs: number,
+  extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs'>,
+): Prediction {
   const limit = slowest(bounds);
   return {
     wallMs: startupMs + limit.busyMs + limit.drainMs,
@@ -55,77 +91,61 @@ function finish(bounds: Bound[], startupMs: number, extra: Omit<Prediction, 'wal
 
 function predictSequential(work: Work): Prediction {
   const taskMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
-  return {
-    wallMs: work.tasks * taskMs,
-    startupMs: 0,
-    bottleneck: 'serial',
-    bottleneckMs: work.tasks * taskMs,
+  return finish([{ bottleneck: 'serial', busyMs: work.tasks * taskMs, drainMs: 0 }, ...rateBound(work, taskMs)], 0, {
+    serialBusyMs: 0,
     taskLatencyMs: taskMs,
     payloadMsPerTask: 0,
     runnableThreads: Math.min(work.threadsPerTask, work.cores),
-  };
-}
-
-/** All CPU on the one event-loop thread (the serial station); waits overlap up to the concurrency. */
-function predictAsync(work: Work, plan: Plan, costs: Costs): Prediction {
-  const { tasks, cpuMs, waitMs } = work;
-  const inFlight = Math.min(plan.threadsPerProcess, work.maxConcurrency, tasks);
-  const loopMs = cpuMs + costs.asyncDispatchMs;
-  const net: ClosedNetwork = {
-    serialMs: loopMs,
-    serialStations: 1,
-    parallelMs: 0,
-    servers: 1,
-    delayMs: waitMs,
-    wakeDelayMs: 0,
-  };
-  return finish(
-    [
-      { bottleneck: 'workers', busyMs: batchTime(net, tasks, inFlight), drainMs: 0 },
-      { bottleneck: 'event-loop', busyMs: tasks * loopMs, drainMs: waitMs },
-    ],
-    0,
-    { taskLatencyMs: loopMs + waitMs, payloadMsPerTask: 0, runnableThreads: 1 },
-  );
+  });
 }
 
 /**
- * Pools: `processes` workers (1 for threads, the main process being the pool), each with
- * `threadsPerProcess` threads. Work crosses a process boundary only when the model uses processes.
- * Each process is a closed queueing network (its threads cycling through its GIL, its share of the
- * cores and their waits); the machine-wide cores, the dispatcher and a shared-state server bound the rest.
+ * Every other plan: `processes` workers (1 when the model does not cross processes, the caller being the
+ * pool), each running `threadsPerProcess` tasks at once on a thread pool or an event loop (`inner`).
+ * Work crosses a process boundary only for processes and hybrid. Each process is a closed queueing
+ * network: its tasks cycle through a serial station (its GIL, held by the GIL-held CPU; or its event
+ * loop, held by all of a task's CPU), its share of the cores and their waits; the machine-wide cores, the
+ * dispatcher, a shared-state server and the downstream's rate bound the rest.
  */
 function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const { tasks, cpuMs, waitMs, cores } = work;
   const crossesProcesses = plan.model === 'processes' || plan.model === 'hybrid';
-  const threaded = plan.model === 'threads' || plan.model === 'hybrid';
+  const inner = plan.model === 'processes' ? undefined : (plan.inner ?? (plan.model === 'async' ? 'async' : 'threads'));
+  const loop = inner === 'async';
+  const threaded = inner === 'threads';
   const processes = crossesProcesses ? plan.processes : 1;
-  const threads = threaded ? plan.threadsPerProcess : 1;
-  const slots = Math.min(processes * threads, work.maxConcurrency, tasks);
-  const threadsPerProcess = Math.max(1, Math.min(threads, Math.floor(slots / processes)));
-  const nativeThreads = nativeThreadsPerTask(work, slots);
+  const perProcess = inner ? plan.threadsPerProcess : 1;
+  const slots = Math.min(processes * perProcess, work.maxConcurrency, tasks);
+  const slotsPerProcess = Math.max(1, Math.min(perProcess, Math.floor(slots / processes)));
+  // An event loop computes one task at a time, so only one task per process keeps native threads busy.
+  const nativeThreads = nativeThreadsPerTask(work, loop ? processes : slots);
   const computeMs = cpuMs / nativeThreads;
   const payloadMb = work.payloadBytes / BYTES_PER_MB;
 
-  // Per task, on the dispatcher (the main thread or parent process) and inside the worker.
+  // Per task, on the dispatcher (the main thread or parent process) and inside the worker. An event loop
+  // in the caller's process is its own dispatcher: what it spends per task is asyncDispatchMs, on the loop.
   const dispatcherMs = crossesProcesses
     ? costs.processItemMs + payloadMb * costs.serializeMsPerMB
-    : costs.threadDispatchMs + payloadMb * costs.threadSerializeMsPerMB;
+    : threaded
+      ? costs.threadDispatchMs + payloadMb * costs.threadSerializeMsPerMB
+      : 0;
+  const innerDispatchMs = loop ? costs.asyncDispatchMs : plan.model === 'hybrid' ? costs.threadDispatchMs : 0;
   const workerSideMs =
-    (crossesProcesses ? costs.processItemMs + payloadMb * costs.deserializeMsPerMB : 0) +
-    (plan.model === 'hybrid' ? costs.threadDispatchMs : 0);
+    (crossesProcesses ? costs.processItemMs + payloadMb * costs.deserializeMsPerMB : 0) + innerDispatchMs;
   const sharedSyncMs = crossesProcesses && work.sharedState === 'read-write' ? costs.sharedStateSyncMs : 0;
   const latency = computeMs + waitMs + workerSideMs + sharedSyncMs;
 
-  const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
-  const gilBound = hasGil && threaded;
-  // In a thread pool the main thread's dispatch holds the same GIL as the workers.
-  const gilHeldMs = gilBound
-    ? cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0)
-    : 0;
-  const parallelMs = (gilBound ? cpuMs * work.gilReleasedShare : cpuMs) / nativeThreads + workerSideMs;
+  const gilBound = RUNTIME_TRAITS[work.runtime].hasGil && threaded;
+  // The serial station: an event loop runs all of a task's CPU; a GIL the GIL-held share and, in a thread
+  // pool, the main thread's dispatch.
+  const serialMs = loop
+    ? computeMs + workerSideMs
+    : gilBound
+      ? cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0)
+      : 0;
+  const parallelMs = loop ? 0 : (gilBound ? cpuMs * work.gilReleasedShare : cpuMs) / nativeThreads + workerSideMs;
   const net: ClosedNetwork = {
-    serialMs: gilHeldMs,
+    serialMs,
     serialStations: processes,
     parallelMs,
     servers: cores / nativeThreads,
@@ -136,10 +156,10 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const chunkSize = crossesProcesses ? Math.min(plan.chunkSize, tasks) : tasks;
   const chunks = Math.ceil(tasks / chunkSize);
   const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
-  // Every process runs a chunk at once; within a chunk its threads take the tasks.
-  const timeOfChunk = (size: number) => batchTime(net, size, threadsPerProcess, Math.min(processes, chunks)) + messageMs;
+  // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
+  const timeOfChunk = (size: number) => batchTime(net, size, slotsPerProcess, Math.min(processes, chunks)) + messageMs;
   const chunkMs = timeOfChunk(chunkSize);
-  const threadsToStart = threaded ? Math.min(threadsPerProcess, chunkSize) : 0;
+  const threadsToStart = threaded ? Math.min(slotsPerProcess, chunkSize) : 0;
   const startsAtOnce = RUNTIME_TRAITS[work.runtime].threadsStartInParallel ? Math.max(1, Math.floor(cores / processes)) : 1;
   const threadStartsMs = Math.ceil(threadsToStart / startsAtOnce) * costs.threadStartMs;
   // Chunks go to whichever process is free: the busiest takes ceil(chunks / processes) of them, and the
@@ -153,21 +173,40 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
     : chunkMs;
 
   const computingShare = latency > 0 ? computeMs / latency : 0;
-  let runnable = slots * nativeThreads * computingShare;
+  let runnable = loop
+    ? processes * Math.min(1, slotsPerProcess * computingShare) * nativeThreads
+    : slots * nativeThreads * computingShare;
   if (gilBound) {
     // Under a GIL only the released share of the other threads' CPU can run beside the holder.
     const perProcessRunnable = runnable / processes;
     runnable = processes * Math.min(perProcessRunnable, 1 + perProcessRunnable * work.gilReleasedShare);
   }
   const cpuTotalMs = tasks * (cpuMs + dispatcherMs + workerSideMs);
-  const usableCores = Math.min(cores, slots * nativeThreads + (crossesProcesses ? 1 : 0));
+  const computingAtOnce = loop ? processes : slots;
+  const usableCores = Math.min(cores, computingAtOnce * nativeThreads + (crossesProcesses ? 1 : 0));
 
+  // The workers are limited by their serial station when it is busy most of their time, else by how many
+  // tasks they hold at once: the downstream's limit when it is what caps them.
+  const serialBusyMs = (tasks / processes) * serialMs;
+  const serialLimited = serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs;
+  const workersBottleneck: Bottleneck = serialLimited
+    ? loop
+      ? 'event-loop'
+      : 'gil'
+    : slots === work.maxConcurrency && slots < tasks
+      ? 'concurrency-limit'
+      : 'workers';
+
+  // What of the last task cannot overlap the CPU at the end of the run: its waits.
+  const waitsMs = waitMs + sharedSyncMs;
   const bounds: Bound[] = [
-    { bottleneck: gilBound && gilHeldMs >= parallelMs ? 'gil' : 'workers', busyMs: workersBusyMs, drainMs: 0 },
+    { bottleneck: workersBottleneck, busyMs: workersBusyMs, drainMs: 0 },
+    // One loop runs every CPU millisecond of its process's tasks, one after another.
+    ...(loop ? [{ bottleneck: 'event-loop' as const, busyMs: serialBusyMs, drainMs: waitsMs }] : []),
     {
       bottleneck: 'cores',
       busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
-      drainMs: latency - computeMs,
+      drainMs: waitsMs,
     },
     {
       bottleneck: 'dispatcher',
@@ -176,6 +215,7 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
       busyMs: chunks * messageMs + tasks * dispatcherMs + (plan.model === 'threads' ? threadStartsMs : 0),
       drainMs: crossesProcesses ? chunkMs : latency,
     },
+    ...rateBound(work, latency),
   ];
   if (sharedSyncMs > 0) {
     // One state server answers every process in turn.
@@ -184,6 +224,7 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
 
   const startupMs = crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0;
   return finish(bounds, startupMs, {
+    serialBusyMs,
     taskLatencyMs: latency,
     payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
     runnableThreads: runnable,
@@ -192,12 +233,5 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
 
 /** Predicted wall time of running the whole batch on `plan`, pool start-up and shutdown included. */
 export function predict(work: Work, plan: Plan, costs: Costs): Prediction {
-  switch (plan.model) {
-    case 'sequential':
-      return predictSequential(work);
-    case 'async':
-      return predictAsync(work, plan, costs);
-    default:
-      return predictPool(work, plan, costs);
-  }
+  return plan.model === 'sequential' ? predictSequential(work) : predictPool(work, plan, costs);
 }

@@ -55,19 +55,43 @@ function queues(net: ClosedNetwork, population: number, times: StationTimes) {
   };
 }
 
-/** Response time of one task with `population` tasks in flight. */
-export function responseTime(net: ClosedNetwork, population: number): number {
-  if (population <= 0) return 0;
-  if (population <= MAX_EXACT_POPULATION) {
-    let state = { queuePerStation: 0, parallelQueue: 0, utilisation: 0 };
-    let times = step(net, 0, 0, 0);
-    for (let n = 1; n <= population; n++) {
-      times = step(net, state.queuePerStation, state.parallelQueue, state.utilisation);
-      state = queues(net, n, times);
-    }
-    return times.r;
+/**
+ * Every population's response time of one network. Exact MVA at population N passes through every smaller
+ * one, so one solution, extended as larger populations are asked for, answers them all; Schweitzer's
+ * fixed points are kept per population.
+ */
+class Solution {
+  readonly net: ClosedNetwork;
+  /** exact[n]: the response time with n tasks in flight, n from 0 to the largest asked so far. */
+  readonly #exact = [0];
+  #state = { queuePerStation: 0, parallelQueue: 0, utilisation: 0 };
+  readonly #approximate = new Map<number, number>();
+
+  constructor(net: ClosedNetwork) {
+    this.net = net;
   }
-  // Schweitzer: an arriving task sees the steady queues less itself, (n - 1) / n of them.
+
+  responseTime(population: number): number {
+    if (population <= MAX_EXACT_POPULATION) {
+      for (let n = this.#exact.length; n <= population; n++) {
+        const times = step(this.net, this.#state.queuePerStation, this.#state.parallelQueue, this.#state.utilisation);
+        this.#state = queues(this.net, n, times);
+        this.#exact.push(times.r);
+      }
+      // A fractional population gets the whole one below it (at least one task), as the recursion's steps do.
+      return this.#exact[Math.max(1, Math.floor(population))]!;
+    }
+    let r = this.#approximate.get(population);
+    if (r === undefined) {
+      r = schweitzer(this.net, population);
+      this.#approximate.set(population, r);
+    }
+    return r;
+  }
+}
+
+/** Schweitzer: an arriving task sees the steady queues less itself, (n - 1) / n of them. */
+function schweitzer(net: ClosedNetwork, population: number): number {
   const seen = (population - 1) / population;
   let state = { queuePerStation: population / 2, parallelQueue: population / 2, utilisation: 1 };
   let r = 0;
@@ -78,6 +102,74 @@ export function responseTime(net: ClosedNetwork, population: number): number {
     r = times.r;
   }
   return r;
+}
+
+/**
+ * Solutions by network. A profile's plans share networks (every thread count of a pool, every machine count
+ * of the deadline search), so each is solved once. Keyed by a hash of the network's numbers, checked on
+ * lookup; emptied when full, which bounds memory (each holds at most MAX_EXACT_POPULATION + 1 numbers).
+ * The answers are those of solving afresh: the memo changes only how often the work is done.
+ */
+const MAX_SOLUTIONS = 1024;
+const solutions = new Map<number, Solution>();
+const float = new Float64Array(1);
+const words = new Uint32Array(float.buffer);
+
+/**
+ * The network as the solution sees it: with no serial time, the serial stations and the convoy add nothing
+ * (0 in every step whatever their number), so such networks are one.
+ */
+function canonical(net: ClosedNetwork): ClosedNetwork {
+  return net.serialMs === 0 && (net.serialStations !== 1 || net.wakeDelayMs !== 0) ? { ...net, serialStations: 1, wakeDelayMs: 0 } : net;
+}
+
+/** FNV-1a over the numbers' bits (unrolled: this runs for every response time the model asks for). */
+function hashOf(net: ClosedNetwork): number {
+  let hash = mix(0x811c9dc5, net.serialMs);
+  hash = mix(hash, net.serialStations);
+  hash = mix(hash, net.parallelMs);
+  hash = mix(hash, net.servers);
+  hash = mix(hash, net.delayMs);
+  return mix(hash, net.wakeDelayMs);
+}
+
+function mix(hash: number, value: number): number {
+  float[0] = value;
+  return Math.imul(Math.imul(hash ^ words[0]!, 0x01000193) ^ words[1]!, 0x01000193);
+}
+
+function sameNetwork(a: ClosedNetwork, b: ClosedNetwork): boolean {
+  return (
+    Object.is(a.serialMs, b.serialMs) &&
+    Object.is(a.serialStations, b.serialStations) &&
+    Object.is(a.parallelMs, b.parallelMs) &&
+    Object.is(a.servers, b.servers) &&
+    Object.is(a.delayMs, b.delayMs) &&
+    Object.is(a.wakeDelayMs, b.wakeDelayMs)
+  );
+}
+
+function solutionOf(given: ClosedNetwork): Solution {
+  const net = canonical(given);
+  const hash = hashOf(net);
+  const known = solutions.get(hash);
+  if (known && sameNetwork(known.net, net)) return known;
+  if (solutions.size >= MAX_SOLUTIONS) solutions.clear();
+  // Networks are built per plan and never changed afterwards, so the solution keeps the one it was given.
+  const solution = new Solution(net);
+  solutions.set(hash, solution);
+  return solution;
+}
+
+/** Empties the memo: a benchmark that times the model from cold calls it before each profile. */
+export function forgetSolutions(): void {
+  solutions.clear();
+}
+
+/** Response time of one task with `population` tasks in flight. */
+export function responseTime(net: ClosedNetwork, population: number): number {
+  if (population <= 0) return 0;
+  return solutionOf(net).responseTime(population);
 }
 
 /**

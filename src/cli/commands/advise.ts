@@ -10,10 +10,11 @@ const ADVISE_USAGE = `Usage: task-advisor advise <profile.json | -> [--json] [--
 Reads a task profile (JSON) from a file, or from stdin with "-", validates it and prints the advice.
 `;
 
-/** Where in the text a JSON.parse error points, as line and column. */
-function jsonErrorWhere(text: string, message: string): string {
-  const given = /line (\d+) column (\d+)/.exec(message);
-  if (given) return ` (line ${given[1]}, column ${given[2]})`;
+/**
+ * Where in the text a JSON.parse error points, as line and column. From the offset (Node 22+ also print a line
+ * and column, Node 20 neither for some errors), so every Node says it the same way, end of input included.
+ */
+export function jsonErrorWhere(text: string, message: string): string {
   const offset = jsonErrorOffset(text, message);
   if (offset === undefined) return '';
   const { line, column } = lineColumn(text, offset);
@@ -31,7 +32,7 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
-async function readProfileText(path: string, io: Io): Promise<{ text: string; source: string }> {
+export async function readProfileText(path: string, io: Io): Promise<{ text: string; source: string }> {
   if (path === '-') return { text: await io.readStdin(), source: 'stdin' };
   try {
     return { text: await readFile(path, 'utf8'), source: path };

@@ -1,5 +1,6 @@
 import { fork, type Serializable } from 'node:child_process';
 import { once, type EventEmitter } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { roundMeasured } from '../../advisor/costs/measured.js';
@@ -51,6 +52,28 @@ async function roundTrips(peer: Peer, message: Serializable, count: number): Pro
   }
 }
 
+/** Tasks of an event-loop batch: long enough that one task's cost stands clear of the timer's resolution. */
+const LOOP_TASKS = 20_000;
+const LOOP_LANES = 64;
+
+/**
+ * One task on an event loop as a user writes a batch there: async lanes under a concurrency limit, each task an
+ * await of one loop turn (setImmediate), so the figure is a promise, a resume and a turn of the loop per task.
+ */
+async function eventLoopTaskMs(): Promise<number> {
+  const batch = async () => {
+    let next = 0;
+    const lane = async () => {
+      while (next < LOOP_TASKS) {
+        next++;
+        await nextTurn();
+      }
+    };
+    await Promise.all(Array.from({ length: LOOP_LANES }, lane));
+  };
+  return (await medianOf(ROUND_TRIP_BATCHES, batch)) / LOOP_TASKS;
+}
+
 /** The no-op round trip, then what a payload adds to it per MiB. */
 async function transport(peer: Peer, payload: Serializable, payloadBytes: number) {
   const noopMs = (await medianOf(ROUND_TRIP_BATCHES, () => roundTrips(peer, 0, ROUND_TRIPS_PER_BATCH))) / ROUND_TRIPS_PER_BATCH;
@@ -77,7 +100,7 @@ async function stopChild(child: ReturnType<typeof forkChild>): Promise<void> {
 /**
  * Measures node's costs in this process, with the cost names and methods of src/advisor/costs/node.ts: worker_threads
  * for threads (a Buffer payload, structured-cloned), child_process.fork with serialization 'advanced' for
- * processes (the same Buffer).
+ * processes (the same Buffer), async lanes on the event loop: bare, as a user writes them, not the sample pools.
  */
 export async function calibrateNode(): Promise<CalibrationResult> {
   const threadStartMs = await medianOf(STARTS, async () => (await startedWorker()).terminate());
@@ -99,6 +122,8 @@ export async function calibrateNode(): Promise<CalibrationResult> {
     stopChild(child),
   );
 
+  const loopTaskMs = await eventLoopTaskMs();
+
   const entry = (ms: number, source: string): CostEntry => ({ value: roundMeasured(ms), source });
   return {
     runtime: 'node',
@@ -116,6 +141,10 @@ export async function calibrateNode(): Promise<CalibrationResult> {
       serializeMsPerMB: entry(ipc.msPerMiB / 2, 'half of a 1 MiB Buffer over IPC and null back, beyond a no-op round trip'),
       deserializeMsPerMB: entry(ipc.msPerMiB / 2, 'the other half of the 1 MiB Buffer round trip'),
       sharedStateSyncMs: entry(ipc.noopMs, 'a no-op IPC round trip, as to the process that owns the state'),
+      asyncDispatchMs: entry(
+        loopTaskMs,
+        `${LOOP_TASKS} tasks in ${LOOP_LANES} async lanes, each awaiting one turn of the event loop, per task`,
+      ),
     },
   };
 }

@@ -68,6 +68,9 @@ export async function calibratePython(
   const interpreter = INTERPRETERS[runtime];
   const report = checked(await runCalibrator(interpreter), interpreter);
   const method = startMethod ?? report.machine.defaultStartMethod;
+  if (report.processStartMs[method] === undefined) {
+    throw new CliError(`cannot calibrate ${method} on ${interpreter}: its process pools failed with that start method`, EXIT.harness);
+  }
   return {
     runtime,
     measuredOn: `${report.machine.implementation} ${report.machine.python} (${interpreter}), start method ${method}`,

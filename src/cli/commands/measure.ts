@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fmt, fmtMs } from '../../advisor/format.js';
+import { fmtMs } from '../../advisor/format.js';
 import { RUNTIMES, type Runtime } from '../../advisor/profile.js';
 import { adviceFor, print } from '../advice.js';
 import { parse, positiveInteger, serverUrl } from '../args.js';
@@ -144,10 +144,15 @@ export async function runMeasure(args: string[], io: Io): Promise<number> {
     measurement: { wallMs: Math.max(measured.wallMs, 0.001), cpuMs: measured.cpuMs },
     runtime,
   };
+  if (values.tasks === undefined) {
+    // Said before the advice and in --json mode too: advice on one task is rarely what was meant.
+    io.stderr(
+      `task-advisor: WARNING: --tasks was not given, so this advice is for ONE task of ${fmtMs(measured.wallMs)} (the whole run). ` +
+        'Pass --tasks N for a batch of N. The wall time also counts the command\'s start-up (interpreter, imports) as waiting; ' +
+        '"task-advisor probe" times each task of a Python function without it.\n',
+    );
+  }
   const advice = await adviceFor(profile, 'the measured profile', url);
   print(advice, values.json === true, io);
-  if (!values.json && tasks === 1) {
-    io.stderr(`note: --tasks was not given, so the run is taken as 1 task of ${fmt(measured.wallMs)} ms; pass --tasks N for a batch of N.\n`);
-  }
   return failed ? measured.exitCode : EXIT.ok;
 }

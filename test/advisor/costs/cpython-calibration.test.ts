@@ -41,3 +41,17 @@ test('a report without a figure the costs need is refused, naming it', () => {
   assert.equal(parsed.success, false);
   assert.deepEqual(parsed.error?.issues.map((issue) => issue.path.join('.')), ['gilConvoy']);
 });
+
+test('a start method whose pools failed is absent from a report, and asking for it names the method', () => {
+  // Debian's PyPy runs ProcessPoolExecutor with fork only: its report has no forkserver or spawn figures.
+  const { forkserver: _f, spawn: _s, ...forkOnly } = calibration.processStartMs;
+  const report = CalibrationReportSchema.parse({
+    ...calibration,
+    processStartMs: forkOnly,
+    processPoolFixedMs: { fork: calibration.processPoolFixedMs.fork },
+  });
+  const fork = costsFromCalibration(report, 'fork');
+  assert.equal(fork.processStartMs.value, 3.6);
+  assert.doesNotMatch(fork.processStartMs.source, /spawn|forkserver/);
+  assert.throws(() => costsFromCalibration(report, 'spawn'), /no spawn figures/);
+});

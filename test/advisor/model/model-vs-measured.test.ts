@@ -1,29 +1,47 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { AGREEMENT_WITHIN, loadCases, PREDICTION_WITHIN, scoreCase } from '../../../bench/score-model.js';
+import { describe, test } from 'node:test';
+import {
+  agreementOf,
+  disturbedShare,
+  loadCases,
+  MAX_DISTURBED_SHARE,
+  medianAbsError,
+  PREDICTION_WITHIN,
+  RESULT_FILES,
+  scoreCase,
+} from '../../../bench/score-model.js';
+import { AGREEMENT_WITHIN } from '../../../src/advisor/verdict.js';
 
-// Real CPython runs on this machine's kind, recorded by `python3 bench/python/harness.py` (see
-// docs/benchmarks.md). The model must keep agreeing with them as it changes.
-const cases = loadCases('bench/python/results.json');
+// Real runs on this machine's kind, recorded by `npm run bench:model` (bench/python/harness.py under CPython on 2
+// cores and on 1, under PyPy, and bench/node/harness.ts; see docs/benchmarks.md). The model must keep agreeing
+// with every runtime's as it changes. A run whose repetitions others disturbed beyond MAX_DISTURBED_SHARE (the
+// harness records their CPU from /proc/stat) measured them as much as the pools: the model is not held to it.
+for (const { file, title } of RESULT_FILES) {
+  describe(title, () => {
+    const cases = loadCases(file);
+    const scores = cases.map(scoreCase);
+    const share = disturbedShare(cases);
+    const underLoad = share !== null && share > MAX_DISTURBED_SHARE;
+    const scored = underLoad ? { skip: `${(share * 100).toFixed(0)}% of its repetitions were disturbed by other programs` } : {};
 
-test('the recorded harness run covers the workloads the model must get right', () => {
-  const ids = cases.map((c) => c.id).join(' ');
-  for (const kind of ['pure-cpu', 'hash', 'zlib', 'sleep', 'http', 'mixed', 'tiny', 'payload']) {
-    assert.ok(ids.includes(kind), `a ${kind} case`);
-  }
-});
+    test('the recorded run covers at least six workloads, each measured twice', () => {
+      assert.ok(cases.length >= 6, `${cases.length} cases`);
+      for (const c of cases) {
+        const sequential = c.runs.find((r) => r.model === 'sequential');
+        assert.ok((sequential?.repeats?.length ?? 0) >= 2, `${c.id}: sequential measured ${sequential?.repeats?.length} times`);
+      }
+    });
 
-test(`the advice is the measured fastest model, or within ${AGREEMENT_WITHIN * 100}% of it, in nine cases of ten`, () => {
-  const scores = cases.map(scoreCase);
-  const misses = scores
-    .filter((s) => !s.agrees)
-    .map((s) => `${s.id}: advised ${s.advised} ${s.advisedSizes} measured ${s.measuredMs.toFixed(0)} ms, ${s.advisedOverFastest.toFixed(2)}x the fastest (${s.fastest})`);
-  assert.ok(scores.length - misses.length >= Math.ceil(scores.length * 0.9), misses.join('; '));
-});
+    test(`the advice is the measured fastest model, or within ${AGREEMENT_WITHIN * 100}% of it, in all cases but one`, scored, () => {
+      const misses = scores
+        .filter((s) => !s.agrees)
+        .map((s) => `${s.id}: advised ${s.advised} ${s.advisedSizes} measured ${s.measuredMs.toFixed(0)} ms, ${s.advisedOverFastest.toFixed(2)}x the fastest (${s.fastest})`);
+      assert.ok(agreementOf(scores) >= scores.length - 1, misses.join('; '));
+    });
 
-test(`most predictions come within ${PREDICTION_WITHIN * 100}% of the measured wall time`, () => {
-  const scores = cases.map(scoreCase);
-  const close = scores.filter((s) => Math.abs(s.predictionError) <= PREDICTION_WITHIN);
-  const misses = scores.filter((s) => !close.includes(s)).map((s) => `${s.id} ${(s.predictionError * 100).toFixed(0)}%`);
-  assert.ok(close.length >= Math.ceil(scores.length * 0.8), `within ${PREDICTION_WITHIN * 100}%: ${close.length}/${scores.length}; misses: ${misses.join(', ')}`);
-});
+    test(`the advised model's median prediction error is within ${PREDICTION_WITHIN * 100}%`, scored, () => {
+      const errors = scores.map((s) => `${s.id} ${(s.predictionError * 100).toFixed(0)}%`).join(', ');
+      assert.ok(medianAbsError(scores) <= PREDICTION_WITHIN, errors);
+    });
+  });
+}

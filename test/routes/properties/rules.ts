@@ -12,12 +12,17 @@ function isObject(value: unknown): value is Body {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** A profile needs exactly one source of per-task cost: declared numbers, a measurement, or a workload. */
+/**
+ * A profile needs exactly one source of per-task cost: declared numbers, a measurement, or a workload;
+ * `basis: "probed"` needs both declared numbers and no other source.
+ */
 export function profileRules(profile: unknown, prefix = ''): string[] {
   if (!isObject(profile)) return [];
   const declared = profile.cpuMsPerTask !== undefined || profile.waitMsPerTask !== undefined;
   const sources = [declared, profile.measurement !== undefined, profile.workload !== undefined].filter(Boolean).length;
   if (sources === 0) return [`${prefix}cpuMsPerTask`];
+  const bothDeclared = profile.cpuMsPerTask !== undefined && profile.waitMsPerTask !== undefined;
+  if (profile.basis === 'probed' && !bothDeclared) return [`${prefix}basis`];
   if (sources > 1) return [`${prefix}${profile.workload !== undefined ? 'workload' : 'measurement'}`];
   return [];
 }

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Prediction } from '../../src/advisor/model/estimate.js';
+import type { Plan } from '../../src/advisor/plan.js';
+import { choose, MAX_SLOWDOWN_OF_SIMPLER, type Estimate } from '../../src/advisor/recommend.js';
+import { adviceFor, estimateOf } from '../helpers/advice.js';
+
+function estimate(model: Plan['model'], wallMs: number, viable = true): Estimate {
+  const plan: Plan = { model, processes: 1, threadsPerProcess: 1, chunkSize: 1 };
+  const prediction: Prediction = {
+    wallMs,
+    startupMs: 0,
+    bottleneck: 'workers',
+    bottleneckMs: wallMs,
+    serialBusyMs: 0,
+    taskLatencyMs: 1,
+    payloadMsPerTask: 0,
+    runnableThreads: 1,
+  };
+  return viable ? { plan, prediction, viable } : { plan, prediction, viable, notViable: 'a constraint' };
+}
+
+const MINUTES_29_5 = 29.5 * 60_000;
+
+describe('the choice between a simpler and a faster model', () => {
+  test('a simpler model within 5% of the fastest is kept', () => {
+    const chosen = choose([estimate('sequential', MINUTES_29_5), estimate('threads', 2_040), estimate('hybrid', 2_000)], MINUTES_29_5);
+    assert.equal(chosen.plan.model, 'threads');
+  });
+
+  test('a gain under 1% of the sequential time keeps the simpler model while it is at most 1.25x slower', () => {
+    // 2.4 s against 2.0 s: 0.4 s is 0.02% of 29.5 min, and 1.2x.
+    const chosen = choose([estimate('sequential', MINUTES_29_5), estimate('threads', 2_400), estimate('hybrid', 2_000)], MINUTES_29_5);
+    assert.equal(chosen.plan.model, 'threads');
+  });
+
+  test('never over a plan more than 1.25x faster, however small the gain against the sequential time', () => {
+    // The issue's case: threads at 20.1 s were kept over a hybrid at 2.9 s for a 29.5-minute job.
+    const chosen = choose([estimate('sequential', MINUTES_29_5), estimate('threads', 20_100), estimate('hybrid', 2_900)], MINUTES_29_5);
+    assert.equal(chosen.plan.model, 'hybrid');
+    // 1e9 tasks on 1,024 cores: 58 min kept over 19 min.
+    const huge = 1e9 * 0.5;
+    const large = choose([estimate('sequential', huge), estimate('processes', 58 * 60_000), estimate('hybrid', 19 * 60_000)], huge);
+    assert.equal(large.plan.model, 'hybrid');
+  });
+
+  test('just over 1.25x loses, just under keeps the simpler model', () => {
+    const over = choose([estimate('threads', 2_000 * MAX_SLOWDOWN_OF_SIMPLER * 1.001), estimate('hybrid', 2_000)], MINUTES_29_5);
+    assert.equal(over.plan.model, 'hybrid');
+    const under = choose([estimate('threads', 2_000 * MAX_SLOWDOWN_OF_SIMPLER * 0.999), estimate('hybrid', 2_000)], MINUTES_29_5);
+    assert.equal(under.plan.model, 'threads');
+  });
+
+  test('only viable estimates are weighed; with none viable, the fastest of all', () => {
+    const viableOnly = choose([estimate('threads', 1_000, false), estimate('processes', 3_000)], 10_000);
+    assert.equal(viableOnly.plan.model, 'processes');
+    const none = choose([estimate('threads', 1_000, false), estimate('processes', 3_000, false)], 10_000);
+    assert.equal(none.plan.model, 'threads');
+  });
+});
+
+describe('the choice on a profile', () => {
+  test('a 29.5-minute IO job with room downstream goes to the plan 7x faster, not to threads', () => {
+    // 1,000 tasks of 20 ms CPU and 1.75 s of waiting on 16 cores: threads are held to one GIL's 20 s of CPU.
+    const advice = adviceFor({ tasks: 1000, cpuMsPerTask: 20, waitMsPerTask: 1750, cores: 16, maxConcurrency: 1000 });
+    const threads = estimateOf(advice, 'threads');
+    const fastest = Math.min(...advice.estimates.filter((e) => e.viable).map((e) => e.predictedWallMs));
+    assert.ok(threads.predictedWallMs > 4 * fastest, `threads ${threads.predictedWallMs} ms, fastest ${fastest} ms`);
+    assert.notEqual(advice.recommendation.model, 'threads');
+    assert.ok(advice.recommendation.predictedWallMs <= fastest * MAX_SLOWDOWN_OF_SIMPLER);
+  });
+});

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { costsFor } from '../../src/advisor/costs/index.js';
+import { downstreamFloor, machinesForDeadline } from '../../src/advisor/explain/deadline.js';
+import { ProfileSchema, type ProfileInput } from '../../src/advisor/profile.js';
+import { resolveWork } from '../../src/advisor/work.js';
+import { DEFAULT_DOWNSTREAM_LIMIT } from '../../src/advisor/workloads.js';
+import { adviceFor } from '../helpers/advice.js';
+import type { Advice } from '../../src/advisor/advice.js';
+
+const work = (input: ProfileInput) => resolveWork(ProfileSchema.parse(input), 8);
+
+/** Every plan the reply offers holds no more than `limit` tasks at once. */
+function assertWithin(advice: Advice, limit: number) {
+  assert.ok(advice.recommendation.tasksInFlight <= limit, `recommended ${advice.recommendation.tasksInFlight} in flight`);
+  for (const e of advice.estimates.filter((estimate) => estimate.viable)) {
+    assert.ok(e.tasksInFlight <= limit, `${e.model} ${e.processes}x${e.threadsPerProcess}: ${e.tasksInFlight} in flight`);
+  }
+}
+
+describe('downstream limits when the profile gives none', () => {
+  test('fetching URLs: no fan-out beyond 100 connections, and the warning says so and how to raise it', () => {
+    // The issue: 2,000 fetches of 300 ms were advised 6 processes x 256 threads, 1,536 connections at once.
+    const advice = adviceFor({ tasks: 2000, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8 });
+    assertWithin(advice, DEFAULT_DOWNSTREAM_LIMIT.inFlight);
+    assert.equal(advice.resolved.maxConcurrency, 100);
+    const warning = advice.warnings.find((w) => w.startsWith('maxConcurrency was not given'));
+    assert.ok(warning, advice.warnings.join(' | '));
+    assert.match(warning, /at most 100 tasks/);
+    assert.match(warning, /aiohttp/);
+    assert.match(warning, /Send maxConcurrency/);
+    // Still far faster than one after another: 2,000 x 305 ms / 100 in flight is 6.1 s.
+    assert.ok(advice.recommendation.predictedWallMs < 9_000, `${advice.recommendation.predictedWallMs} ms`);
+  });
+
+  test('database queries: a pool of 20 connections, not 288', () => {
+    const advice = adviceFor({ tasks: 10_000, workload: 'database-queries' });
+    assertWithin(advice, 20);
+    assert.equal(advice.resolved.maxConcurrency, 20);
+    assert.ok(advice.warnings.some((w) => /at most 20 tasks/.test(w) && /max_connections/.test(w)), advice.warnings.join(' | '));
+  });
+
+  test('a given maxConcurrency is used as given, with no assumption said', () => {
+    const advice = adviceFor({ tasks: 2000, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8, maxConcurrency: 400 });
+    assert.equal(advice.resolved.maxConcurrency, 400);
+    assert.ok(!advice.warnings.some((w) => w.startsWith('maxConcurrency was not given')));
+    assertWithin(advice, 400);
+  });
+
+  test('a batch no larger than the limit is not told about it', () => {
+    const advice = adviceFor({ tasks: 50, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8 });
+    assert.ok(!advice.warnings.some((w) => w.startsWith('maxConcurrency was not given')));
+  });
+
+  test('CPU-bound work calls no downstream: 1,024 cores are all used', () => {
+    const advice = adviceFor({ tasks: 1e9, cpuMsPerTask: 0.5, waitMsPerTask: 0, cores: 1024 });
+    assert.equal(advice.resolved.maxConcurrency, undefined);
+    assert.ok(advice.recommendation.tasksInFlight > 500, `${advice.recommendation.tasksInFlight} in flight`);
+  });
+});
+
+describe('limits are global: the deadline search divides them among machines', () => {
+  test('10 in flight for 100,000 tasks of 202 ms: no number of machines meets a minute', () => {
+    const profile = { tasks: 100_000, cpuMsPerTask: 2, waitMsPerTask: 200, maxConcurrency: 10, deadlineMs: 60_000, cores: 8 };
+    const advice = adviceFor(profile);
+    const deadline = advice.warnings.find((w) => w.startsWith('Deadline'));
+    assert.ok(deadline, advice.warnings.join(' | '));
+    assert.match(deadline, /no number of machines/);
+    assert.match(deadline, /33\.7 min/);
+    assert.doesNotMatch(deadline, /About \d+ machines/);
+    const scaleOut = machinesForDeadline(work(profile), costsFor('cpython'), 60_000);
+    assert.equal(scaleOut.kind, 'downstream');
+    assert.equal(scaleOut.kind === 'downstream' && scaleOut.limit, 'concurrency');
+  });
+
+  test('the floor is Little\'s law over the limit, and the rate where it binds harder', () => {
+    const byConcurrency = downstreamFloor(work({ tasks: 100_000, cpuMsPerTask: 2, waitMsPerTask: 200, maxConcurrency: 10 }));
+    assert.deepEqual(byConcurrency, { limit: 'concurrency', floorMs: (100_000 * 202) / 10 });
+    const byRate = downstreamFloor(work({ tasks: 10_000, cpuMsPerTask: 1, waitMsPerTask: 100, maxConcurrency: 1000, maxRatePerSecond: 50 }));
+    assert.equal(byRate?.limit, 'rate');
+    assert.ok(Math.abs(byRate!.floorMs - (9_999 / 50) * 1000 - 101) < 1e-6);
+    assert.equal(downstreamFloor(work({ tasks: 100, cpuMsPerTask: 100, waitMsPerTask: 0 })), undefined);
+  });
+
+  test('where machines do help, each gets its share of the limit, and the count meets the deadline', () => {
+    const profile = { tasks: 100_000, cpuMsPerTask: 20, waitMsPerTask: 200, maxConcurrency: 2_000, deadlineMs: 60_000, cores: 8 };
+    const advice = adviceFor(profile);
+    assert.ok(advice.recommendation.predictedWallMs > 60_000);
+    const scaleOut = machinesForDeadline(work(profile), costsFor('cpython'), 60_000);
+    assert.equal(scaleOut.kind, 'machines');
+    const machines = scaleOut.kind === 'machines' ? scaleOut.machines : 0;
+    // One machine's share: its tasks and its part of the 2,000 in flight, advised the same way.
+    const share = adviceFor({ ...profile, tasks: Math.ceil(100_000 / machines), maxConcurrency: Math.floor(2_000 / machines) });
+    assert.ok(share.recommendation.predictedWallMs <= 60_000, `${machines} machines: ${share.recommendation.predictedWallMs} ms`);
+    assert.ok(share.recommendation.tasksInFlight <= Math.floor(2_000 / machines));
+    const fewer = adviceFor({ ...profile, tasks: Math.ceil(100_000 / (machines - 1)), maxConcurrency: Math.floor(2_000 / (machines - 1)) });
+    assert.ok(fewer.recommendation.predictedWallMs > 60_000, `${machines - 1} machines would do`);
+    assert.ok(advice.warnings.some((w) => w.includes(`About ${machines} machines`) && w.includes(`of the downstream's 2,000 tasks in flight`)));
+  });
+});
+
+describe('maxRatePerSecond', () => {
+  test('a token bucket bounds every plan at tasks / rate, and no machine count beats it', () => {
+    const advice = adviceFor({ tasks: 10_000, cpuMsPerTask: 1, waitMsPerTask: 100, maxRatePerSecond: 50, deadlineMs: 60_000, cores: 8 });
+    assert.equal(advice.resolved.maxRatePerSecond, 50);
+    for (const e of advice.estimates) assert.ok(e.predictedWallMs >= (9_999 / 50) * 1000, `${e.model} ${e.predictedWallMs} ms`);
+    assert.equal(advice.recommendation.model === 'sequential', false);
+    assert.equal(advice.estimates.find((e) => e.model === advice.recommendation.model && e.viable)?.bottleneck, 'rate-limit');
+    assert.ok(advice.warnings.some((w) => w.includes('no number of machines') && w.includes('50 tasks a second')));
+  });
+
+  test('a rate is a positive number within its limit', () => {
+    for (const maxRatePerSecond of [0, 5e-324, 0.0009, -1, 2e9]) {
+      assert.equal(ProfileSchema.safeParse({ tasks: 10, cpuMsPerTask: 1, maxRatePerSecond }).success, false, String(maxRatePerSecond));
+    }
+  });
+});
