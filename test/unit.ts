@@ -7,8 +7,12 @@
 await import('./boundaries.test.js');
 await import('./config.test.js');
 await import('./advisor/advise.test.js');
+await import('./advisor/choice.test.js');
+await import('./advisor/corpus.test.js');
+await import('./advisor/limits.test.js');
 await import('./advisor/work.test.js');
 await import('./advisor/costs/cpython-calibration.test.js');
+await import('./advisor/costs/runtime-costs.test.js');
 await import('./advisor/explain/practices.test.js');
 await import('./advisor/model/estimate.test.js');
 await import('./advisor/model/model-vs-measured.test.js');
