@@ -26,3 +26,23 @@ export function appForTests(options: Parameters<typeof buildApp>[0] = {}): () =>
     return ctx;
   };
 }
+
+/**
+ * The app listening on a free local port, started before the tests of this file and closed after them, for
+ * clients that need a URL (the CLI's --url); call the result inside a test for the server's base URL.
+ */
+export function serverForTests(options: Parameters<typeof buildApp>[0] = {}): () => string {
+  let app: App | undefined;
+  let base: string | undefined;
+  before(async () => {
+    app = await buildApp({ defaultCores: 2, ...options });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (base === undefined) throw new Error('the server is not listening yet');
+    return base;
+  };
+}
