@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorReplySchema, NOT_READY_REPLY, NOT_READY_RETRY_AFTER_SECONDS, OVERLOADED } from '../src/http/errors.js';
+import { HTTP_DEFAULTS } from '../src/http/defaults.js';
+import { ErrorReplySchema, NOT_READY_REPLY, OVERLOADED } from '../src/http/errors.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
@@ -25,7 +26,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (_request, reply) => {
       if (app.jobs.ready) return { status: 'ready' as const };
-      return reply.code(503).header('retry-after', NOT_READY_RETRY_AFTER_SECONDS).send(NOT_READY_REPLY);
+      return reply.code(503).header('retry-after', HTTP_DEFAULTS.retryAfterSeconds).send(NOT_READY_REPLY);
     },
   });
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's chromium for the browser test (test/browser.test.ts) when it is missing: Playwright's
+# Installs Debian's chromium for the browser test (test/http/browser.test.ts) when it is missing: Playwright's
 # own browser download cannot reach its servers here, so playwright-core drives /usr/bin/chromium.
 # Idempotent and quiet (apt's output is shown only when it fails); prints the version.
 set -euo pipefail

@@ -7,7 +7,7 @@ import { healthRoutes } from '../routes/health.js';
 import { jobsRoutes } from '../routes/jobs.js';
 import { metricsRoutes } from '../routes/metrics.js';
 import { advicePlugin } from './http/advice.js';
-import { DEFAULT_ADVICE_OPTIONS, type AdviceOptions } from './http/advice-options.js';
+import type { AdviceOptions } from './http/advice-options.js';
 import { charsetPlugin } from './http/charset.js';
 import { closingPlugin } from './http/closing.js';
 import { clientErrorHandler, errorHandler } from './http/error-handler.js';
@@ -18,7 +18,8 @@ import { pagePlugin } from './http/page.js';
 import { genReqId, OneLinePerRequest, REQUEST_ID_HEADER, requestIdPlugin } from './http/request-log.js';
 import { swaggerPlugin } from './http/swagger.js';
 import { underPressurePlugin } from './http/under-pressure.js';
-import { DEFAULT_JOB_LIMITS, type JobLimits } from './jobs/defaults.js';
+import { HTTP_DEFAULTS } from './http/defaults.js';
+import { JOB_DEFAULTS, type JobLimits } from './jobs/defaults.js';
 import { usableCores } from './platform/cpu-quota.js';
 
 export interface AppOptions {
@@ -47,15 +48,37 @@ export interface AppOptions {
   advice?: Partial<AdviceOptions>;
 }
 
+/** The options with every default filled in, once: the plugins take them as they are. */
+function withDefaults(options: AppOptions) {
+  const defaultCores = options.defaultCores ?? usableCores();
+  return {
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit,
+    trustProxy: options.trustProxy ?? HTTP_DEFAULTS.trustProxy,
+    maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? HTTP_DEFAULTS.maxEventLoopDelayMs,
+    shutdownGraceMs: options.shutdownGraceMs ?? HTTP_DEFAULTS.shutdownGraceMs,
+    defaultCores,
+    jobs: {
+      limits: { ...JOB_DEFAULTS.limits, ...options.jobs?.limits },
+      cores: options.jobs?.cores ?? defaultCores,
+      hybridThreads: options.jobs?.hybridThreads ?? JOB_DEFAULTS.hybridThreads,
+      startPools: options.jobs?.startPools ?? JOB_DEFAULTS.startPools,
+      token: options.jobs?.token,
+    },
+    advice: {
+      ...HTTP_DEFAULTS.advice,
+      threads: Math.max(1, Math.floor(defaultCores / 2)),
+      ...options.advice,
+    } satisfies AdviceOptions,
+  };
+}
 
 export async function buildApp(options: AppOptions = {}) {
-  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  const defaultCores = options.defaultCores ?? usableCores();
-  const jobLimits = { ...DEFAULT_JOB_LIMITS, ...options.jobs?.limits };
+  const settings = withDefaults(options);
   const app = Fastify({
-    logger: options.logger ?? false,
-    bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    logger: settings.logger,
+    bodyLimit: settings.bodyLimit,
+    trustProxy: settings.trustProxy,
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId,
     logController: new OneLinePerRequest(),
@@ -69,27 +92,21 @@ export async function buildApp(options: AppOptions = {}) {
 
   await app.register(requestIdPlugin);
   await app.register(closingPlugin);
-  await app.register(errorHandler);
+  await app.register(errorHandler, { bodyLimit: settings.bodyLimit });
   await app.register(charsetPlugin);
   await app.register(metricsPlugin);
-  await app.register(underPressurePlugin, { maxEventLoopDelayMs: options.maxEventLoopDelayMs ?? 1000 });
+  await app.register(underPressurePlugin, { maxEventLoopDelayMs: settings.maxEventLoopDelayMs });
   // The document's example replies are this server's: its body limit, job limits and default cores.
-  await app.register(swaggerPlugin, { defaultCores, bodyLimit, jobLimits });
+  await app.register(swaggerPlugin, { defaultCores: settings.defaultCores, bodyLimit: settings.bodyLimit, jobLimits: settings.jobs.limits });
   await app.register(helmetPlugin);
   // Only the routes that spend the server's CPU are limited per client (routes/jobs.ts).
   await app.register(fastifyRateLimit, { global: false });
 
-  await app.register(jobsPlugin, {
-    limits: jobLimits,
-    cores: options.jobs?.cores ?? defaultCores,
-    hybridThreads: options.jobs?.hybridThreads,
-    startPools: options.jobs?.startPools,
-    shutdownGraceMs: options.shutdownGraceMs,
-  });
-  const advice = { ...DEFAULT_ADVICE_OPTIONS, threads: Math.max(1, Math.floor(defaultCores / 2)), ...options.advice };
-  await app.register(advicePlugin, { defaultCores, ...advice });
-  await app.register(adviseRoutes, { maxAgeSeconds: advice.maxAgeSeconds });
-  await app.register(jobsRoutes, { limits: jobLimits, token: options.jobs?.token });
+  const { token, ...jobs } = settings.jobs;
+  await app.register(jobsPlugin, { ...jobs, shutdownGraceMs: settings.shutdownGraceMs });
+  await app.register(advicePlugin, { defaultCores: settings.defaultCores, ...settings.advice });
+  await app.register(adviseRoutes, { maxAgeSeconds: settings.advice.maxAgeSeconds });
+  await app.register(jobsRoutes, { limits: settings.jobs.limits, token });
   await app.register(costsRoutes);
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

@@ -1,22 +1,14 @@
 import { z } from 'zod';
+import { WORK_KINDS } from './classify.js';
+import { BOTTLENECKS } from './model/estimate.js';
 import { EXECUTION_MODELS, INNER_MODELS } from './plan.js';
 import { LIMITS, RUNTIMES } from './profile.js';
+import { LANGUAGES } from './runtimes.js';
+import { COST_BASES } from './work.js';
 
 const ExecutionModelSchema = z.enum(EXECUTION_MODELS);
 
-const BOTTLENECKS = [
-  'serial',
-  'workers',
-  'cores',
-  'gil',
-  'event-loop',
-  'dispatcher',
-  'shared-state',
-  'concurrency-limit',
-  'rate-limit',
-] as const;
-
-/** Processes are weighed up to twice the cores (src/recommend.ts: long tasks finish sooner time-sliced). */
+/** Processes are weighed up to twice the cores (src/advisor/recommend.ts: long tasks finish sooner time-sliced). */
 const MAX_PROCESSES = 2 * LIMITS.maxCores;
 
 /** The sizes of a plan, with their bounds; a job comparison reports the same sizes. */
@@ -37,10 +29,10 @@ export const PLAN_SIZES = {
 };
 
 export const ClassificationSchema = z.object({
-  kind: z.enum(['io-bound', 'cpu-bound', 'mixed']),
+  kind: z.enum(WORK_KINDS),
   cpuShare: z.number().min(0).max(1).describe('cpu / (cpu + wait) of one task.'),
   basis: z
-    .enum(['declared', 'measured', 'workload', 'probed'])
+    .enum(COST_BASES)
     .describe('Where the per-task numbers came from (`probed`: measured per task on a sample by `task-advisor probe`).'),
 });
 
@@ -110,7 +102,7 @@ export const AdviceSchema = z
     snippet: z
       .object({
         language: z
-          .enum(['python', 'javascript'])
+          .enum(LANGUAGES)
           .describe('python (3.11+) for the CPython and PyPy runtimes; javascript, an ES module for Node 20+, for node.'),
         code: z
           .string()

@@ -1,10 +1,14 @@
+import type { ExecutionModel } from './plan.js';
+
 /** One task's cost: its CPU time and its waiting, in ms. */
 export interface TaskCost {
   cpuMs: number;
   waitMs: number;
 }
 
-export type WorkKind = 'io-bound' | 'cpu-bound' | 'mixed';
+/** What a task mostly does: wait, compute, or both. */
+export const WORK_KINDS = ['io-bound', 'cpu-bound', 'mixed'] as const;
+export type WorkKind = (typeof WORK_KINDS)[number];
 
 /** Below this share of CPU a task mostly waits; above the other, it mostly computes. */
 export const IO_BOUND_BELOW = 0.2;
@@ -23,7 +27,7 @@ export function classify(work: TaskCost): { kind: WorkKind; cpuShare: number } {
 }
 
 /** What the source article would pick from the kind alone; the advice says when the numbers disagree. */
-export const RULE_OF_THUMB: Record<WorkKind, 'threads' | 'processes' | 'hybrid'> = {
+export const RULE_OF_THUMB: Record<WorkKind, ExecutionModel> = {
   'io-bound': 'threads',
   'cpu-bound': 'processes',
   mixed: 'hybrid',

@@ -5,6 +5,10 @@ import { WORKLOAD_NAMES } from './workloads.js';
 export const RUNTIMES = ['cpython', 'cpython-free-threaded', 'pypy', 'node'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
+/** State the tasks of a batch share besides their own inputs and outputs. */
+export const SHARED_STATES = ['none', 'read-only', 'read-write'] as const;
+export type SharedState = (typeof SHARED_STATES)[number];
+
 export const LIMITS = {
   nameLength: 120,
   maxTasks: 1e9,
@@ -117,7 +121,7 @@ const profileFields = {
     .default(false)
     .describe('A task may crash or leak and must not take the others down.'),
   sharedState: z
-    .enum(['none', 'read-only', 'read-write'])
+    .enum(SHARED_STATES)
     .default('none')
     .describe('State the tasks share besides their own inputs and outputs.'),
   deadlineMs: z.number().positive().max(1e15).optional().describe('The batch must finish within this many ms.'),

@@ -105,7 +105,7 @@ function offloadConcurrencies(work: Work, concurrencyLimit: number): number[] {
 
 /** Node worker threads the memory limit allows, each a V8 isolate with its own heap; unlimited elsewhere. */
 function isolateLimit(work: Work): number {
-  return RUNTIME_TRAITS[work.runtime].language === 'typescript' ? processesWithinMemory(work) : Number.POSITIVE_INFINITY;
+  return RUNTIME_TRAITS[work.runtime].language === 'javascript' ? processesWithinMemory(work) : Number.POSITIVE_INFINITY;
 }
 
 /** One execution model as weighed: async and hybrid once per inner model. */
@@ -193,7 +193,7 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
   }
   const heaps = workerHeaps(plan, work);
   if (heaps > memoryCap) {
-    return `${heaps} workers with a heap each (${RUNTIME_TRAITS[work.runtime].language === 'typescript' ? 'every Node worker thread is a V8 isolate' : 'one per process'}) need ${heaps * (work.memoryMbPerWorker ?? 0)} MB, over the ${work.memoryLimitMb} MB limit.`;
+    return `${heaps} workers with a heap each (${RUNTIME_TRAITS[work.runtime].language === 'javascript' ? 'every Node worker thread is a V8 isolate' : 'one per process'}) need ${heaps * (work.memoryMbPerWorker ?? 0)} MB, over the ${work.memoryLimitMb} MB limit.`;
   }
   return undefined;
 }

@@ -1,10 +1,14 @@
 import type { ExecutionModel, InnerModel } from './plan.js';
 import type { Runtime } from './profile.js';
 
+/** The languages the advice writes its code skeleton in. */
+export const LANGUAGES = ['python', 'javascript'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 export interface RuntimeTraits {
   /** Threads of one process run GIL-held code one at a time. */
   hasGil: boolean;
-  language: 'python' | 'typescript';
+  language: Language;
   /** Models the advisor weighs for this runtime, simplest first. */
   models: readonly ExecutionModel[];
   /** Engines that spread a batch over several machines, named when one machine cannot meet a deadline. */
@@ -45,7 +49,7 @@ export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
   },
   node: {
     hasGil: false,
-    language: 'typescript',
+    language: 'javascript',
     models: ['sequential', 'async', 'threads', 'processes', 'hybrid'],
     scaleOutEngines: 'a job queue such as BullMQ on Redis, with workers on each machine',
     threadsStartInParallel: true,

@@ -1,9 +1,11 @@
 import { CPU_BOUND_ABOVE, cpuShare } from './classify.js';
-import type { Profile, Runtime } from './profile.js';
+import type { Profile, Runtime, SharedState } from './profile.js';
 import { fmt } from './format.js';
 import { DEFAULT_DOWNSTREAM_LIMIT, WORKLOADS, type WorkloadAssumption } from './workloads.js';
 
-export type CostBasis = 'declared' | 'measured' | 'workload' | 'probed';
+/** Where a profile's per-task numbers came from (`probed`: measured per task on a sample by `task-advisor probe`). */
+export const COST_BASES = ['declared', 'measured', 'workload', 'probed'] as const;
+export type CostBasis = (typeof COST_BASES)[number];
 
 /** A profile resolved to the per-task numbers the model works with; every default it took is in `assumptions`. */
 export interface Work {
@@ -20,7 +22,7 @@ export interface Work {
   /** Tasks per second the downstream allows; Infinity when none. */
   maxRatePerSecond: number;
   needsIsolation: boolean;
-  sharedState: Profile['sharedState'];
+  sharedState: SharedState;
   memoryMbPerWorker?: number;
   memoryLimitMb?: number;
   deadlineMs?: number;

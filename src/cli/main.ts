@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { START_METHODS } from '../advisor/costs/cpython-calibration.js';
 import { RUNTIMES } from '../advisor/profile.js';
@@ -9,7 +10,7 @@ import { runCalibrate } from './commands/calibrate.js';
 import { runMeasure } from './commands/measure.js';
 import { runProbe } from './commands/probe.js';
 import { CliError, EXIT, UsageError } from './errors.js';
-import { readAll, type Io } from './io.js';
+import type { Io } from './io.js';
 
 const USAGE = `Usage: task-advisor <command> [options]
 
@@ -94,7 +95,7 @@ if (isEntryPoint()) {
       width: (process.stdout.isTTY === true && process.stdout.columns) || 80,
     },
     stderr: (text) => process.stderr.write(text),
-    readStdin: () => readAll(process.stdin),
+    readStdin: () => text(process.stdin),
   });
   // exitCode rather than exit(): a large table piped to another program is flushed before node exits.
   process.exitCode = exitCode;

@@ -6,20 +6,6 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorReply } from './errors.js';
 import { summarise, toFieldIssues, type RawIssue } from './validation-issues.js';
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
 /** An error whose message is written for the client (see src/jobs/errors.ts), even with a 5xx status. */
 interface ExposedError {
   expose: true;
@@ -34,7 +20,7 @@ function isExposed(error: unknown): error is ExposedError {
 }
 
 function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? (status < 500 ? 'Bad Request' : 'Internal Server Error');
+  return STATUS_CODES[status] ?? (status < 500 ? 'Bad Request' : 'Internal Server Error');
 }
 
 /** Messages for fastify's own body errors, said so that a client knows what to change. */
@@ -57,6 +43,11 @@ function clientMessage(error: Pick<FastifyError, 'code' | 'message'>, bodyLimit:
     default:
       return error.message;
   }
+}
+
+export interface ErrorHandlerOptions {
+  /** The app's body limit, named in the 413 message. */
+  bodyLimit: number;
 }
 
 /**
@@ -95,9 +86,7 @@ export function clientErrorReply(
  * Every error reply has one shape. Validation errors list each bad field; client errors say what to
  * change; server errors say nothing about internals (the log has them, under the request id).
  */
-async function handleErrors(app: FastifyInstance) {
-  const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
-
+async function handleErrors(app: FastifyInstance, { bodyLimit }: ErrorHandlerOptions) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = clientErrorReply(error, bodyLimit);
     if (known) {

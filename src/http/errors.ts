@@ -32,9 +32,7 @@ export const BODY_ERROR_REPLIES = {
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 export type ErrorReply = z.infer<typeof ErrorReplySchema>;
 
-/** Readiness refused: the pools are not running. */
-export const NOT_READY_RETRY_AFTER_SECONDS = 5;
-
+/** Readiness refused: the pools are not running (sent with HTTP_DEFAULTS.retryAfterSeconds). */
 export const NOT_READY_REPLY: ErrorReply = {
   statusCode: 503,
   error: 'Service Unavailable',

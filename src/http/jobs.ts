@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
-import { DEFAULT_JOB_LIMITS, type JobLimits } from '../jobs/defaults.js';
+import type { JobLimits } from '../jobs/defaults.js';
 import { JobService } from '../jobs/service.js';
+import { HTTP_DEFAULTS } from './defaults.js';
 
+/** As buildApp resolved them: every default is filled in there (JOB_DEFAULTS, HTTP_DEFAULTS). */
 export interface JobsPluginOptions {
-  limits?: Partial<JobLimits>;
-  /** Cores the pools may use (the resident pools' size); the serving machine's by default. */
+  limits: JobLimits;
+  /** Cores the pools may use (the resident pools' size). */
   cores: number;
-  hybridThreads?: number;
+  hybridThreads: number;
   /** Start the pools with the app; off for the OpenAPI writer and tests that need no pools. */
-  startPools?: boolean;
+  startPools: boolean;
   /** Running jobs may finish within this share of the grace period; then they are cancelled. */
-  shutdownGraceMs?: number;
+  shutdownGraceMs: number;
 }
 
 declare module 'fastify' {
@@ -27,9 +29,10 @@ const GRACE_SHARE_FOR_JOBS = 0.8;
 /** The sample-job service as a shared plugin: pools, queue, metrics, and shutdown in one place. */
 async function jobs(app: FastifyInstance, options: JobsPluginOptions) {
   const service = new JobService({
-    limits: { ...DEFAULT_JOB_LIMITS, ...options.limits },
+    limits: options.limits,
     cores: options.cores,
-    hybridThreads: options.hybridThreads ?? 2,
+    hybridThreads: options.hybridThreads,
+    unavailableRetryAfterSeconds: HTTP_DEFAULTS.retryAfterSeconds,
     onPoolError: (error) => app.log.warn({ err: error }, 'a pool worker died while idle and was replaced'),
   });
   app.decorate('jobs', service);
@@ -62,14 +65,13 @@ async function jobs(app: FastifyInstance, options: JobsPluginOptions) {
     },
   });
 
-  if (options.startPools ?? true) await service.start();
+  if (options.startPools) await service.start();
 
   let cancelTimer: NodeJS.Timeout | undefined;
   app.addHook('preClose', async () => {
     // New jobs are refused from here on; running ones may finish within the grace period.
     service.beginShutdown();
-    const graceMs = options.shutdownGraceMs ?? 0;
-    cancelTimer = setTimeout(() => service.cancelAll(), graceMs * GRACE_SHARE_FOR_JOBS);
+    cancelTimer = setTimeout(() => service.cancelAll(), options.shutdownGraceMs * GRACE_SHARE_FOR_JOBS);
     cancelTimer.unref();
   });
   app.addHook('onClose', async () => {

@@ -1,6 +1,7 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { HTTP_DEFAULTS } from './defaults.js';
 import type { ErrorReply } from './errors.js';
 
 export interface UnderPressureOptions {
@@ -8,16 +9,13 @@ export interface UnderPressureOptions {
   maxEventLoopDelayMs: number;
 }
 
-/** Seconds a client is asked to wait when the server is overloaded. */
-const OVERLOAD_RETRY_AFTER_SECONDS = 5;
-
 /** What every route but /health answers while a measure of the server is past its limit. */
 export function overloadedReply(measure: string, value: number): ErrorReply {
   return {
     statusCode: 503,
     error: 'Service Unavailable',
     code: 'OVERLOADED',
-    message: `The server is overloaded (${measure} ${Math.round(value)}); retry in ${OVERLOAD_RETRY_AFTER_SECONDS} s.`,
+    message: `The server is overloaded (${measure} ${Math.round(value)}); retry in ${HTTP_DEFAULTS.retryAfterSeconds} s.`,
   };
 }
 
@@ -29,7 +27,7 @@ async function sheddingLoad(app: FastifyInstance, options: UnderPressureOptions)
     pressureHandler: (request, reply, type, value) => {
       if (request.url === '/health') return;
       const body = overloadedReply(type, Number(value));
-      void reply.code(503).header('retry-after', OVERLOAD_RETRY_AFTER_SECONDS);
+      void reply.code(503).header('retry-after', HTTP_DEFAULTS.retryAfterSeconds);
       // Returned, not sent: under-pressure then sends it and ends the request there. Sent here, the request
       // would go on, and a GET route's handler would run beside the 503 (/metrics put its text/plain on it).
       // Its README says a returned value is sent; its types allow only void, hence the cast.

@@ -27,7 +27,7 @@ export interface JobLimits {
 /** The largest value the environment may give any job limit (src/config.ts), so the bound of every count in a job reply. */
 export const MAX_JOB_LIMIT = 1e9;
 
-export const DEFAULT_JOB_LIMITS: JobLimits = {
+const DEFAULT_JOB_LIMITS: JobLimits = {
   maxTasks: 10_000,
   maxCpuMsPerTask: 1_000,
   maxWaitMsPerTask: 1_000,
@@ -42,6 +42,15 @@ export const DEFAULT_JOB_LIMITS: JobLimits = {
   compareSampleMs: 2_000,
   perClientPerMinute: 60,
 };
+
+/** The sample-job service's defaults: buildApp lays its options over them once. */
+export const JOB_DEFAULTS = {
+  limits: DEFAULT_JOB_LIMITS,
+  /** Threads in each process of the resident hybrid pool, and of a hybrid job that does not say. */
+  hybridThreads: 2,
+  /** Start the pools with the app; off for the OpenAPI writer and tests that need no pools. */
+  startPools: true,
+} as const;
 
 /** CPython's default switch interval (sys.getswitchinterval()), used by the GIL emulation. */
 export const GIL_SWITCH_INTERVAL_MS = 5;

@@ -57,5 +57,6 @@ export const JobErrors = {
       `This client has sent more than ${perMinute} job requests in a minute; retry in ${retryAfterSeconds} s.`,
       retryAfterSeconds,
     ),
-  unavailable: (why: string) => new JobError(503, 'POOLS_UNAVAILABLE', `Sample jobs cannot run: ${why}.`, jittered(5)),
+  unavailable: (why: string, retryAfterSeconds: number) =>
+    new JobError(503, 'POOLS_UNAVAILABLE', `Sample jobs cannot run: ${why}.`, jittered(retryAfterSeconds)),
 };

@@ -5,7 +5,9 @@ import { MAX_EXTRA_POOLS } from './defaults.js';
 import type { ProcessWarmUp } from './protocol.js';
 import { workerFile } from './worker-files.js';
 
-export type PoolKind = 'threads' | 'processes' | 'hybrid' | 'event-loop';
+/** The pools sample jobs run on; sequential and async share the event-loop one. */
+export const POOL_KINDS = ['threads', 'processes', 'hybrid', 'event-loop'] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
 
 /** The pool a plan runs on: its kind and sizes (sequential and async share one event-loop thread). */
 export type PoolShape = Pick<Plan, 'processes' | 'threadsPerProcess'> & { kind: PoolKind };
@@ -48,7 +50,8 @@ function createTaskPool(shape: PoolShape, onError: (error: Error) => void): Task
         minThreads: shape.processes,
         maxThreads: shape.processes,
         idleTimeout: Infinity,
-        // V8 serialisation moves a 1 MB Buffer in about 1.4 ms where JSON takes 98 ms (shared/STACK.md).
+        // V8 serialisation sends a Buffer's bytes as they are, where JSON writes them out as a list of numbers
+        // (`task-advisor calibrate --runtime node` times this transport: src/advisor/costs/node.ts).
         serialization: 'advanced',
       });
       // A child that dies while idle is reported here and replaced; without a listener it would crash the server.

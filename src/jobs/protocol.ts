@@ -2,7 +2,10 @@
  * Every message that crosses to a pool worker (workers/) and back. The workers import these types; this
  * side never imports workers/, so the job service and its entry points do not depend on each other.
  */
-import type { CrashMode } from './schema.js';
+
+/** How a sample task can be made to fail (POST /jobs `crash`). */
+export const CRASH_MODES = ['throw', 'exit'] as const;
+export type CrashMode = (typeof CRASH_MODES)[number];
 
 /** One sample task as a worker receives it: work in calibrated iterations, so every worker burns the same. */
 export interface SampleTaskSpec {

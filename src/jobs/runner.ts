@@ -1,10 +1,9 @@
 import { cpuUsage } from 'node:process';
 import type { Plan } from '../advisor/plan.js';
-import type { CrashMode } from './schema.js';
 import { DISPATCH_AHEAD_PER_WORKER, GIL_SWITCH_INTERVAL_MS } from './defaults.js';
 import { createGilMemory } from './gil.js';
 import type { PoolRegistry, PoolShape, SamplePool } from './pools.js';
-import type { ChunkMessage, ChunkReply, EventLoopBatch, EventLoopReply, SampleTaskResult, SampleTaskSpec } from './protocol.js';
+import type { ChunkMessage, ChunkReply, CrashMode, EventLoopBatch, EventLoopReply, SampleTaskResult, SampleTaskSpec } from './protocol.js';
 
 /** The work of one sample job, independent of the pool it runs on. */
 export interface SampleWork {

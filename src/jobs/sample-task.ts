@@ -1,5 +1,4 @@
-import type { SampleTaskResult, SampleTaskSpec } from './protocol.js';
-import type { CrashMode } from './schema.js';
+import type { CrashMode, SampleTaskResult, SampleTaskSpec } from './protocol.js';
 import { burn } from './burn.js';
 import { EmulatedGil } from './gil.js';
 

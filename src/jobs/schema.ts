@@ -2,14 +2,12 @@ import { z } from 'zod';
 import { PLAN_SIZES } from '../advisor/advice.js';
 import { EXECUTION_MODELS, type ExecutionModel } from '../advisor/plan.js';
 import { LIMITS, ProfileSchema } from '../advisor/profile.js';
-import { MAX_JOB_LIMIT, type JobLimits } from './defaults.js';
+import { JOB_DEFAULTS, MAX_JOB_LIMIT, type JobLimits } from './defaults.js';
+import { POOL_KINDS } from './pools.js';
+import { CRASH_MODES } from './protocol.js';
 
 /** A count in a job reply: within the largest limit the server can be configured with. */
 const count = (least: number) => z.number().int().min(least).max(MAX_JOB_LIMIT);
-
-/** How a sample task can be made to fail (POST /jobs `crash`). */
-export const CRASH_MODES = ['throw', 'exit'] as const;
-export type CrashMode = (typeof CRASH_MODES)[number];
 
 /** Pools whose workers are threads of one process, where the GIL emulation applies. */
 export const GIL_POOLS: readonly ExecutionModel[] = ['threads', 'hybrid'];
@@ -96,7 +94,7 @@ export function jobRequestSchema(limits: JobLimits) {
         .min(1)
         .max(limits.maxThreadsPerProcess)
         .optional()
-        .describe('Threads in each hybrid process (hybrid only; default 2).'),
+        .describe(`Threads in each hybrid process (hybrid only; default ${JOB_DEFAULTS.hybridThreads}).`),
       chunkSize: z
         .number()
         .int()
@@ -241,7 +239,7 @@ export const CompareResultSchema = z
   .meta({ id: 'CompareResult' });
 
 export const PoolStatsSchema = z.object({
-  kind: z.enum(['threads', 'processes', 'hybrid', 'event-loop']),
+  kind: z.enum(POOL_KINDS),
   processes: count(1),
   threadsPerProcess: count(1),
   size: count(1).describe('Workers that run tasks at once (processes x threads).'),

@@ -5,7 +5,7 @@ import type { CompareRequest, CompareResult, JobRequest, JobResult, PoolsReply, 
 import { GIL_POOLS } from './schema.js';
 import { hybridChunkSize, processChunkSize } from '../advisor/model/sizing.js';
 import { adviseSample, compareRows, plannedRuns, poolRuns, predictedWallMs, sampleFromProfile, verdict } from './compare.js';
-import type { JobLimits } from './defaults.js';
+import { JOB_DEFAULTS, type JobLimits } from './defaults.js';
 import { jittered, JobError, JobErrors } from './errors.js';
 import { PoolRegistry, type PoolShape } from './pools.js';
 import { measureRun, type Measured, type Progress, type SampleWork } from './runner.js';
@@ -16,11 +16,10 @@ export interface JobServiceOptions {
   cores: number;
   /** Threads in each process of the resident hybrid pool. */
   hybridThreads: number;
+  /** Retry-After of a 503 when the pools cannot take a job (not started, shutting down). */
+  unavailableRetryAfterSeconds: number;
   onPoolError: (error: Error) => void;
 }
-
-/** Threads per hybrid process when a job does not say. */
-const DEFAULT_HYBRID_THREADS = 2;
 
 function percentile(sorted: number[], share: number): number {
   if (sorted.length === 0) return 0;
@@ -60,7 +59,7 @@ function planOf(request: JobRequest, cores: number): Plan {
     }
     case 'hybrid': {
       const workers = request.workers ?? cores;
-      const threads = request.threadsPerProcess ?? DEFAULT_HYBRID_THREADS;
+      const threads = request.threadsPerProcess ?? JOB_DEFAULTS.hybridThreads;
       return { model: 'hybrid', processes: workers, threadsPerProcess: threads, chunkSize: request.chunkSize ?? hybridChunkSize(request.tasks, workers, threads) };
     }
   }
@@ -109,6 +108,7 @@ export class JobService {
   readonly #queue = new PQueue({ concurrency: 1 });
   readonly #shutdown = new AbortController();
   readonly #hybridThreads: number;
+  readonly #retryAfterSeconds: number;
   #started = false;
   #draining = false;
   #pendingMs = 0;
@@ -117,6 +117,7 @@ export class JobService {
     this.limits = options.limits;
     this.cores = options.cores;
     this.#hybridThreads = options.hybridThreads;
+    this.#retryAfterSeconds = options.unavailableRetryAfterSeconds;
     this.#registry = new PoolRegistry(options.onPoolError);
   }
 
@@ -212,7 +213,7 @@ export class JobService {
 
   /** Cancels every job still queued or running; their clients get 503. */
   cancelAll(): void {
-    this.#shutdown.abort(JobErrors.unavailable('the server is shutting down, so the job was cancelled; retry on another instance'));
+    this.#shutdown.abort(JobErrors.unavailable('the server is shutting down, so the job was cancelled; retry on another instance', this.#retryAfterSeconds));
   }
 
   async close(): Promise<void> {
@@ -234,8 +235,8 @@ export class JobService {
     pool: string,
     job: (signal: AbortSignal, progress: Progress) => Promise<T>,
   ): Promise<T> {
-    if (!this.#started) throw JobErrors.unavailable('the sample pools are not running on this server');
-    if (this.#draining) throw JobErrors.unavailable('the server is shutting down; retry on another instance');
+    if (!this.#started) throw JobErrors.unavailable('the sample pools are not running on this server', this.#retryAfterSeconds);
+    if (this.#draining) throw JobErrors.unavailable('the server is shutting down; retry on another instance', this.#retryAfterSeconds);
     // One job runs (measured alone); up to queueSize wait behind it.
     if (this.#queue.pending + this.#queue.size > this.limits.queueSize) {
       throw JobErrors.queueFull(this.#queue.size, jittered(Math.max(1, Math.ceil(this.#pendingMs / 1000))));

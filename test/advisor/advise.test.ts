@@ -115,13 +115,31 @@ describe('what the model must capture', () => {
   });
 
   test('native threads per task are capped so workers do not oversubscribe the cores', () => {
+    // Tasks of 4 native threads on 8 cores: either the workers leave each task its 4 threads (2 of them), or
+    // more workers each capped at fewer native threads (8 x 1: the same 8 threads, a near tie in the model);
+    // never 8 workers of 4 threads each.
     const advice = adviceFor({ tasks: 64, cpuMsPerTask: 1000, waitMsPerTask: 0, threadsPerTask: 4, cores: 8 });
     const { processes, threadsPerProcess } = advice.recommendation;
-    if (processes * threadsPerProcess * 4 > 8) {
-      assert.ok(advice.warnings.some((w) => w.startsWith('Oversubscription')));
-      assert.ok(advice.practices.some((p) => p.id === 'cap-native-threads'));
+    const workersOf = processes * threadsPerProcess;
+    const capped = advice.warnings.find((w) => w.startsWith('Oversubscription'));
+    if (workersOf * 4 > 8) {
+      assert.ok(capped, `${processes} x ${threadsPerProcess} workers of 4 threads with no cap`);
+      assert.match(capped, new RegExp(`Cap each worker's BLAS/OpenMP threads at ${Math.max(1, Math.floor(8 / workersOf))} `));
+      assert.match(advice.snippet.code, /os\.environ\.setdefault\("OMP_NUM_THREADS", "\d+"\)/);
+    } else {
+      assert.equal(capped, undefined);
       assert.match(advice.snippet.code, /OMP_NUM_THREADS/);
     }
+    assert.ok(advice.practices.some((p) => p.id === 'cap-native-threads'));
+    // Waits ask for far more workers than cores: each worker's native threads are capped, and the reply says so.
+    const wide = adviceFor({ tasks: 1000, cpuMsPerTask: 20, waitMsPerTask: 300, threadsPerTask: 2, cores: 8 });
+    const workers = wide.recommendation.processes * wide.recommendation.threadsPerProcess;
+    assert.ok(workers * 2 > 8, `${workers} workers`);
+    const warning = wide.warnings.find((w) => w.startsWith('Oversubscription'));
+    assert.ok(warning, 'an oversubscription warning');
+    assert.match(warning, /Cap each worker's BLAS\/OpenMP threads at 1 \(OMP_NUM_THREADS=1/);
+    assert.ok(wide.practices.some((p) => p.id === 'cap-native-threads'));
+    assert.match(wide.snippet.code, /os\.environ\.setdefault\("OMP_NUM_THREADS", "1"\)/);
   });
 
   test('memory limits the number of processes', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { advise } from '../../src/advisor/advise.js';
-import { buildApp, type App } from '../../src/app.js';
+import { serverForTests } from '../helpers/app.js';
 import { jsonErrorOffset } from '../../src/cli/json-position.js';
 import { AdviceSchema, type Advice } from '../../src/advisor/advice.js';
 import { CostsOverrideSchema, ProfileSchema, type Runtime } from '../../src/advisor/profile.js';
@@ -189,21 +189,13 @@ describe('task-advisor errors', () => {
 });
 
 describe('task-advisor --url against a real server', () => {
-  let app: App;
-  let base: string;
-  before(async () => {
-    app = await buildApp({ defaultCores: 2 });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  after(async () => {
-    await app.close();
-  });
+  const base = serverForTests();
 
   test('prints the same advice as in-process, as JSON and as a table', async () => {
-    const json = await run(['advise', profilePath, '--json', '--url', base]);
+    const json = await run(['advise', profilePath, '--json', '--url', base()]);
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual(AdviceSchema.parse(JSON.parse(json.stdout)), expected);
-    const table = await run(['advise', '-', '--url', `${base}/`], JSON.stringify(THREADS_PROFILE));
+    const table = await run(['advise', '-', '--url', `${base()}/`], JSON.stringify(THREADS_PROFILE));
     assert.equal(table.code, 0, table.stderr);
     assertTable(table.stdout, 'threads');
     const local = await run(['advise', profilePath]);
@@ -211,13 +203,13 @@ describe('task-advisor --url against a real server', () => {
   });
 
   test('a non-2xx answer exits 6 with the URL and the status', async () => {
-    const r = await run(['advise', profilePath, '--url', `${base}/no-such-prefix`]);
+    const r = await run(['advise', profilePath, '--url', `${base()}/no-such-prefix`]);
     assert.equal(r.code, 6);
-    assert.ok(r.stderr.includes(`server ${base}/no-such-prefix/advise answered 404`), r.stderr);
+    assert.ok(r.stderr.includes(`server ${base()}/no-such-prefix/advise answered 404`), r.stderr);
   });
 
   test('measure sends its profile to the server', async () => {
-    const r = await run(['measure', '--json', '--tasks', '3', '--url', base, '--', 'sleep', '0.1']);
+    const r = await run(['measure', '--json', '--tasks', '3', '--url', base(), '--', 'sleep', '0.1']);
     assert.equal(r.code, 0, r.stderr);
     const advice = AdviceSchema.parse(JSON.parse(r.stdout));
     assert.equal(advice.classification.basis, 'measured');
@@ -378,12 +370,22 @@ describe('task-advisor calibrate', () => {
 });
 
 describe('jsonErrorOffset', () => {
+  /** Where the CLI places JSON.parse's error in the text. */
+  const offsetOf = (text: string) => {
+    try {
+      JSON.parse(text);
+      return undefined;
+    } catch (error) {
+      return jsonErrorOffset(text, (error as Error).message);
+    }
+  };
+
   test('points at the first bad character, or nothing for valid JSON', () => {
-    assert.equal(jsonErrorOffset('{"a": [1, 2.5e3, true, null, "x\\u00e9"]}'), undefined);
-    assert.equal(jsonErrorOffset('{"a": }'), 6);
-    assert.equal(jsonErrorOffset('{"a": 1,}'), 8);
-    assert.equal(jsonErrorOffset('[1 2]'), 3);
-    assert.equal(jsonErrorOffset('{"a": 01}'), 7);
-    assert.equal(jsonErrorOffset('{} x'), 3);
+    assert.equal(offsetOf('{"a": [1, 2.5e3, true, null, "x\\u00e9"]}'), undefined);
+    assert.equal(offsetOf('{"a": }'), 6);
+    assert.equal(offsetOf('{"a": 1,}'), 8);
+    assert.equal(offsetOf('[1 2]'), 3);
+    assert.equal(offsetOf('{"a": 01}'), 7);
+    assert.equal(offsetOf('{} x'), 3);
   });
 });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { buildApp, type App } from '../../src/app.js';
+import { serverForTests } from '../helpers/app.js';
 import { AdviceSchema } from '../../src/advisor/advice.js';
 import { ProfileSchema } from '../../src/advisor/profile.js';
 import { ProbeReportSchema } from '../../src/cli/probe-runner.js';
@@ -258,20 +258,12 @@ describe('task-advisor probe: errors', () => {
 });
 
 describe('task-advisor probe: other ways in', () => {
-  let app: App;
-  let base: string;
-  before(async () => {
-    app = await buildApp({ defaultCores: 2 });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-  });
-  after(async () => {
-    await app.close();
-  });
+  const base = serverForTests();
 
   test('-m MODULE:FUNCTION, --inputs-py, --profile fields, and --url asks the server', async () => {
     const extra = await tasks.inputs('extra.json', { maxConcurrency: 4 });
     const { reply } = await probe(
-      ['-m', 'probe_tasks:nap', '--inputs-py', `${tasks.file}:inputs_for_nap`, '--profile', extra, '--url', base, '--sample', '4'],
+      ['-m', 'probe_tasks:nap', '--inputs-py', `${tasks.file}:inputs_for_nap`, '--profile', extra, '--url', base(), '--sample', '4'],
       { cwd: tasks.dir },
     );
     assert.equal(reply.probe.inputs, 8);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { adviseSample, plannedRuns, poolRuns, sampleFromProfile, verdict } from '../../src/jobs/compare.js';
-import { DEFAULT_JOB_LIMITS } from '../../src/jobs/defaults.js';
+import { JOB_DEFAULTS } from '../../src/jobs/defaults.js';
 import type { CompareRow } from '../../src/jobs/schema.js';
 import { ProfileSchema } from '../../src/advisor/profile.js';
 
-const limits = DEFAULT_JOB_LIMITS;
+const limits = JOB_DEFAULTS.limits;
 
 describe('scaling a profile down to a sample', () => {
   test('a long IO batch keeps its CPU-to-wait ratio and runs sequentially in about the sample time', () => {

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { createGilMemory } from '../../src/jobs/gil.js';
 
-const GIL_MODULE = new URL('../../src/jobs/gil.js', import.meta.url).href;
+/** The module as this test runs: compiled under dist/, or the source under tsx (whose loader the workers inherit). */
+const GIL_MODULE = new URL(`../../src/jobs/gil.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href;
 
 /** Threads that read, think, then write a shared counter: without mutual exclusion, updates are lost. */
 const CONTENDER = `

@@ -224,28 +224,3 @@ describe('the advice cache', () => {
     assert.equal(JSON.stringify(results[1]?.ok && results[1].advice), single.text);
   });
 });
-
-describe('GET /costs and /health', () => {
-  test('lists every runtime constant with its source', async () => {
-    const res = await ctx.http.get('/costs').expect(200);
-    const cpython = res.body.runtimes.cpython;
-    assert.ok(cpython.processStartMs.value > 0);
-    assert.ok(cpython.processStartMs.source.length > 10);
-    assert.deepEqual(Object.keys(res.body.runtimes).sort(), ['cpython', 'cpython-free-threaded', 'node', 'pypy']);
-  });
-
-  test('a profile can override a cost and the advice follows it', async () => {
-    const profile = { tasks: 8, cpuMsPerTask: 100, waitMsPerTask: 0, cores: 8 };
-    const plain = AdviceSchema.parse((await ctx.http.post('/advise').send(profile).expect(200)).body);
-    assert.equal(plain.recommendation.model, 'processes');
-    const slowStart = AdviceSchema.parse(
-      (await ctx.http.post('/advise').send({ ...profile, costs: { processStartMs: 5000 } }).expect(200)).body,
-    );
-    assert.equal(slowStart.recommendation.model, 'sequential');
-  });
-
-  test('health answers', async () => {
-    const res = await ctx.http.get('/health').expect(200);
-    assert.equal(res.body.status, 'ok');
-  });
-});

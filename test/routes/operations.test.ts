@@ -19,17 +19,6 @@ describe('health, readiness and metrics', () => {
     assert.equal(res.body.status, 'ready');
   });
 
-  test('/ready is 503 with Retry-After where the pools are not running', async () => {
-    const bare = await startApp();
-    try {
-      const res = await bare.http.get('/ready').expect(503);
-      assert.equal(res.body.code, 'NOT_READY');
-      assert.ok(Number(res.headers['retry-after']) > 0);
-    } finally {
-      await bare.app.close();
-    }
-  });
-
   test('/metrics has job durations per pool and outcome, and each pool\'s size, busy workers and queue', async () => {
     await ctx.http.post('/jobs').send({ pool: 'threads', tasks: 4, cpuMsPerTask: 1, waitMsPerTask: 0 }).expect(200);
     const res = await ctx.http.get('/metrics').expect(200);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { jittered, JobErrors } from '../../src/jobs/errors.js';
+import { HTTP_DEFAULTS } from '../../src/http/defaults.js';
 import { ErrorReplySchema } from '../../src/http/errors.js';
 import { startApp } from '../helpers/app.js';
 
@@ -81,7 +82,7 @@ describe('security basics', () => {
     }
     assert.equal(jittered(4, () => 0), 4);
     assert.equal(jittered(4, () => 0.999), 6);
-    const retries = new Set(Array.from({ length: 50 }, () => JobErrors.unavailable('the pools are not started').retryAfterSeconds));
+    const retries = new Set(Array.from({ length: 50 }, () => JobErrors.unavailable('the pools are not started', HTTP_DEFAULTS.retryAfterSeconds).retryAfterSeconds));
     assert.ok(retries.size > 1);
   });
 

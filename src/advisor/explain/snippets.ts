@@ -1,11 +1,11 @@
 import { count, fmtTaskMs, roundSignificant } from '../format.js';
 import type { Plan } from '../plan.js';
-import { RUNTIME_TRAITS } from '../runtimes.js';
+import { RUNTIME_TRAITS, type Language } from '../runtimes.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
 import type { Work } from '../work.js';
 
 export interface Snippet {
-  language: 'python' | 'javascript';
+  language: Language;
   code: string;
 }
 

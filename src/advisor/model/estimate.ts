@@ -14,16 +14,18 @@ export function tasksInFlight(plan: Plan, work: Pick<Work, 'tasks' | 'maxConcurr
 }
 
 /** What limits a plan: the resource whose total demand sets the wall time. */
-export type Bottleneck =
-  | 'serial'
-  | 'workers'
-  | 'cores'
-  | 'gil'
-  | 'event-loop'
-  | 'dispatcher'
-  | 'shared-state'
-  | 'concurrency-limit'
-  | 'rate-limit';
+export const BOTTLENECKS = [
+  'serial',
+  'workers',
+  'cores',
+  'gil',
+  'event-loop',
+  'dispatcher',
+  'shared-state',
+  'concurrency-limit',
+  'rate-limit',
+] as const;
+export type Bottleneck = (typeof BOTTLENECKS)[number];
 
 export interface Prediction {
   wallMs: number;

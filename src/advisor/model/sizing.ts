@@ -121,7 +121,7 @@ export function processesWithinMemory(work: Work): number {
  * too (each is a V8 isolate with its own heap); a plan that runs in the caller's process holds its one.
  */
 export function workerHeaps(plan: Plan, work: Pick<Work, 'runtime' | 'cores'>): number {
-  const isolates = RUNTIME_TRAITS[work.runtime].language === 'typescript';
+  const isolates = RUNTIME_TRAITS[work.runtime].language === 'javascript';
   if (plan.model === 'processes') return plan.processes;
   if (plan.model === 'hybrid') return plan.inner === 'async' || !isolates ? plan.processes : plan.processes * plan.threadsPerProcess;
   if (!isolates) return 1;

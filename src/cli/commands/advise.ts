@@ -3,34 +3,17 @@ import { adviceFor, print } from '../advice.js';
 import { parse, serverUrl } from '../args.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { jsonErrorOffset, lineColumn } from '../json-position.js';
+import { parseJsonText } from '../json-position.js';
 
 const ADVISE_USAGE = `Usage: task-advisor advise <profile.json | -> [--json] [--url <url>]
 
 Reads a task profile (JSON) from a file, or from stdin with "-", validates it and prints the advice.
 `;
 
-/**
- * Where in the text a JSON.parse error points, as line and column. From the offset (Node 22+ also print a line
- * and column, Node 20 neither for some errors), so every Node says it the same way, end of input included.
- */
-export function jsonErrorWhere(text: string, message: string): string {
-  const position = /position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : jsonErrorOffset(text);
-  if (offset === undefined) return '';
-  const { line, column } = lineColumn(text, offset);
-  return ` at line ${line}, column ${column}${offset >= text.length ? ' (end of input)' : ''}`;
-}
-
 function parseJson(text: string, source: string): unknown {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new CliError(`${source} is empty: expected a JSON task profile`, EXIT.json);
-  try {
-    return JSON.parse(body);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CliError(`${source} is not valid JSON${jsonErrorWhere(body, message)}: ${message}`, EXIT.json);
-  }
+  return parseJsonText(body, source);
 }
 
 export async function readProfileText(path: string, io: Io): Promise<{ text: string; source: string }> {

@@ -3,7 +3,8 @@ import { adviceFor } from '../advice.js';
 import { parse, positiveInteger, serverUrl } from '../args.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { jsonErrorWhere, readProfileText } from './advise.js';
+import { parseJsonText } from '../json-position.js';
+import { readProfileText } from './advise.js';
 import { renderProbe, renderVerification } from '../probe-render.js';
 import { startProbe, type ProbeReport } from '../probe-runner.js';
 import { plansToVerify, verification, type Verification } from '../probe-verify.js';
@@ -46,13 +47,7 @@ async function readInputsArray(path: string, io: Io): Promise<void> {
   const { text, source } = await readProfileText(path, io);
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new CliError(`${source} is empty: expected a JSON array of inputs, one per task`, EXIT.json);
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CliError(`${source} is not valid JSON${jsonErrorWhere(body, message)}: ${message}`, EXIT.json);
-  }
+  const value = parseJsonText(body, source);
   if (!Array.isArray(value)) {
     const kind = value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
     throw new CliError(
@@ -65,13 +60,7 @@ async function readInputsArray(path: string, io: Io): Promise<void> {
 
 async function readProfileFields(path: string, io: Io): Promise<Record<string, unknown>> {
   const { text, source } = await readProfileText(path, io);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CliError(`${source} is not valid JSON${jsonErrorWhere(text, message)}: ${message}`, EXIT.json);
-  }
+  const value = parseJsonText(text, source);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CliError(`${source} must hold a JSON object of profile fields`, EXIT.profile);
   }

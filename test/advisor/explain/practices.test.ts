@@ -4,48 +4,101 @@ import { classify } from '../../../src/advisor/classify.js';
 import { costsFor } from '../../../src/advisor/costs/index.js';
 import { practicesFor } from '../../../src/advisor/explain/practices.js';
 import { predict } from '../../../src/advisor/model/estimate.js';
-import type { Plan } from '../../../src/advisor/plan.js';
-import { ProfileSchema, type ProfileInput } from '../../../src/advisor/profile.js';
-import { resolveWork } from '../../../src/advisor/work.js';
+import type { ExecutionModel, Plan } from '../../../src/advisor/plan.js';
+import type { ProfileInput } from '../../../src/advisor/profile.js';
+import { sequentialWallMs } from '../../../src/advisor/recommend.js';
+import { workFor } from '../../helpers/advice.js';
 
-type InnerPlan = Plan & { inner?: 'threads' | 'async' };
+const PLANS: Record<ExecutionModel, Plan> = {
+  sequential: { model: 'sequential', processes: 1, threadsPerProcess: 1, chunkSize: 1 },
+  threads: { model: 'threads', processes: 1, threadsPerProcess: 8, chunkSize: 1 },
+  async: { model: 'async', processes: 1, threadsPerProcess: 8, chunkSize: 1 },
+  processes: { model: 'processes', processes: 4, threadsPerProcess: 1, chunkSize: 5 },
+  hybrid: { model: 'hybrid', processes: 2, threadsPerProcess: 4, chunkSize: 5 },
+};
 
-/** The practices for a plan built directly: the shapes the model weighs for every runtime. */
-function practices(input: ProfileInput, plan: InnerPlan) {
-  const work = resolveWork(ProfileSchema.parse(input), 8);
-  const prediction = predict(work, plan, costsFor(work.runtime));
-  return practicesFor({ work, kind: classify(work).kind, plan, prediction, sequentialMs: work.tasks * (work.cpuMs + work.waitMs) });
+/** The practices for a profile run on one model's plan, by id. */
+function practices(model: ExecutionModel, input: Partial<ProfileInput> = {}) {
+  const work = workFor(input);
+  const costs = costsFor(work.runtime);
+  const plan = PLANS[model];
+  const found = practicesFor({
+    work,
+    kind: classify(work).kind,
+    plan,
+    prediction: predict(work, plan, costs),
+    sequentialMs: sequentialWallMs(work, costs),
+  });
+  return new Map(found.map((practice) => [practice.id, practice]));
 }
-const ids = (list: Array<{ id: string }>) => list.map((p) => p.id);
-const IO = { tasks: 2000, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8 } as const;
-const asyncPlan: InnerPlan = { model: 'async', inner: 'async', processes: 1, threadsPerProcess: 100, chunkSize: 1 };
-const hybridAsync: InnerPlan = { model: 'hybrid', inner: 'async', processes: 4, threadsPerProcess: 25, chunkSize: 100 };
 
-describe('practices for event loops', () => {
-  test('Python on an event loop: async clients sized to the plan, blocking calls through to_thread, asyncio.timeout', () => {
-    for (const plan of [asyncPlan, hybridAsync]) {
-      const list = practices(IO, plan);
-      const loop = list.find((p) => p.id === 'asyncio-end-to-end');
-      assert.ok(loop, `${plan.model}/${plan.inner}`);
-      assert.match(loop.detail, new RegExp(`plan's ${plan.threadsPerProcess} in flight per loop`));
-      assert.match(loop.detail, /asyncio\.to_thread/);
-      assert.match(list.find((p) => p.id === 'timeouts-and-cancellation')!.detail, /asyncio\.timeout/);
-      // No thread locks or "use an event loop" advice for a plan that already is one.
-      assert.ok(!ids(list).includes('asyncio-for-high-fan-out'));
+describe('practices', () => {
+  test('each has an id, a title and a detail, and the baseline comes first with both predictions', () => {
+    const found = practices('threads', { cpuMsPerTask: 10, waitMsPerTask: 90 });
+    const [first] = found.values();
+    assert.equal(first?.id, 'measure-baseline-first');
+    assert.match(first!.detail, /predicts 10 s sequentially and 1.49 s with this plan/);
+    for (const practice of found.values()) {
+      assert.ok(practice.title.length > 0 && practice.detail.length > 0, practice.id);
     }
   });
 
-  test('threads get no asyncio practice below a few dozen, and the fan-out note above 32', () => {
-    const few = practices(IO, { model: 'threads', inner: 'threads', processes: 1, threadsPerProcess: 20, chunkSize: 1 });
-    assert.ok(!ids(few).includes('asyncio-end-to-end') && !ids(few).includes('asyncio-for-high-fan-out'));
-    const many = practices(IO, { model: 'threads', inner: 'threads', processes: 1, threadsPerProcess: 200, chunkSize: 1 });
-    assert.match(many.find((p) => p.id === 'asyncio-for-high-fan-out')!.detail, /fine to a few dozen and costly at hundreds/);
+  test('locks only where threads share state; lock ordering only where they write it', () => {
+    assert.ok(!practices('threads').has('minimal-lock-scope'));
+    assert.ok(practices('threads', { sharedState: 'read-only' }).has('minimal-lock-scope'));
+    assert.ok(!practices('threads', { sharedState: 'read-only' }).has('lock-ordering'));
+    assert.ok(practices('hybrid', { sharedState: 'read-write' }).has('lock-ordering'));
+    assert.ok(!practices('processes', { sharedState: 'read-write' }).has('minimal-lock-scope'));
   });
 
-  test("Node with many waits in flight: size libuv's pool for fs, dns, zlib and crypto", () => {
-    const node = practices({ ...IO, runtime: 'node' }, asyncPlan);
-    assert.match(node.find((p) => p.id === 'libuv-threadpool')!.detail, /UV_THREADPOOL_SIZE/);
-    assert.ok(!ids(practices({ ...IO, runtime: 'node', waitMsPerTask: 0 }, asyncPlan)).includes('libuv-threadpool'));
-    assert.ok(!ids(practices(IO, asyncPlan)).includes('libuv-threadpool'), 'not for Python');
+  test('shared read-write state: processes hear of the server process, threads of returning results', () => {
+    assert.match(practices('processes', { sharedState: 'read-write' }).get('prefer-results-to-shared-state')!.detail, /multiprocessing\.Manager/);
+    assert.match(practices('threads', { sharedState: 'read-write' }).get('prefer-results-to-shared-state')!.detail, /queue\.Queue/);
+  });
+
+  test('chunks, queues and start methods only where tasks cross to processes', () => {
+    for (const model of ['sequential', 'threads'] as const) {
+      const found = practices(model);
+      for (const id of ['chunk-small-tasks', 'queues-for-ipc', 'start-method']) assert.ok(!found.has(id), `${model}: ${id}`);
+    }
+    const processes = practices('processes');
+    assert.match(processes.get('chunk-small-tasks')!.detail, /chunksize=5\)/);
+    assert.ok(processes.has('queues-for-ipc') && processes.has('start-method'));
+    assert.ok(!practices('processes', { runtime: 'node' }).has('start-method'), 'start methods are Python');
+  });
+
+  test('a large payload is passed by reference, in the words of the runtime', () => {
+    assert.ok(!practices('processes', { payloadBytesPerTask: 999_999 }).has('large-payloads-by-reference'));
+    assert.match(practices('processes', { payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /shared_memory/);
+    assert.match(practices('processes', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /transfer list/);
+  });
+
+  test('native threads are capped to the cores each worker gets', () => {
+    const found = practices('processes', { threadsPerTask: 4, cores: 8 });
+    assert.match(found.get('cap-native-threads')!.detail, /4 workers would start 32 threads on 8 cores.* to 2 in each worker/);
+  });
+
+  test('runtime-specific advice reaches only its runtime', () => {
+    assert.ok(practices('async', { runtime: 'node' }).has('keep-event-loop-free'));
+    assert.ok(!practices('threads').has('keep-event-loop-free'));
+    assert.ok(practices('threads', { runtime: 'cpython-free-threaded' }).has('free-threaded-gil-check'));
+    assert.ok(!practices('threads').has('free-threaded-gil-check'));
+    assert.ok(practices('threads', { gilReleasedShare: 0.5 }).has('gil-release-check'));
+    assert.ok(!practices('threads', { runtime: 'node', gilReleasedShare: 0.5 }).has('gil-release-check'));
+  });
+
+  test('tiny tasks are batched; waiting tasks get timeouts; very high fan-out hears of asyncio', () => {
+    assert.ok(practices('sequential', { cpuMsPerTask: 0.5 }).has('batch-tiny-tasks'));
+    assert.ok(!practices('sequential').has('batch-tiny-tasks'));
+    assert.ok(practices('threads', { cpuMsPerTask: 1, waitMsPerTask: 100 }).has('timeouts-and-cancellation'));
+    assert.ok(!practices('processes', { cpuMsPerTask: 100, waitMsPerTask: 0 }).has('timeouts-and-cancellation'));
+    // 8 threads are no fan-out to move off threads for (the practice starts past ThreadPoolExecutor's 32;
+    // practices-event-loops.test.ts has a plan above it).
+    assert.ok(!practices('threads', { cpuMsPerTask: 1, waitMsPerTask: 100 }).has('asyncio-for-high-fan-out'));
+  });
+
+  test('a crash-prone batch on processes learns to recover a worker', () => {
+    assert.match(practices('processes', { needsIsolation: true }).get('isolate-crashes')!.detail, /BrokenProcessPool/);
+    assert.ok(!practices('processes').has('isolate-crashes'));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import type { OpenAPIBackend } from 'openapi-backend';
-import { DEFAULT_JOB_LIMITS } from '../../../src/jobs/defaults.js';
+import { JOB_DEFAULTS } from '../../../src/jobs/defaults.js';
 import { AdviceSchema } from '../../../src/advisor/advice.js';
 import { BatchReplySchema } from '../../../src/http/batch.js';
 import { ErrorReplySchema } from '../../../src/http/errors.js';
@@ -106,13 +106,13 @@ function routes(api: OpenAPIBackend, schemas: RouteSchemas): Record<RouteOperati
     adviseBatch: { url: '/advise/batch', bodies: batchBodies(schemas), check: checkBatch },
     runJob: {
       url: '/jobs',
-      bodies: jobBodies(schemas, DEFAULT_JOB_LIMITS),
-      check: checkBody('runJob', (value) => jobRules(value, DEFAULT_JOB_LIMITS), poolsUnavailable('runJob')),
+      bodies: jobBodies(schemas, JOB_DEFAULTS.limits),
+      check: checkBody('runJob', (value) => jobRules(value, JOB_DEFAULTS.limits), poolsUnavailable('runJob')),
     },
     compareJobs: {
       url: '/jobs/compare',
-      bodies: compareBodies(schemas, DEFAULT_JOB_LIMITS),
-      check: checkBody('compareJobs', (value) => compareRules(value, DEFAULT_JOB_LIMITS), poolsUnavailable('compareJobs')),
+      bodies: compareBodies(schemas, JOB_DEFAULTS.limits),
+      check: checkBody('compareJobs', (value) => compareRules(value, JOB_DEFAULTS.limits), poolsUnavailable('compareJobs')),
     },
   };
 }

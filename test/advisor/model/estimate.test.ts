@@ -3,13 +3,8 @@ import { describe, test } from 'node:test';
 import { costsFor } from '../../../src/advisor/costs/index.js';
 import { predict } from '../../../src/advisor/model/estimate.js';
 import type { Plan } from '../../../src/advisor/plan.js';
-import { ProfileSchema, type ProfileInput } from '../../../src/advisor/profile.js';
-import { goetzThreads, hybridChunkSize, processChunkSize } from '../../../src/advisor/model/sizing.js';
-import { resolveWork } from '../../../src/advisor/work.js';
+import { workFor as work } from '../../helpers/advice.js';
 
-function work(input: Partial<ProfileInput>) {
-  return resolveWork(ProfileSchema.parse({ tasks: 100, cpuMsPerTask: 10, waitMsPerTask: 0, cores: 4, ...input }), 4);
-}
 const plan = (model: Plan['model'], processes: number, threadsPerProcess: number, chunkSize = 1): Plan => ({
   model,
   processes,
@@ -88,52 +83,5 @@ describe('predict', () => {
     const p = predict(work({ runtime: 'node', tasks: 100, cpuMsPerTask: 10, waitMsPerTask: 100 }), plan('async', 1, 100), costsFor('node'));
     assert.equal(p.bottleneck, 'event-loop');
     assert.ok(p.wallMs >= 1000);
-  });
-});
-
-describe('sizing', () => {
-  test('Goetz: threads grow with the wait/compute ratio', () => {
-    assert.equal(goetzThreads(work({ cpuMsPerTask: 10, waitMsPerTask: 90, runtime: 'node' }), 4), 40);
-    // Under a GIL one process computes on about one core, whatever the machine.
-    assert.equal(goetzThreads(work({ cpuMsPerTask: 10, waitMsPerTask: 90 }), 4), 10);
-    assert.equal(goetzThreads(work({ cpuMsPerTask: 10, waitMsPerTask: 90, gilReleasedShare: 0.5 }), 4), 20);
-  });
-
-  test('a chunk holds about 50 ms of work, at least 4 chunks per process, shared out evenly', () => {
-    assert.equal(processChunkSize(100_000, 2, 0.005), 10_000);
-    assert.equal(processChunkSize(100, 2, 0.005), 12);
-    // Chunks that share out evenly: 16 of 2 rather than 10 of 3 and a 2.
-    assert.equal(processChunkSize(32, 2, 20), 2);
-    // No more than 1 MiB of payload per message.
-    const size = processChunkSize(1000, 2, 1, 300_000);
-    assert.ok(size >= 1 && size * 300_000 <= 1 << 20, `chunk ${size}`);
-    assert.equal(processChunkSize(1000, 4, 100), 1);
-  });
-
-  test('a hybrid chunk never holds fewer tasks than the threads of a process', () => {
-    assert.equal(hybridChunkSize(1000, 2, 8), 125);
-    assert.equal(hybridChunkSize(40, 2, 32), 20);
-    assert.ok(hybridChunkSize(100, 4, 8) >= 8);
-  });
-});
-
-describe('resolving a profile', () => {
-  test('a measured run is split into CPU and wait per task', () => {
-    const w = work({ cpuMsPerTask: undefined, waitMsPerTask: undefined, measurement: { wallMs: 5000, cpuMs: 1000, tasks: 50 } });
-    assert.equal(w.cpuMs, 20);
-    assert.equal(w.waitMs, 80);
-    assert.equal(w.basis, 'measured');
-  });
-
-  test('a measured run with more CPU than wall says the run was not sequential', () => {
-    const w = work({ cpuMsPerTask: undefined, waitMsPerTask: undefined, measurement: { wallMs: 1000, cpuMs: 3000 } });
-    assert.equal(w.waitMs, 0);
-    assert.ok(w.assumptions.some((a) => a.includes('exceeds wall time')));
-  });
-
-  test('explicit fields beat a workload\'s typical ones', () => {
-    const w = work({ cpuMsPerTask: undefined, waitMsPerTask: undefined, workload: 'hashing', gilReleasedShare: 0.5 });
-    assert.equal(w.gilReleasedShare, 0.5);
-    assert.equal(w.payloadBytes, 4_000_000);
   });
 });
