@@ -138,8 +138,9 @@ export class AdviceService {
   async close(): Promise<void> {
     // One empty task per thread first: a worker answers only once its module has loaded, and Node 20 aborts the
     // whole process (v8::Module::IsGraphAsync, a require(esm) bug) when a worker is terminated while piscina is
-    // still loading it, as an app closed within a second of starting does. A loaded pool answers at once.
-    await Promise.allSettled(Array.from({ length: this.#threads }, () => this.#onPool([])));
+    // still loading it, as an app closed within a second of starting does. A loaded pool answers at once; a pool
+    // that never started a thread is not started now (loading the advisor only to stop it slowed every shutdown).
+    if (this.#pool.threads.length > 0) await Promise.allSettled(Array.from({ length: this.#threads }, () => this.#onPool([])));
     await this.#pool.destroy();
   }
 
