@@ -22,7 +22,7 @@ export interface WorkloadAssumption {
 export const DEFAULT_DOWNSTREAM_LIMIT = {
   inFlight: 100,
   source:
-    "the default connection limit of aiohttp's TCPConnector (limit=100) and httpx's clients (Limits(max_connections=100))",
+    "the default connection limit of Python's async HTTP clients (aiohttp's TCPConnector limit=100, httpx's Limits(max_connections=100)); Node's fetch and http.Agent set none, so there the limit is the code's own (an undici Agent's connections, a p-limit)",
 } as const;
 
 export const WORKLOADS = {
