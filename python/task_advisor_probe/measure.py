@@ -575,13 +575,6 @@ def probe(fn, inputs, tasks=None, sample=None, progress=None, label=None):
         profile["payloadBytesPerTask"] = figures["payloadBytesPerTask"]["value"]
     if figures["memoryMbPerWorker"]["value"]:
         profile["memoryMbPerWorker"] = figures["memoryMbPerWorker"]["value"]
-    if is_async:
-        # A task back from an await waits for the loop only until the running task yields: no switch
-        # interval, as a thread back from a wait has with the GIL.
-        profile["costs"] = {"gilSwitchIntervalMs": 0}
-        notes.append("An async function's tasks run on one event loop per process, so the profile sets the cost "
-                     "gilSwitchIntervalMs to 0: a task back from an await waits for the running one to yield, "
-                     "not for a switch interval.")
 
     return {
         "function": label,
