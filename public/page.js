@@ -37,19 +37,19 @@ function fmtBound(n) {
 const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const percent = (share) => `${Math.round(share * 100)}%`;
 
-/** A plan's sizes in words, with plurals: "1 process", "4 processes × 2 threads". */
 /** The same plan kind: a model, and what runs inside it (async and hybrid come in two kinds). */
 function sameKind(a, b) {
   return a.model === b.model && (a.inner ?? null) === (b.inner ?? null);
 }
 
-/** A loop handing its CPU to threads, and a hybrid of event loops, read apart from their other kind. */
+/** A loop handing its CPU to threads, and a hybrid of event loops, read apart from their other kind (short: a chart label on a phone). */
 function innerNote(plan) {
-  if (plan.model === 'async' && plan.inner === 'threads') return 'CPU on a thread pool';
-  if (plan.model === 'hybrid' && plan.inner === 'async') return 'an event loop per process';
+  if (plan.model === 'async' && plan.inner === 'threads') return 'CPU on threads';
+  if (plan.model === 'hybrid' && plan.inner === 'async') return 'a loop per process';
   return undefined;
 }
 
+/** A plan's sizes in words, with plurals: "1 process", "4 processes × 2 threads". */
 function sizes(plan) {
   switch (plan.model) {
     case 'sequential':
@@ -449,7 +449,7 @@ function chartSpec() {
   if (state.view === 'sample' && state.sample) {
     const s = state.sample;
     // Multi-line labels: the marks go under the model's name, so a narrow chart keeps room for the bars.
-    const label = (row) => [row.model, ...(row.model === s.recommended ? ['(recommended)'] : []), ...(row.model === s.fastest ? ['(fastest)'] : [])];
+    const label = (row) => [row.model, ...(s.recommendedRan && row.model === s.recommended ? ['(recommended)'] : []), ...(row.model === s.fastest ? ['(fastest)'] : [])];
     return {
       labels: s.rows.map(label),
       datasets: [
@@ -573,7 +573,10 @@ function renderSample(result) {
   const fastest = result.rows.find((row) => row.model === result.fastest);
   const verdict = $('verdict');
   const meaning = '"Agree" means the recommended model measured within 10% of the fastest.';
-  if (result.agree) {
+  if (!result.recommendedRan) {
+    verdict.className = 'verdict';
+    verdict.textContent = `Not measured: the recommended ${result.recommended} for this sample is a kind no sample pool runs (see the notes); of what ran, ${result.fastest} measured fastest (${fmtMs(fastest.measuredWallMs)}).`;
+  } else if (result.agree) {
     verdict.className = 'verdict agree';
     verdict.textContent =
       result.recommended === result.fastest
@@ -597,10 +600,12 @@ function renderSample(result) {
     ...result.rows.map((row) => {
       const sign = row.predictionError > 0 ? '+' : row.predictionError < 0 ? '−' : '';
       const words = row.predictionError > 0 ? 'predicted too long' : row.predictionError < 0 ? 'predicted too short' : 'exact';
+      // The row of the recommended model is the recommended plan only when that plan ran (see recommendedRan).
+      const isRecommended = result.recommendedRan && row.model === result.recommended;
       return element(
         'tr',
-        { class: row.model === result.recommended ? 'recommended' : undefined },
-        element('td', { text: `${row.model}${row.model === result.recommended ? ' (recommended)' : ''}` }),
+        { class: isRecommended ? 'recommended' : undefined },
+        element('td', { text: `${row.model}${isRecommended ? ' (recommended)' : ''}` }),
         element('td', { class: 'num', 'data-label': 'Predicted', text: fmtMs(row.predictedWallMs) }),
         element('td', { class: 'num', 'data-label': 'Measured', text: fmtMs(row.measuredWallMs) }),
         element('td', { class: 'num', 'data-label': 'Error', text: `${sign}${percent(Math.abs(row.predictionError))} (${words})` }),

@@ -99,6 +99,7 @@ export const RECORDED_COMPARE_REPLY: CompareResult = {
   ],
   "fastest": "threads",
   "recommended": "threads",
+  "recommendedRan": true,
   "agree": true,
   "notes": [
     "Pools were started before timing, so neither the predictions nor the measurements count pool start-up."

@@ -233,6 +233,9 @@ export const CompareResultSchema = z
     rows: z.array(CompareRowSchema),
     fastest: z.enum(EXECUTION_MODELS).describe('The model measured fastest.'),
     recommended: z.enum(EXECUTION_MODELS).describe("The advisor's recommendation for this sample on this server."),
+    recommendedRan: z
+      .boolean()
+      .describe('Whether the recommended plan ran: false when no sample pool runs its kind (a hybrid of event loops), and agree is then false.'),
     agree: z.boolean().describe('Whether the recommended model measured within 10% of the fastest.'),
     notes: z.array(z.string()),
   })

@@ -199,7 +199,8 @@ export class JobService {
       if (sample.gil) notes.push("Thread and hybrid rows ran with CPython's GIL emulated (a ticket lock handed over every 5 ms), not with CPython.");
       notes.push('Pools were started before timing, so neither the predictions nor the measurements count pool start-up.');
       const judged = verdict(rows, recommended);
-      return { sample, cores: this.cores, rows, recommended, ...judged, agree: judged.agree && poolRuns(advice.recommendation), notes };
+      const recommendedRan = poolRuns(advice.recommendation);
+      return { sample, cores: this.cores, rows, recommended, recommendedRan, ...judged, agree: judged.agree && recommendedRan, notes };
     });
   }
 
