@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { costsFor } from '../../src/advisor/costs/index.js';
-import { downstreamFloor, machinesForDeadline } from '../../src/advisor/explain/deadline.js';
+import fc from 'fast-check';
+import { downstreamFloor, machinesForDeadline, shareOf } from '../../src/advisor/explain/deadline.js';
+import { choose, estimateAll, sequentialWallMs } from '../../src/advisor/recommend.js';
 import { ProfileSchema, type ProfileInput } from '../../src/advisor/profile.js';
-import { resolveWork } from '../../src/advisor/work.js';
+import { resolveWork, type Work } from '../../src/advisor/work.js';
 import { DEFAULT_DOWNSTREAM_LIMIT } from '../../src/advisor/workloads.js';
 import { adviceFor } from '../helpers/advice.js';
 import type { Advice } from '../../src/advisor/advice.js';
@@ -99,6 +101,36 @@ describe('limits are global: the deadline search divides them among machines', (
     const fewer = adviceFor({ ...profile, tasks: Math.ceil(100_000 / (machines - 1)), maxConcurrency: Math.floor(2_000 / (machines - 1)) });
     assert.ok(fewer.recommendation.predictedWallMs > 60_000, `${machines - 1} machines would do`);
     assert.ok(advice.warnings.some((w) => w.includes(`About ${machines} machines`) && w.includes(`of the downstream's 2,000 tasks in flight`)));
+  });
+  test('on random batches, the count found meets the deadline and one machine fewer misses it', () => {
+    const costs = { cpython: costsFor('cpython'), node: costsFor('node') };
+    const bestMs = (w: Work) => {
+      const c = costs[w.runtime as keyof typeof costs];
+      return choose(estimateAll(w, c), sequentialWallMs(w, c)).prediction.wallMs;
+    };
+    const batch = fc.record({
+      runtime: fc.constantFrom('cpython' as const, 'node' as const),
+      tasks: fc.oneof(fc.integer({ min: 2, max: 1_000 }), fc.integer({ min: 1_000, max: 1_000_000 })),
+      cpuMsPerTask: fc.double({ min: 0.01, max: 200, noNaN: true }),
+      waitMsPerTask: fc.double({ min: 0, max: 500, noNaN: true }),
+      cores: fc.constantFrom(1, 2, 8, 64),
+      maxConcurrency: fc.option(fc.integer({ min: 20, max: 5_000 }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(batch, fc.double({ min: 1.5, max: 2_000, noNaN: true }), (profile, shortBy) => {
+        const w = work(profile);
+        const deadlineMs = bestMs(w) / shortBy;
+        const scaleOut = machinesForDeadline(w, costsFor(w.runtime), deadlineMs);
+        if (scaleOut.kind === 'machines') {
+          assert.ok(scaleOut.machines >= 2, `${scaleOut.machines} machines`);
+          assert.ok(bestMs(shareOf(w, scaleOut.machines)) <= deadlineMs, `${scaleOut.machines} machines miss it`);
+          assert.ok(bestMs(shareOf(w, scaleOut.machines - 1)) > deadlineMs, `${scaleOut.machines - 1} machines meet it`);
+        } else if (scaleOut.kind === 'too-many') {
+          assert.ok(bestMs(shareOf(w, scaleOut.most)) > deadlineMs);
+        }
+      }),
+      { seed: 20_261_201, numRuns: 80 },
+    );
   });
 });
 
