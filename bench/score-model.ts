@@ -20,6 +20,8 @@ export interface MeasuredRun {
   repeats?: number[];
   /** Other programs' CPU (ms) during each kept repetition, where the harness recorded it. */
   foreignCpuMs?: Array<number | null>;
+  /** The CPU's speed around each kept repetition against the case's (bench/python's spin probe), where recorded. */
+  cpuSpeedRatio?: Array<number | null>;
 }
 
 export interface MeasuredCase {
@@ -87,12 +89,14 @@ export function loadCases(path: string): MeasuredCase[] {
 
 /**
  * A repetition others disturbed, by the harnesses' own rule (bench/python/benchlib.py `disturbed`): they used
- * more than 15% of the cores' time during it, and more than 40 ms.
+ * more than 15% of the cores' time during it, and more than 40 ms; or (bench/python's SPEED_DRIFT) the CPU's own
+ * speed around it was more than 20% off the case's.
  */
 const FOREIGN_SHARE = 0.15;
 const FOREIGN_MIN_MS = 40;
+const SPEED_DRIFT = 0.2;
 
-/** The share of a run's timed repetitions that others disturbed even after the harness's retries; null when not recorded. */
+/** The share of a run's timed repetitions that were disturbed even after the harness's retries; null when not recorded. */
 export function disturbedShare(cases: MeasuredCase[]): number | null {
   let recorded = 0;
   let disturbed = 0;
@@ -103,7 +107,9 @@ export function disturbedShare(cases: MeasuredCase[]): number | null {
         if (foreign === null) return;
         recorded++;
         const wall = run.repeats?.[i] ?? run.wallMs;
-        if (foreign > FOREIGN_MIN_MS && foreign > FOREIGN_SHARE * wall * cores) disturbed++;
+        const speed = run.cpuSpeedRatio?.[i];
+        const drifted = speed !== undefined && speed !== null && Math.abs(speed - 1) > SPEED_DRIFT;
+        if ((foreign > FOREIGN_MIN_MS && foreign > FOREIGN_SHARE * wall * cores) || drifted) disturbed++;
       });
     }
   }
@@ -227,7 +233,7 @@ function printSet(title: string, file: string, cases: MeasuredCase[], withRuns: 
   const share = disturbedShare(cases);
   if (share !== null) {
     console.log(
-      `\nrepetitions others disturbed (after retries): ${(share * 100).toFixed(0)}%${share > MAX_DISTURBED_SHARE ? ' - measured under foreign load: the score says little about the model' : ''}`,
+      `\nrepetitions disturbed (after retries; other programs or the CPU's own speed): ${(share * 100).toFixed(0)}%${share > MAX_DISTURBED_SHARE ? ' - measured under foreign load: the score says little about the model' : ''}`,
     );
   }
   const within = (a: Anchor) => scores.filter((s) => s.anchors[a].overFastest <= 1 + AGREEMENT_WITHIN).length;

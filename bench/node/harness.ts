@@ -4,14 +4,19 @@
  * and a hybrid (children each with worker threads). Every model's time includes starting and stopping its workers.
  * Asks the advisor for its plan for each measured profile and runs that plan too.
  *
- *   node dist/bench/node/harness.js [--out FILE] [--case ID]... [--repeat R] [--list]
+ *   node dist/bench/node/harness.js [--out FILE] [--case ID]... [--repeat R] [--costs calibrate|defaults] [--list]
+ *
+ * With --costs calibrate (the default) it first measures this machine's Node costs (`task-advisor calibrate
+ * --runtime node`) and asks the advisor with them, recorded in every profile: the shared machine's speed changes
+ * between hosts, and a run scored with another host's costs measures that drift as much as the model.
  *
  * Writes bench/node/results.json in bench/python's format, so bench/score-model.ts scores both.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { advise } from '../../src/advisor/advise.js';
 import { ProfileSchema } from '../../src/advisor/profile.js';
@@ -37,6 +42,8 @@ const HOPELESS_MIN_MS = 2000;
 type Model = 'sequential' | 'async' | 'threads' | 'processes' | 'hybrid';
 interface Config {
   model: Model;
+  /** For async: the loop runs each task's CPU itself, or hands it to a worker thread per core ('threads'). */
+  inner?: 'async' | 'threads';
   processes: number;
   threadsPerProcess: number;
   chunkSize: number;
@@ -153,6 +160,30 @@ async function runAsync(tasks: Task[], concurrency: number): Promise<number[]> {
   return out;
 }
 
+/**
+ * Async lanes that await each task's wait on the loop and hand its CPU to a pool of a worker thread per core (at
+ * most one per lane), as the advice's async+threads snippet does with a small piscina pool.
+ */
+async function runAsyncOffload(tasks: Task[], concurrency: number): Promise<number[]> {
+  const pool = new ThreadPool(Math.min(availableParallelism(), concurrency));
+  try {
+    const out = new Array<number>(tasks.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        const task = tasks[i]!;
+        if (task.waitMs > 0) await sleep(task.waitMs);
+        out[i] = await pool.submit({ ...task, waitMs: 0 });
+      }
+    };
+    await Promise.all(times(Math.min(concurrency, tasks.length), lane));
+    return out;
+  } finally {
+    await pool.close();
+  }
+}
+
 async function runThreads(tasks: Task[], threads: number): Promise<number[]> {
   const pool = new ThreadPool(threads);
   try {
@@ -194,7 +225,7 @@ function runConfig(tasks: Task[], c: Config): Promise<number[]> {
     case 'sequential':
       return runSequential(tasks);
     case 'async':
-      return runAsync(tasks, c.threadsPerProcess);
+      return c.inner === 'threads' ? runAsyncOffload(tasks, c.threadsPerProcess) : runAsync(tasks, c.threadsPerProcess);
     case 'threads':
       return runThreads(tasks, c.threadsPerProcess);
     case 'processes':
@@ -238,13 +269,28 @@ async function undisturbed(tasks: Task[], c: Config): Promise<Attempt> {
   return best!;
 }
 
-const key = (c: Config) => `${c.model}:${c.processes}x${c.threadsPerProcess}:${c.chunkSize}`;
+/** A hybrid whose children each run an event loop is advice this harness has no model for (its children run threads). */
+const runsAdvice = (plan: { model: Model; inner?: string }) => !(plan.model === 'hybrid' && plan.inner === 'async');
+
+const key = (c: Config) =>
+  `${c.model}${c.model === 'async' && c.inner === 'threads' ? '+threads' : ''}:${c.processes}x${c.threadsPerProcess}:${c.chunkSize}`;
 
 function spread(values: number[]): number {
   return round((Math.max(...values) - Math.min(...values)) / median(values), 3);
 }
 
-async function runCase(cs: Case, repeat: number, log: (s: string) => void) {
+type Costs = Record<string, number>;
+
+/** This machine's Node costs, measured by the CLI's calibrate command (a few seconds), as a profile takes them. */
+function measuredCosts(log: (s: string) => void): Costs {
+  const started = performance.now();
+  const cli = new URL('../../src/cli/main.js', import.meta.url);
+  const costs = JSON.parse(execFileSync(process.execPath, [cli.pathname, 'calibrate', '--runtime', 'node', '--json'], { encoding: 'utf8' })) as Costs;
+  log(`[node harness] calibrated node costs in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  return costs;
+}
+
+async function runCase(cs: Case, repeat: number, log: (s: string) => void, costs?: Costs) {
   const t0 = performance.now();
   const tasks = cs.tasks();
   const n = tasks.length;
@@ -285,19 +331,30 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void) {
         waitMsPerTask: Math.max(0, (first.wallMs - first.queuedMs - first.cpuMs) / n),
         payloadBytesPerTask: payloadBytes,
         cores,
+        ...(costs ? { costs } : {}),
       };
       const rec = advise(ProfileSchema.parse(profile), { defaultCores: cores }).recommendation;
       advised = { ...rec, predictedWallMs: rec.predictedWallMs };
       plan = [
         ...cs.async.map((k): Config => ({ model: 'async', processes: 1, threadsPerProcess: k, chunkSize: 1 })),
+        // Where tasks compute as well as wait, the loop that hands its CPU to a thread per core.
+        ...(profile.cpuMsPerTask > 0.1 ? cs.async : []).map(
+          (k): Config => ({ model: 'async', inner: 'threads', processes: 1, threadsPerProcess: k, chunkSize: 1 }),
+        ),
         ...cs.threads.map((k): Config => ({ model: 'threads', processes: 1, threadsPerProcess: k, chunkSize: 1 })),
         ...[1, 2, 4].map(
           (p): Config => ({ model: 'processes', processes: p, threadsPerProcess: 1, chunkSize: processChunkSize(n, p, perTaskMs, payloadBytes) }),
         ),
         ...cs.hybrid.map((k): Config => ({ model: 'hybrid', processes: 2, threadsPerProcess: k, chunkSize: hybridChunkSize(n, 2, k) })),
       ];
-      const adv: Config = { model: rec.model, processes: rec.processes, threadsPerProcess: rec.threadsPerProcess, chunkSize: rec.model === 'processes' || rec.model === 'hybrid' ? rec.chunkSize : 1 };
-      if (adv.model !== 'sequential' && !plan.some((c) => key(c) === key(adv))) plan.push(adv);
+      const adv: Config = {
+        model: rec.model,
+        ...(rec.model === 'async' && rec.inner === 'threads' ? { inner: 'threads' as const } : {}),
+        processes: rec.processes,
+        threadsPerProcess: rec.threadsPerProcess,
+        chunkSize: rec.model === 'processes' || rec.model === 'hybrid' ? rec.chunkSize : 1,
+      };
+      if (adv.model !== 'sequential' && runsAdvice(rec) && !plan.some((c) => key(c) === key(adv))) plan.push(adv);
     }
     if (rep === 1) {
       const best1 = Math.min(...[...measured.values()].map((m) => m.walls[0]!));
@@ -330,7 +387,7 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void) {
   const best: Record<string, (typeof runs)[number]> = {};
   for (const r of runs) if (!best[r.model] || r.wallMs < best[r.model]!.wallMs) best[r.model] = r;
   const fastest = Object.keys(best).reduce((a, b) => (best[b]!.wallMs < best[a]!.wallMs ? b : a));
-  const advisedRun = advised && (advised.model === 'sequential' ? seqRuns : measured.get(key({ ...advised, chunkSize: advised.model === 'processes' || advised.model === 'hybrid' ? advised.chunkSize : 1 })));
+  const advisedRun = advised && runsAdvice(advised) && (advised.model === 'sequential' ? seqRuns : measured.get(key({ ...advised, chunkSize: advised.model === 'processes' || advised.model === 'hybrid' ? advised.chunkSize : 1 })));
   return {
     id: cs.id,
     description: cs.description,
@@ -341,6 +398,7 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void) {
       waitMsPerTask: round(Math.max(0, median(seqRuns.walls.map((w, i) => w - seqRuns.queued[i]!)) / n - cpuPerTask), 4),
       payloadBytesPerTask: payloadBytes,
       cores,
+      ...(costs ? { costs } : {}),
     },
     warmUpTasks: warmTasks,
     sequentialCpuSpread: spread(seqRuns.cpus),
@@ -351,6 +409,7 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void) {
     ratioToFastest: Object.fromEntries(Object.entries(best).map(([m, r]) => [m, round(r.wallMs / best[fastest]!.wallMs, 3)])),
     advised: advised && {
       model: advised.model,
+      ...(advised.inner !== undefined ? { inner: advised.inner } : {}),
       processes: advised.processes,
       threadsPerProcess: advised.threadsPerProcess,
       chunkSize: advised.chunkSize,
@@ -367,6 +426,7 @@ async function main() {
       out: { type: 'string', default: 'bench/node/results.json' },
       case: { type: 'string', multiple: true, default: [] },
       repeat: { type: 'string', default: '2' },
+      costs: { type: 'string', default: 'calibrate' },
       list: { type: 'boolean', default: false },
     },
   });
@@ -382,6 +442,8 @@ async function main() {
   const unknown = values.case!.filter((id) => !all.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(', ')}; known: ${all.map((c) => c.id).join(', ')}`);
   const repeat = Number(values.repeat);
+  if (values.costs !== 'calibrate' && values.costs !== 'defaults') throw new Error(`--costs is calibrate or defaults, not ${values.costs}`);
+  const costs = values.costs === 'calibrate' ? measuredCosts(log) : undefined;
   const out = [];
   for (const c of all.filter((x) => values.case!.length === 0 || values.case!.includes(x.id))) {
     const waited = await waitForQuiet(QUIET_WAIT_MS);
@@ -389,7 +451,7 @@ async function main() {
     const rateNow = spinItersPerMs();
     const cs = buildCases(rateNow, hashMs * (rate / rateNow)).find((x) => x.id === c.id)!;
     log(`[node harness] ${cs.id} (loop speed ${(rateNow / rate).toFixed(3)}x start-up)`);
-    const r = await runCase(cs, repeat, log);
+    const r = await runCase(cs, repeat, log, costs);
     out.push({ ...r, spinItersPerMs: round(rateNow, 1), waitedForQuietS: round(waited / 1000, 1) });
     log(`[node harness] ${cs.id}: fastest=${r.fastest} ${Object.entries(r.best).map(([m, b]) => `${m}=${b.wallMs}`).join(' ')} advised=${r.advised?.model} ${r.advised?.processes}x${r.advised?.threadsPerProcess} (${r.elapsedS}s)`);
   }

@@ -3,4 +3,4 @@ import { parentPort } from 'node:worker_threads';
 import { runTask, type Task } from './workloads.js';
 
 const port = parentPort!;
-port.on('message', ({ i, task }: { i: number; task: Task }) => port.postMessage({ i, result: runTask(task) }));
+port.on('message', ({ task }: { task: Task }) => port.postMessage({ result: runTask(task) }));

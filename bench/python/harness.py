@@ -58,6 +58,11 @@ RETRY_MAX_MS = 3000.0
 # leave our cores alone: retrying at once would mostly meet the same burst of their work.
 QUIET_WAIT_S = 15.0
 RETRY_QUIET_WAIT_S = 3.0
+# The vCPU's own speed moves too, by more than the 10-20% drift the per-case loop timing absorbs: on 2026-12-01
+# one configuration of one case ran 1,546 ms and then 924 ms (4 threads of pure-Python CPU, on one core), which
+# no other program's CPU in /proc/stat explains. A short spin probe before and after each run compares the
+# loop's speed with the case's; a run where it moved more than this share is treated as disturbed.
+SPEED_DRIFT = 0.2
 
 # Tasks run and discarded before the first timing, for at most this long: CPython warms its caches, PyPy's
 # JIT compiles the task (a cold first task read 30-40% high), so the profile comes from warm samples.
@@ -84,6 +89,17 @@ def rule_chunksize(tasks, processes, per_task_ms, payload_bytes=0):
     return max(1, tasks // (processes * rounds))
 
 
+def measured_costs(calibrator, runtime, log):
+    """This machine's costs as the advisor takes them in a profile. The shared machine's speed changes between
+    hosts (17,705 spin iterations per ms on 2026-11-28, 8,079 on 12-01), and its recorded defaults came from one
+    of them: a run scored with another's costs measures the costs' drift as much as the model."""
+    t0 = time.perf_counter()
+    out = subprocess.run(f"{calibrator} --runtime {runtime} --json", shell=True, capture_output=True,
+                         text=True, timeout=300, check=True)
+    log(f"[harness] calibrated {runtime} costs in {time.perf_counter() - t0:.1f}s")
+    return json.loads(out.stdout)
+
+
 def advised_plan(advisor, profile):
     """The advisor's recommended plan for a profile, from `advisor` (a command reading JSON on stdin)."""
     if not advisor:
@@ -108,23 +124,37 @@ def _timed(body):
             (time.process_time() - c0) * 1000.0, results)
 
 
-def undisturbed(run, helper_pids=()):
-    """run() -> (wall, cpu, results), repeated while other programs disturbed it (at most MAX_RETRIES more
-    times). Returns the least disturbed attempt, the CPU others used during it (ms) and the attempts made."""
+def cpu_speed(reference_rate):
+    """The spin loop's speed now against `reference_rate` (the case's): a 5 ms probe, median of 3."""
+    return benchlib.calibrate_spin(probe_ms=5.0, reps=3, warm_ms=0) / reference_rate
+
+
+def undisturbed(run, helper_pids=(), reference_rate=None):
+    """run() -> (wall, cpu, results), repeated while other programs disturbed it or the CPU's speed moved (at
+    most MAX_RETRIES more times). Returns the least disturbed attempt, the CPU others used during it (ms), the
+    loop's speed around it against the case's (the further of the two probes from 1; None unprobed) and the
+    attempts made."""
     cores = benchlib.available_cores()
     best = None
     for attempt in range(1 + MAX_RETRIES):
         probe = benchlib.ForeignLoad(helper_pids)
+        before = cpu_speed(reference_rate) if reference_rate else None
         w, c, res = run()
         foreign = probe.foreign_ms()
-        if best is None or (foreign or 0.0) < (best[3] or 0.0):
-            best = (w, c, res, foreign)
-        if w > RETRY_MAX_MS or not benchlib.disturbed(foreign, w, cores):
+        after = cpu_speed(reference_rate) if reference_rate else None
+        speed = None if before is None else max(before, after, key=lambda r: abs(r - 1.0))
+        steady = speed is None or abs(speed - 1.0) <= SPEED_DRIFT
+        ok = steady and not benchlib.disturbed(foreign, w, cores)
+        # Prefer a steady attempt, then the one others disturbed least.
+        rank = (not steady, foreign or 0.0)
+        if best is None or rank < best[0]:
+            best = (rank, (w, c, res, foreign, speed))
+        if w > RETRY_MAX_MS or ok:
             break
         # A machine that stays busy past the wait will not be quiet for a retry either.
         if attempt == MAX_RETRIES or benchlib.wait_for_quiet(RETRY_QUIET_WAIT_S) >= RETRY_QUIET_WAIT_S:
             break
-    return best + (attempt + 1,)
+    return best[1] + (attempt + 1,)
 
 
 def run_sequential(fn, args):
@@ -493,8 +523,10 @@ def make_run(model, p, k, chunk, walls, cpus, repeat, load=None, **extra):
          "parentCpuMs": rnd(median(cpus), 2)}
     if load:
         # Other programs' CPU (ms) during each kept repetition, and the attempts each took (retried when disturbed).
-        r["foreignCpuMs"] = [None if f is None else rnd(f, 0) for f, _ in load]
-        r["attempts"] = [a for _, a in load]
+        r["foreignCpuMs"] = [None if f is None else rnd(f, 0) for f, _, _ in load]
+        r["attempts"] = [a for _, a, _ in load]
+        # The spin loop's speed around each kept repetition against the case's (SPEED_DRIFT).
+        r["cpuSpeedRatio"] = [None if v is None else rnd(v, 3) for _, _, v in load]
     r.update(extra)
     if len(walls) < repeat:
         r["repeatsNote"] = (f"run once, not {repeat} times: in round 1 it took "
@@ -542,7 +574,7 @@ def warm_up(fn, args):
     return done
 
 
-def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
+def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True, costs=None):
     t_case = time.perf_counter()
     args = case.args(env) if callable(case.args) else case.args
     fn = case.fn
@@ -567,7 +599,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
     seq_w, seq_c, seq_load, seq_queued = [], [], [], []
     hopeless = set()
     results = None
-    cfg = {}  # key -> (walls, cpus, [(foreign ms, attempts)])
+    cfg = {}  # key -> (walls, cpus, [(foreign ms, attempts, cpu speed ratio)])
     chunk_for = {}
     advised, advised_key, advised_walls = None, None, []
     for rep in range(repeat):
@@ -575,7 +607,8 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         # configurations; rounds rather than "all repeats of one config in
         # a row" so slow drift of this shared machine spreads over all of
         # them instead of favouring whichever ran in a quiet moment.
-        w, c, (res, queued), foreign, attempts = undisturbed(lambda: queued_sequential(fn, args[:sample]), helpers)
+        w, c, (res, queued), foreign, speed, attempts = undisturbed(
+            lambda: queued_sequential(fn, args[:sample]), helpers, env.get("spinRate"))
         if len(res) != sample:
             raise RuntimeError(f"{case.id}: sequential returned {len(res)} results")
         # A sample stands for the whole batch: the tasks of a case are alike.
@@ -583,7 +616,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         seq_queued.append(queued)
         seq_w.append(w)
         seq_c.append(c)
-        seq_load.append((foreign, attempts))
+        seq_load.append((foreign, attempts, speed))
         results = res
         if rep == 0:
             per_task = w / n  # cpu + wait per task = wall per task
@@ -596,6 +629,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
                 "waitMsPerTask": max(0.0, (w - queued - c) / n), "payloadBytesPerTask": payload,
                 "gilReleasedShare": g, "cores": cores,
                 **({"maxConcurrency": case.max_concurrency} if case.max_concurrency else {}),
+                **({"costs": costs} if costs else {}),
             })
             advised_key = advised_config(advised)
         plan = [("threads", 1, k, 1) for k in threads]
@@ -631,7 +665,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
                 run = lambda: run_hybrid_async(case.afn, args, p, k)  # noqa: E731
             else:
                 run = lambda: run_hybrid(fn, args, p, k)  # noqa: E731
-            w, c, res, foreign, attempts = undisturbed(run, helpers)
+            w, c, res, foreign, speed, attempts = undisturbed(run, helpers, env.get("spinRate"))
             if (model, p, k, chunk) == advised_key and len(advised_walls) < rep + 1:
                 advised_walls.append(w)
             if len(res) != n:
@@ -639,7 +673,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
             walls, cpus, load = cfg.setdefault((model, p, k, chunk), ([], [], []))
             walls.append(w)
             cpus.append(c)
-            load.append((foreign, attempts))
+            load.append((foreign, attempts, speed))
         log(f"  round {rep + 1}/{repeat} done at {time.perf_counter() - t_case:.1f}s")
 
     seq_wall, seq_cpu = median(seq_w), median(seq_c)
@@ -654,6 +688,7 @@ def run_case(case, env, repeat, quick, log, advisor=None, with_chunk1=True):
         "gilReleasedShare": g,
         "cores": cores,
         **({"maxConcurrency": case.max_concurrency} if case.max_concurrency else {}),
+        **({"costs": costs} if costs else {}),
     }
 
     runs = [make_run("sequential", 1, 1, 1, seq_w, seq_c, repeat, seq_load,
@@ -752,6 +787,12 @@ def main():
     ap.add_argument("--merge", action="store_true",
                     help="keep the other cases already in --out: replace the ones run, add new ones "
                          "(each case carries its own measuredAt and load)")
+    ap.add_argument("--costs", choices=("calibrate", "defaults"), default="calibrate",
+                    help="calibrate (default): measure this machine's costs first with `task-advisor calibrate` "
+                         "(about 10 s) and put them in every profile, so the advice is scored with the costs of "
+                         "the machine that ran it; defaults: the advisor's recorded costs")
+    ap.add_argument("--calibrator", default="node dist/src/cli/main.js calibrate",
+                    help="command that prints a costs object for --runtime and --json")
     ap.add_argument("--advisor", default="node dist/bench/advise-plan.js",
                     help="command that reads a profile on stdin and prints the advised plan "
                          "(run from the repo root after npm run build); '' to skip")
@@ -785,6 +826,8 @@ def main():
                 else f"results-{runtime}-{cores}core.json")
         a.out = os.path.join(HERE, name)
 
+    costs = measured_costs(a.calibrator, runtime, log) if a.costs == "calibrate" and a.advisor else None
+
     env = {}
     http_proc = delay_proc = None
     out_cases = []
@@ -809,9 +852,10 @@ def main():
             c = {x.id: x for x in build_cases(
                 lambda ms: benchlib.iters_for_ms(rate_c, ms), units_c)}[c.id]
             log(f"[harness] {c.id} (loop speed {rate_c / rate:.3f}x start-up)")
+            env["spinRate"] = rate_c
             waited = benchlib.wait_for_quiet(QUIET_WAIT_S)
             load_before = os.getloadavg()[0]
-            out_cases.append(run_case(c, env, repeat, a.quick, log, a.advisor, with_chunk1=a.set == "all"))
+            out_cases.append(run_case(c, env, repeat, a.quick, log, a.advisor, with_chunk1=a.set == "all", costs=costs))
             out_cases[-1]["waitedForQuietS"] = rnd(waited, 1)
             out_cases[-1]["spinItersPerMs"] = rnd(rate_c, 1)
             out_cases[-1]["measuredAt"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
