@@ -569,6 +569,9 @@ def probe(fn, inputs, tasks=None, sample=None, progress=None, label=None):
         "cores": cores,
         "basis": "probed",
     }
+    if not is_async:
+        # A plain function blocks in its waits: an event loop could run it only rewritten as a coroutine.
+        profile["blockingWaits"] = True
     if label:
         profile = {"name": f"probe of {label}"[:120], **profile}
     if figures["payloadBytesPerTask"]["value"] is not None:

@@ -120,6 +120,12 @@ const profileFields = {
     .boolean()
     .default(false)
     .describe('A task may crash or leak and must not take the others down.'),
+  blockingWaits: z
+    .boolean()
+    .default(false)
+    .describe(
+      "The tasks wait in blocking calls (a plain function calling time.sleep, requests or a DB-API driver; Node's fs *Sync) rather than awaiting: an event loop would stall on each wait until they are rewritten as coroutines, so the event-loop plans are shown as not viable. `task-advisor probe` sets it for a function that is not async.",
+    ),
   sharedState: z
     .enum(SHARED_STATES)
     .default('none')

@@ -184,6 +184,9 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
   if (work.needsIsolation && model === 'hybrid') {
     return 'needsIsolation: a process that holds several tasks at once loses them all in one crash; isolation is one task per process at a time.';
   }
+  if (work.blockingWaits && work.waitMs > 0 && (model === 'async' || plan.inner === 'async')) {
+    return 'blockingWaits: the tasks block while they wait, and an event loop would stall on every wait; rewritten to await (asyncio, aiohttp, an async driver), they could run this way.';
+  }
   if (model === 'hybrid' && plan.processes * plan.threadsPerProcess > work.maxConcurrency) {
     return `maxConcurrency ${work.maxConcurrency} leaves no room for two ${plan.inner === 'async' ? 'tasks on each process\'s event loop' : 'threads in each process'}.`;
   }

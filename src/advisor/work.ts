@@ -22,6 +22,7 @@ export interface Work {
   /** Tasks per second the downstream allows; Infinity when none. */
   maxRatePerSecond: number;
   needsIsolation: boolean;
+  blockingWaits: boolean;
   sharedState: SharedState;
   memoryMbPerWorker?: number;
   memoryLimitMb?: number;
@@ -119,6 +120,7 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
     maxConcurrency: downstreamLimit(profile, { cpuMs, waitMs }, assumptions),
     maxRatePerSecond: profile.maxRatePerSecond ?? Number.POSITIVE_INFINITY,
     needsIsolation: profile.needsIsolation,
+    blockingWaits: profile.blockingWaits,
     sharedState: profile.sharedState,
     memoryMbPerWorker: profile.memoryMbPerWorker,
     memoryLimitMb: profile.memoryLimitMb,

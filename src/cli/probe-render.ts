@@ -50,6 +50,8 @@ export function renderProbe(report: ProbeReport): string {
   lines.push(...table(rows));
   if (report.async) {
     lines.push('', 'An async function: the async plans run it on an asyncio event loop (hybrid+async: one loop in each process); a threads or processes plan would wrap each call in asyncio.run.');
+  } else if (report.profile.blockingWaits === true && (f.waitMsPerTask.value ?? 0) > 0) {
+    lines.push('', `A plain function: it blocks in its waits, so the event-loop plans are weighed as not viable (blockingWaits). --profile with {"blockingWaits": false} weighs them, as for the function rewritten to await.`);
   }
   for (const note of report.notes) lines.push('', `Note: ${note}`);
   return `${lines.join('\n')}\n`;

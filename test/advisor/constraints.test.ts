@@ -38,6 +38,28 @@ describe('needsIsolation: a crash loses one task', () => {
   });
 });
 
+describe('blockingWaits: code that blocks in its waits cannot run on an event loop as it is', () => {
+  const fetches = { tasks: 2_000, cpuMsPerTask: 2, waitMsPerTask: 100, cores: 2 };
+
+  test('the event-loop plans are not viable, with the reason, and a thread or process plan is advised', () => {
+    assert.ok(['async', 'hybrid'].includes(adviceFor(fetches).recommendation.model), 'the loops win when the code can await');
+    const advice = adviceFor({ ...fetches, blockingWaits: true });
+    assert.ok(['threads', 'processes', 'hybrid'].includes(advice.recommendation.model), advice.recommendation.model);
+    assert.notEqual(advice.recommendation.inner, 'async');
+    const loops = advice.estimates.filter((e) => e.model === 'async' || e.inner === 'async');
+    assert.equal(loops.length, 3, 'async, async with a thread pool, and a loop per process');
+    for (const e of loops) {
+      assert.equal(e.viable, false);
+      assert.match(e.reason ?? '', /^Not viable: blockingWaits: the tasks block while they wait/);
+    }
+  });
+
+  test('work that never waits is weighed as before', () => {
+    const cpu = { tasks: 64, cpuMsPerTask: 50, waitMsPerTask: 0, cores: 2 };
+    assert.deepEqual(adviceFor({ ...cpu, blockingWaits: true }).estimates, adviceFor(cpu).estimates);
+  });
+});
+
 describe('memory per worker bounds every worker with a heap of its own', () => {
   const limited = { tasks: 64, cpuMsPerTask: 100, waitMsPerTask: 10, cores: 8, memoryMbPerWorker: 300, memoryLimitMb: 1000 };
 

@@ -95,6 +95,8 @@ describe('task-advisor probe: what it measures', () => {
     within(figures.waitMsPerTask.value, 49.5, 60, 'wait ms per task');
     within(figures.cpuMsPerTask.value, 0, 2, 'CPU ms per task');
     assert.match(figures.gilReleasedShare.how, /^not measured: the tasks spend under 5% of their time on CPU/);
+    // time.sleep blocks: a plain function cannot run on an event loop as it is.
+    assert.equal(reply.probe.profile.blockingWaits, true);
     assert.equal(reply.recommendation.model, 'threads');
     assert.ok(reply.recommendation.threadsPerProcess >= 50, `threads ${reply.recommendation.threadsPerProcess}`);
   });
@@ -139,11 +141,12 @@ describe('task-advisor probe: what it measures', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^wait per task\s+(29\.[5-9]|3\d(\.\d+)?) ms /m);
     assert.match(r.stdout, /An async function: the async plans run it on an asyncio event loop/);
+    assert.doesNotMatch(r.stdout, /blockingWaits/);
     // 200 awaits of 30 ms with 0.3-0.4 ms of CPU each: an event loop holds them in flight within a few tens of
     // ms of every pool (a 6 s batch, so the choice rule may keep a simpler plan); the loop's plans are weighed.
     // Which bound the loop's plan names (the loop, the GIL, the cores) turns on a tenth of a ms of measured CPU.
     assert.match(r.stdout, /^[ *] async {10}\d+ in flight .* yes {5}[a-z-]+$/m);
-    assert.match(r.stdout, /^[ *] hybrid\+async {3}\d+ processes x \d+ in flight/m);
+    assert.match(r.stdout, /^[ *] hybrid\+async {3}\d+ process(es)? x \d+ in flight/m);
     assert.match(r.stdout, /^Work: io-bound \([\d.]+% CPU, probed\)/m);
   });
 });
@@ -180,8 +183,10 @@ describe('task-advisor probe --verify', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Verified on the sample \(8 tasks, real pools started and shut down inside the time, median of 3 rounds/m);
     assert.match(r.stdout, /^\s+plan\s+role\s+predicted\s+measured\s+error\s+rounds \(ms\)$/m);
-    // 100 waits of 20 ms: asyncio, one loop with every task in flight (8 on the sample).
-    assert.match(r.stdout, /^\* async \(8\)\s+recommended\s/m);
+    // 100 waits of 20 ms in a plain function: a thread per task in flight (8 on the sample); an event loop would
+    // need the function rewritten to await, and the probe says so.
+    assert.match(r.stdout, /^\* threads \(8\)\s+recommended\s/m);
+    assert.match(r.stdout, /^A plain function: it blocks in its waits, so the event-loop plans are weighed as not viable/m);
     assert.match(r.stdout, /^The recommendation (held|did NOT hold)/m);
     assert.match(r.stdout, /^Load average [\d.]+ before the runs and [\d.]+ after, on \d+ cores: the predictions assume the cores are free/m);
   });

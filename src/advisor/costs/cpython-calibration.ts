@@ -83,8 +83,9 @@ export function costsFromCalibration(
     throw new RangeError(`the calibration has no ${startMethod} figures: its process pools failed with that start method`);
   }
   const others = START_METHODS.filter((m) => m !== startMethod && report.processStartMs[m] !== undefined);
-  const otherStarts = others.map((m) => `${m} ${roundMeasured(report.processStartMs[m]!)}`).join(', ');
-  const otherPools = others.map((m) => `${m} ${roundMeasured(report.processPoolFixedMs[m]!)}`).join(', ');
+  // " (spawn 51, forkserver 25 with the other start methods)", or nothing where only one was measured (PyPy).
+  const withOthers = (figures: Record<string, number | undefined>) =>
+    others.length > 0 ? ` (${others.map((m) => `${m} ${roundMeasured(figures[m]!)}`).join(', ')} with the other start methods)` : '';
   const { pipelined2Workers } = report.details.serialization;
   const payloadIn = msPerMiB(pipelined2Workers.bytesIn);
   const payloadOut = msPerMiB(pipelined2Workers.bytesOut);
@@ -97,11 +98,11 @@ export function costsFromCalibration(
     ),
     processPoolStartMs: entry(
       processPoolFixedMs,
-      `processPoolFixedMs.${startMethod}: a pool of one process, created, used and shut down (${otherPools} with the other start methods)`,
+      `processPoolFixedMs.${startMethod}: a pool of one process, created, used and shut down${withOthers(report.processPoolFixedMs)}`,
     ),
     processStartMs: entry(
       processStartMs,
-      `processStartMs.${startMethod}: per process of a pool of 4, shutdown included (${otherStarts} with the other start methods)`,
+      `processStartMs.${startMethod}: per process of a pool of 4, shutdown included${withOthers(report.processStartMs)}`,
     ),
     processDispatchMs: entry(
       report.processDispatchMs,

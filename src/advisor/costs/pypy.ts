@@ -10,11 +10,7 @@ import type { RuntimeCostTable } from './types.js';
 const CALIBRATION = 'python/calibration-pypy.json';
 
 export const pypyCosts: RuntimeCostTable = {
+  // What the report does not measure (the shared-state round trip, the oversubscription penalty) is CPython's.
   ...cpythonCosts,
-  // The recorded report predates calibrate.py's asyncio step; a report with it wins.
-  asyncDispatchMs: {
-    value: cpythonCosts.asyncDispatchMs.value,
-    source: `Not measured on PyPy (${CALIBRATION} predates the asyncio step): CPython's figure is assumed; \`pypy3 python/calibrate.py\` measures it`,
-  },
   ...costsFromCalibration(CalibrationReportSchema.parse(calibration), undefined, CALIBRATION),
 };

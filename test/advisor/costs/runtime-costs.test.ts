@@ -16,8 +16,9 @@ describe('PyPy: its own calibration, not CPython figures', () => {
       assert.equal(pypyCosts[name as keyof typeof mapped].value, entry.value, name);
       assert.match(pypyCosts[name as keyof typeof mapped].source, /^python\/calibration-pypy\.json /, name);
     }
-    // What makes PyPy's advice differ: its pool hand-off and pipe cost many times CPython's.
-    assert.ok(pypyCosts.processItemMs.value > 10 * cpythonCosts.processItemMs.value);
+    // What makes PyPy's advice differ: its pool hand-off and pipe cost many times CPython's (9x and 26x in the
+    // report of 2026-12-01: 0.0026 ms a task in a chunk against 0.00029, 46 ms per MiB against 1.8).
+    assert.ok(pypyCosts.processItemMs.value > 5 * cpythonCosts.processItemMs.value);
     assert.ok(pypyCosts.serializeMsPerMB.value > 10 * cpythonCosts.serializeMsPerMB.value);
   });
 

@@ -79,6 +79,17 @@ describe('predict', () => {
     assert.ok(threads.wallMs >= 100 + 8 * costs.threadStartMs);
   });
 
+  test('a thread pool pays its staggered starts in its tasks: 200 sleeps of 20 ms on 100 threads, as measured', () => {
+    const costs = costsFor('cpython');
+    // bench/python/results.json, sleep-200x20ms (2026-12-01): threads 100 68.5 ms, asyncio with 100 in flight 47.4 ms.
+    const w = work({ tasks: 200, cpuMsPerTask: 0.0913, waitMsPerTask: 20.13, cores: 2 });
+    const threads = predict(w, plan('threads', 1, 100), costs);
+    const rounds = 2 * 20.13;
+    assert.ok(threads.wallMs >= rounds + (100 * costs.threadStartMs) / 2, `threads ${threads.wallMs}`);
+    const loop = predict(w, { ...plan('async', 1, 100), inner: 'async' }, costs);
+    assert.ok(loop.wallMs < threads.wallMs, `async ${loop.wallMs} vs threads ${threads.wallMs}`);
+  });
+
   test('async runs all CPU on the event loop', () => {
     const p = predict(work({ runtime: 'node', tasks: 100, cpuMsPerTask: 10, waitMsPerTask: 100 }), plan('async', 1, 100), costsFor('node'));
     assert.equal(p.bottleneck, 'event-loop');
