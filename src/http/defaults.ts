@@ -7,6 +7,11 @@ export const HTTP_DEFAULTS = {
   bodyLimit: 1024 * 1024,
   /** Event-loop delay past which requests get 503 with Retry-After; 0 turns the check off. */
   maxEventLoopDelayMs: 1000,
+  /**
+   * How often @fastify/under-pressure samples the loop (its own default, named here): a loop that took no turn in
+   * a whole sample was blocked at least this long, which is what the 503 then says.
+   */
+  pressureSampleIntervalMs: 1000,
   /** fastify's trustProxy: believe no X-Forwarded-For unless told whose. */
   trustProxy: false,
   /** Grace period of a close: none for an app closed in-process; the server sets its own (SHUTDOWN_GRACE_MS). */

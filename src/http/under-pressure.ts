@@ -9,13 +9,18 @@ export interface UnderPressureOptions {
   maxEventLoopDelayMs: number;
 }
 
-/** What every route but /health answers while a measure of the server is past its limit. */
+/**
+ * What every route but /health answers while a measure of the server is past its limit. under-pressure reports
+ * Infinity when the loop took no turn in a whole sample (Node 24's delay histogram then holds no sample): the
+ * delay was at least the sample interval.
+ */
 export function overloadedReply(measure: string, value: number): ErrorReply {
+  const atLeastMs = Number.isFinite(value) ? Math.round(value) : HTTP_DEFAULTS.pressureSampleIntervalMs;
   return {
     statusCode: 503,
     error: 'Service Unavailable',
     code: 'OVERLOADED',
-    message: `The server is overloaded (${measure} ${Math.round(value)}); retry in ${HTTP_DEFAULTS.retryAfterSeconds} s.`,
+    message: `The server is overloaded (${measure} at least ${atLeastMs} ms); retry in ${HTTP_DEFAULTS.retryAfterSeconds} s.`,
   };
 }
 
@@ -23,6 +28,7 @@ export function overloadedReply(measure: string, value: number): ErrorReply {
 async function sheddingLoad(app: FastifyInstance, options: UnderPressureOptions) {
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
+    sampleInterval: HTTP_DEFAULTS.pressureSampleIntervalMs,
     // Liveness must answer while the server sheds load, or an orchestrator restarts a busy but healthy process.
     pressureHandler: (request, reply, type, value) => {
       if (request.url === '/health') return;

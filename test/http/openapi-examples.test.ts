@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
+import { HTTP_DEFAULTS } from '../../src/http/defaults.js';
 import { INVALID_BODIES } from '../../src/http/examples.js';
+import { overloadedReply } from '../../src/http/under-pressure.js';
 import {
   RECORDED_COMPARE_REPLY,
   RECORDED_HEALTH_REPLY,
@@ -150,6 +152,10 @@ describe('the example error replies whose figures vary are the server\'s words',
       const overloaded = await send(limited.app, 'POST', '/advise', EXAMPLE_PROFILE);
       assert.equal(overloaded.statusCode, 503);
       assertSameTemplate(overloaded.json(), exampleOf(document, 'advise', 503));
+      // A loop that took no turn in a whole sample: under-pressure says Infinity, the reply the sample interval.
+      const blocked = overloadedReply('eventLoopDelay', Number.POSITIVE_INFINITY);
+      assertSameTemplate(blocked, exampleOf(document, 'advise', 503));
+      assert.match(blocked.message, new RegExp(`at least ${HTTP_DEFAULTS.pressureSampleIntervalMs} ms`));
     } finally {
       await limited.app.close();
     }
