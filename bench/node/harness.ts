@@ -308,6 +308,8 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void, costs
   const measured = new Map<string, { config: Config; walls: number[]; cpus: number[]; queued: number[]; foreign: Array<number | null>; attempts: number[] }>();
   let plan: Config[] = [];
   let advised: (Config & { predictedWallMs: number }) | undefined;
+  /** The advised plan's key among the measured runs; undefined when this harness cannot run that plan. */
+  let advisedKey: string | undefined;
   let hopeless = new Set<string>();
   for (let rep = 0; rep < repeat; rep++) {
     const record = (c: Config, a: Attempt) => {
@@ -354,7 +356,8 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void, costs
         threadsPerProcess: rec.threadsPerProcess,
         chunkSize: rec.model === 'processes' || rec.model === 'hybrid' ? rec.chunkSize : 1,
       };
-      if (adv.model !== 'sequential' && runsAdvice(rec) && !plan.some((c) => key(c) === key(adv))) plan.push(adv);
+      advisedKey = runsAdvice(rec) ? key(adv) : undefined;
+      if (adv.model !== 'sequential' && advisedKey !== undefined && !plan.some((c) => key(c) === advisedKey)) plan.push(adv);
     }
     if (rep === 1) {
       const best1 = Math.min(...[...measured.values()].map((m) => m.walls[0]!));
@@ -363,7 +366,7 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void, costs
           .filter(([k, m]) => k !== key(seq) && m.walls[0]! > Math.max(HOPELESS_MIN_MS, HOPELESS_FACTOR * best1))
           .map(([k]) => k),
       );
-      if (advised) hopeless.delete(key({ ...advised, chunkSize: advised.model === 'processes' || advised.model === 'hybrid' ? advised.chunkSize : 1 }));
+      if (advisedKey !== undefined) hopeless.delete(advisedKey);
     }
     for (const c of plan) {
       if (hopeless.has(key(c))) continue;
@@ -387,7 +390,7 @@ async function runCase(cs: Case, repeat: number, log: (s: string) => void, costs
   const best: Record<string, (typeof runs)[number]> = {};
   for (const r of runs) if (!best[r.model] || r.wallMs < best[r.model]!.wallMs) best[r.model] = r;
   const fastest = Object.keys(best).reduce((a, b) => (best[b]!.wallMs < best[a]!.wallMs ? b : a));
-  const advisedRun = advised && runsAdvice(advised) && (advised.model === 'sequential' ? seqRuns : measured.get(key({ ...advised, chunkSize: advised.model === 'processes' || advised.model === 'hybrid' ? advised.chunkSize : 1 })));
+  const advisedRun = advisedKey === undefined ? undefined : advised?.model === 'sequential' ? seqRuns : measured.get(advisedKey);
   return {
     id: cs.id,
     description: cs.description,

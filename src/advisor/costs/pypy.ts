@@ -10,7 +10,7 @@ import type { RuntimeCostTable } from './types.js';
 const CALIBRATION = 'python/calibration-pypy.json';
 
 export const pypyCosts: RuntimeCostTable = {
-  // What the report does not measure (the shared-state round trip, the oversubscription penalty) is CPython's.
+  // What the report does not give (threads' payload copy, the oversubscription penalty, the thread cap) is CPython's.
   ...cpythonCosts,
   ...costsFromCalibration(CalibrationReportSchema.parse(calibration), undefined, CALIBRATION),
 };
