@@ -84,11 +84,13 @@ const FIELDS = [
   { path: 'payloadBytesPerTask', label: 'Payload per task (bytes)', group: 'native' },
   { path: 'threadsPerTask', label: 'Native threads per task', group: 'native' },
   { path: 'maxConcurrency', label: 'Most tasks at once (the downstream allows)', group: 'limits' },
+  { path: 'maxRatePerSecond', label: 'Most tasks per second (the downstream allows)', group: 'limits' },
   { path: 'memoryMbPerWorker', label: 'Memory per worker process (MB)', group: 'limits' },
   { path: 'memoryLimitMb', label: 'Memory the batch may use (MB)', group: 'limits' },
   { path: 'deadlineMs', label: 'Deadline for the batch (ms)', group: 'limits' },
   { path: 'sharedState', label: 'State the tasks share', group: 'limits' },
   { path: 'needsIsolation', label: 'Isolate tasks: one may crash or leak', group: 'limits' },
+  { path: 'blockingWaits', label: 'The waits block (plain calls, not await)', group: 'limits' },
 ];
 
 const BASES = [
@@ -256,13 +258,16 @@ function toQuery(profile) {
   return params.toString();
 }
 
-/** The profile a link holds, typed by the schema; keys the form does not know are reported, not sent. */
+/**
+ * The profile a link holds, typed by the schema; keys the form has no field for are reported, not sent (the
+ * form sends only what its fields hold, so a key without one would be dropped without a word).
+ */
 function fromQuery(search) {
   const profile = {};
   const unknown = [];
   for (const [key, text] of new URLSearchParams(search)) {
-    const schema = schemaAt(key);
-    if (!schema || schema.type === 'object') {
+    const schema = controls.get(key)?.schema;
+    if (!schema) {
       unknown.push(key);
       continue;
     }
@@ -676,14 +681,20 @@ async function copyText(text, status, fallbackNode) {
   }
 }
 
-function loadFromAddress({ focus }) {
+async function loadFromAddress({ focus }) {
   if (location.search.length <= 1) return;
   const { profile, unknown } = fromQuery(location.search);
   fillForm(profile);
-  if (unknown.length > 0) {
-    showProblem($('problem'), new ApiError(0, { message: `The link has fields this form does not know, left out: ${unknown.join(', ')}.` }));
-  }
-  return askAdvice(readProfile(), { push: false, focus });
+  await askAdvice(readProfile(), { push: false, focus });
+  if (unknown.length === 0) return;
+  // Said after the advice, which empties the box first; a refused profile's message keeps its place above it.
+  const box = $('problem');
+  const line = element('p', {
+    text: `The link has ${unknown.join(', ')}, which this form has no field for: ${unknown.length === 1 ? 'it was' : 'they were'} left out of the profile sent.`,
+  });
+  if (box.hidden) box.replaceChildren(element('h2', { text: 'Part of the link was left out' }), line);
+  else box.append(line);
+  box.hidden = false;
 }
 
 async function start() {

@@ -128,6 +128,35 @@ describe('the page at / in a real browser', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('the form has a field for every profile field but those left to the API, and a link is sent whole or its leftovers named', async () => {
+    const page = await openPage(DESKTOP);
+    const before = problems.length;
+    const schema = (await ctx.http.get('/profile-form.json').expect(200)).body.profile;
+    // name is a label for scripts; costs are a calibration's output; basis is the probe's.
+    const leftToTheApi = ['name', 'costs', 'basis'];
+    const profileFields = Object.entries(schema.properties as Record<string, { properties?: Record<string, unknown> }>)
+      .filter(([key]) => !leftToTheApi.includes(key))
+      .flatMap(([key, field]) => (field.properties ? Object.keys(field.properties).map((sub) => `${key}.${sub}`) : [key]));
+    const link = '/?tasks=300&cpuMsPerTask=2&waitMsPerTask=50&blockingWaits=true&maxRatePerSecond=40&name=nightly';
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/advise'),
+      page.goto(`${origin}${link}`),
+    ]);
+    await page.waitForSelector('#answer:not([hidden])');
+    await page.locator('#problem').waitFor();
+    const formFields = await page.locator('#form-fields [name]:not([name="basis"])').evaluateAll((inputs) => inputs.map((input) => input.getAttribute('name')));
+    assert.deepEqual([...formFields].sort(), [...profileFields].sort());
+    assert.deepEqual(request.postDataJSON(), { tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, blockingWaits: true, maxRatePerSecond: 40 });
+    assert.match(await page.locator('#problem').innerText(), /^Part of the link was left out\n+The link has name, which this form has no field for: it was left out of the profile sent\.$/);
+    assert.equal(await page.getByLabel('The waits block (plain calls, not await)').isChecked(), true);
+    await page.screenshot({ path: artifact('page-limits-desktop.png'), fullPage: true });
+    await page.setViewportSize(PHONE);
+    // The charts redraw at the new width on their next frame.
+    await page.waitForFunction((width) => document.documentElement.scrollWidth <= width, PHONE.width);
+    await page.screenshot({ path: artifact('page-limits-phone.png'), fullPage: true });
+    assert.deepEqual(problems.slice(before), []);
+  });
+
   test('a refused profile is shown beside its field, with the server\'s message', async () => {
     const page = await openPage(PHONE);
     await page.goto(`${origin}/?tasks=0&cpuMsPerTask=100&waitMsPerTask=200`);
