@@ -19,6 +19,8 @@ export interface Work {
   cores: number;
   /** Tasks in flight the downstream allows, given or assumed (then said in `assumptions`); Infinity when none. */
   maxConcurrency: number;
+  /** maxConcurrency is the default for work that waits, not the profile's: sentences must not call it the downstream's. */
+  maxConcurrencyAssumed: boolean;
   /** Tasks per second the downstream allows; Infinity when none. */
   maxRatePerSecond: number;
   needsIsolation: boolean;
@@ -85,9 +87,9 @@ function withWorkloadDefault<K extends 'gilReleasedShare' | 'payloadBytesPerTask
  * workload's own where it knows better), said in `assumptions` when it can bind. Work that mostly computes
  * calls no service worth capping, so it gets none.
  */
-function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: number }, assumptions: string[]): number {
-  if (profile.maxConcurrency !== undefined) return profile.maxConcurrency;
-  if (cpuShare(perTask) > CPU_BOUND_ABOVE) return Number.POSITIVE_INFINITY;
+function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: number }, assumptions: string[]): { limit: number; assumed: boolean } {
+  if (profile.maxConcurrency !== undefined) return { limit: profile.maxConcurrency, assumed: false };
+  if (cpuShare(perTask) > CPU_BOUND_ABOVE) return { limit: Number.POSITIVE_INFINITY, assumed: false };
   const known = profile.workload ? (WORKLOADS[profile.workload] as WorkloadAssumption).downstreamLimit : undefined;
   const { inFlight, source } = known ?? DEFAULT_DOWNSTREAM_LIMIT;
   if (profile.tasks > inFlight) {
@@ -95,7 +97,7 @@ function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: num
       `maxConcurrency was not given: at most ${fmt(inFlight)} tasks are kept in flight at once, ${source}${known ? `, typical of "${profile.workload}"` : ''}. Send maxConcurrency with what the downstream really allows (shared by every machine) to raise or lower it.`,
     );
   }
-  return inFlight;
+  return { limit: inFlight, assumed: true };
 }
 
 export function resolveWork(profile: Profile, defaultCores: number): Work {
@@ -108,6 +110,7 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
   const gilReleasedShare = withWorkloadDefault(profile, 'gilReleasedShare', 0, assumptions);
   const payloadBytes = withWorkloadDefault(profile, 'payloadBytesPerTask', 0, assumptions);
   const { cpuMs, waitMs, basis } = perTaskCost(profile, threadsPerTask, cores, assumptions);
+  const downstream = downstreamLimit(profile, { cpuMs, waitMs }, assumptions);
   return {
     runtime: profile.runtime,
     tasks: profile.tasks,
@@ -117,7 +120,8 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
     payloadBytes,
     threadsPerTask,
     cores,
-    maxConcurrency: downstreamLimit(profile, { cpuMs, waitMs }, assumptions),
+    maxConcurrency: downstream.limit,
+    maxConcurrencyAssumed: downstream.assumed,
     maxRatePerSecond: profile.maxRatePerSecond ?? Number.POSITIVE_INFINITY,
     needsIsolation: profile.needsIsolation,
     blockingWaits: profile.blockingWaits,

@@ -36,6 +36,11 @@ describe('downstream limits when the profile gives none', () => {
     assert.match(node.warnings.find((w) => w.startsWith('maxConcurrency was not given')) ?? '', /Node's fetch and http\.Agent set none/);
     // Still far faster than one after another: 2,000 x 305 ms / 100 in flight is 6.1 s.
     assert.ok(advice.recommendation.predictedWallMs < 9_000, `${advice.recommendation.predictedWallMs} ms`);
+    // The reasons call the limit what it is, an assumption, never the downstream's own.
+    const text = [...advice.estimates.map((e) => e.reason ?? ''), ...advice.rationale, ...advice.practices.map((p) => p.detail), ...advice.warnings].join(' | ');
+    assert.doesNotMatch(text, /downstream's maxConcurrency|The downstream allows/);
+    assert.ok(advice.estimates.some((e) => (e.reason ?? '').includes('the assumed limit (maxConcurrency was not given) keeps 100 tasks in flight')), text);
+    assert.match(advice.practices.find((p) => p.id === 'bounded-downstream-concurrency')?.detail ?? '', /^No maxConcurrency was given: 100 tasks in flight at most are assumed \(a default\), and the plan keeps 100\./);
   });
 
   test('database queries: a pool of 20 connections, not 288', () => {
@@ -50,6 +55,7 @@ describe('downstream limits when the profile gives none', () => {
     assert.equal(advice.resolved.maxConcurrency, 400);
     assert.ok(!advice.warnings.some((w) => w.startsWith('maxConcurrency was not given')));
     assertWithin(advice, 400);
+    assert.match(advice.practices.find((p) => p.id === 'bounded-downstream-concurrency')?.detail ?? '', /^The downstream allows 400 tasks at once/);
   });
 
   test('a batch no larger than the limit is not told about it', () => {
@@ -100,7 +106,7 @@ describe('limits are global: the deadline search divides them among machines', (
     assert.ok(share.recommendation.tasksInFlight <= Math.floor(2_000 / machines));
     const fewer = adviceFor({ ...profile, tasks: Math.ceil(100_000 / (machines - 1)), maxConcurrency: Math.floor(2_000 / (machines - 1)) });
     assert.ok(fewer.recommendation.predictedWallMs > 60_000, `${machines - 1} machines would do`);
-    assert.ok(advice.warnings.some((w) => w.includes(`About ${machines} machines`) && w.includes(`of the downstream's 2,000 tasks in flight`)));
+    assert.ok(advice.warnings.some((w) => w.includes(`About ${machines} machines`) && w.includes('of the 2,000 tasks in flight the downstream allows')));
   });
   test('on random batches, the count found meets the deadline and one machine fewer misses it', () => {
     const costs = { cpython: costsFor('cpython'), node: costsFor('node') };

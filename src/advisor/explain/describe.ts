@@ -100,7 +100,7 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
     case 'shared-state':
       return `every task waits its turn at the shared-state server (${fmtTaskMs(costs.sharedStateSyncMs)} a round trip), ${busy} in all`;
     case 'concurrency-limit':
-      return `the downstream's maxConcurrency allows ${count(work.maxConcurrency, 'task')} at a time, so the ${fmt(work.tasks)} tasks of ${taskMs} take ${busy}`;
+      return `${work.maxConcurrencyAssumed ? `the assumed limit (maxConcurrency was not given) keeps ${count(work.maxConcurrency, 'task')} in flight` : `the downstream's maxConcurrency allows ${count(work.maxConcurrency, 'task')} at a time`}, so the ${fmt(work.tasks)} tasks of ${taskMs} take ${busy}`;
     case 'rate-limit':
       return `the downstream admits ${count(work.maxRatePerSecond, 'task')} a second, so the ${fmt(work.tasks)} tasks take ${busy} to admit`;
   }
