@@ -5,7 +5,7 @@ import fresh from 'fresh';
 import { z } from 'zod';
 import { AdviceSchema } from '../src/advisor/advice.js';
 import type { CachedReply } from '../src/http/advice-service.js';
-import { BatchEnvelopeSchema, BatchReplySchema, BatchRequestSchema, type BatchResult } from '../src/http/batch.js';
+import { BatchEnvelopeSchema, BatchReplySchema, BatchRequestSchema, parseProfilesInSlices, type BatchResult } from '../src/http/batch.js';
 import { BODY_ERROR_REPLIES, ErrorReplySchema, OverloadedReplySchema } from '../src/http/errors.js';
 import { ProfileSchema } from '../src/advisor/profile.js';
 import { summarise, toFieldIssues } from '../src/http/validation-issues.js';
@@ -66,7 +66,7 @@ export const adviseRoutes: FastifyPluginAsyncZod<AdviseRoutesOptions> = async (a
     validatorCompiler: ({ method, url, httpPart }) =>
       validatorCompiler({ schema: BatchEnvelopeSchema, method, url, httpPart }),
     handler: async (request, reply) => {
-      const parsed = request.body.profiles.map((candidate) => ProfileSchema.safeParse(candidate));
+      const parsed = await parseProfilesInSlices(request.body.profiles);
       // A batch of 100 deadline searches costs seconds of CPU: it is computed on the advice pool, not here.
       const valid = parsed.flatMap((result) => (result.success ? [result.data] : []));
       const advice = await app.advice.many(valid);

@@ -30,10 +30,11 @@ export interface AdviceServiceOptions {
 
 /**
  * What the serving costs are, for the cache key: the cost tables are fixed for the life of the process
- * (they change with a restart or a new calibration), and so is the default core count.
+ * (they change with a restart or a new calibration), and so is the default core count. Hashed once: the
+ * tables' JSON is kilobytes, which every key would otherwise carry, and hash on every lookup.
  */
 function servingCostsKey(defaultCores: number): string {
-  return `${defaultCores}|${JSON.stringify(COST_TABLES)}|`;
+  return `${createHash('sha1').update(`${defaultCores}|${JSON.stringify(COST_TABLES)}`).digest('base64url')}|`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BatchReplySchema } from '../../src/http/batch.js';
+import { BatchReplySchema, MAX_BATCH_PROFILES, parseProfilesInSlices } from '../../src/http/batch.js';
+import { EXAMPLE_PROFILE } from '../../src/advisor/profile.js';
 import { adviceFor } from '../helpers/advice.js';
 import { startApp } from '../helpers/app.js';
 
@@ -39,4 +40,19 @@ test('batches of deadline searches are computed off the event loop, and answer a
   } finally {
     await app.close();
   }
+});
+
+test('a batch is validated a slice at a time, so a request that arrives meanwhile is not held until all 100 are done', async () => {
+  const order: string[] = [];
+  const candidates = Array.from({ length: MAX_BATCH_PROFILES }, (_, i) => (i === 7 ? { ...EXAMPLE_PROFILE, tasks: 0 } : EXAMPLE_PROFILE));
+  const parsing = parseProfilesInSlices(candidates).then((parsed) => {
+    order.push('batch validated');
+    return parsed;
+  });
+  setImmediate(() => order.push('other request'));
+  const parsed = await parsing;
+  assert.deepEqual(order, ['other request', 'batch validated']);
+  // Every profile is still validated, in order, each on its own.
+  assert.equal(parsed.length, MAX_BATCH_PROFILES);
+  assert.deepEqual(parsed.flatMap((result, i) => (result.success ? [] : [i])), [7]);
 });
