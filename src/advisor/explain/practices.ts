@@ -1,6 +1,6 @@
 import type { WorkKind } from '../classify.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
-import type { Prediction } from '../model/estimate.js';
+import { tasksInFlight, type Prediction } from '../model/estimate.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
@@ -49,8 +49,8 @@ const RULES: PracticeRule[] = [
     detail: ({ work, plan }) =>
       Number.isFinite(work.maxConcurrency)
         ? work.maxConcurrencyAssumed
-          ? `No maxConcurrency was given: ${count(work.maxConcurrency, 'task')} in flight at most are assumed (a default), and the plan keeps ${fmt(Math.min(plan.processes * plan.threadsPerProcess, work.maxConcurrency))}. A real API or database has its own limit: set maxConcurrency to it, size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
-          : `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(Math.min(plan.processes * plan.threadsPerProcess, work.maxConcurrency))} in flight; more workers would only queue at its limit. Size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+          ? `No maxConcurrency was given: ${count(work.maxConcurrency, 'task')} in flight at most are assumed (a default), and the plan keeps ${fmt(tasksInFlight(plan, work))}. A real API or database has its own limit: set maxConcurrency to it, size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+          : `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(tasksInFlight(plan, work))} in flight; more workers would only queue at its limit. Size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
         : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.',
   },
   {
