@@ -41,10 +41,6 @@ export function describePlan(estimate: Pick<Estimate, 'plan'>): string {
   }
 }
 
-/** GIL-held CPU of one task: its share of the CPU that holds the GIL, and in a thread pool the main thread's hand-off. */
-function gilHeldMsPerTask(plan: Plan, work: Work, costs: Costs): number {
-  return work.cpuMs * (1 - work.gilReleasedShare) + (plan.model === 'threads' ? costs.threadDispatchMs : 0);
-}
 
 /** What sets an estimate's wall time, with its true figure. */
 export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
@@ -72,7 +68,9 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
       return `${heldBy}, so the ${fmt(work.tasks)} tasks of ${taskMs} take ${busy}`;
     }
     case 'gil': {
-      const perTask = gilHeldMsPerTask(plan, work, costs);
+      // What the model holds the GIL for, per task: its GIL-held CPU and, where the caller's process hands tasks to
+      // threads (a thread pool, or a loop sending each task's CPU to one), that hand-off.
+      const perTask = (p.serialBusyMs * plan.processes) / work.tasks;
       const cpuHeldMs = work.cpuMs * (1 - work.gilReleasedShare);
       if (plan.model === 'hybrid') {
         const tasksPerProcess = Math.ceil(work.tasks / plan.processes);
@@ -80,7 +78,7 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
       }
       const parts =
         cpuHeldMs > 0
-          ? `${fmtTaskMs(cpuHeldMs)} of its CPU and ${fmtTaskMs(costs.threadDispatchMs)} to hand it to a thread`
+          ? `${fmtTaskMs(cpuHeldMs)} of its CPU and ${fmtTaskMs(perTask - cpuHeldMs)} to hand it to a thread`
           : `only to hand it to a thread: its CPU releases the GIL`;
       return `each task holds the GIL ${fmtTaskMs(perTask)} (${parts}), one thread at a time: ${fmtMs(work.tasks * perTask)} in all${work.tasks > 1 ? ` for the ${fmt(work.tasks)} tasks` : ''}`;
     }
