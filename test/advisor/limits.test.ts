@@ -150,6 +150,22 @@ describe('maxRatePerSecond', () => {
     assert.ok(advice.warnings.some((w) => w.includes('no number of machines') && w.includes('50 tasks a second')));
   });
 
+  test('the practices say how to pace the calls, each process at its share of the rate', () => {
+    const pace = (profile: ProfileInput) => adviceFor(profile).practices.find((p) => p.id === 'pace-to-the-rate-limit')?.detail ?? '';
+    const threads = pace({ tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2, blockingWaits: true, maxRatePerSecond: 40 });
+    assert.match(threads, /^The downstream admits 40 tasks a second, shared by every machine\./);
+    assert.match(threads, /a lock around the time of the next free slot/);
+    const loop = pace({ tasks: 2_000, cpuMsPerTask: 0.5, waitMsPerTask: 300, cores: 2, maxRatePerSecond: 1_000 });
+    assert.match(loop, /AsyncLimiter\(rate, 1\)/);
+    assert.match(pace({ runtime: 'node', tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2, maxRatePerSecond: 40 }), /Bottleneck with minTime/);
+    // CPU-bound work over processes: each of them paces a share.
+    const processes = adviceFor({ tasks: 2_000, cpuMsPerTask: 50, waitMsPerTask: 1, cores: 4, maxRatePerSecond: 1_000 });
+    assert.equal(processes.recommendation.model, 'processes');
+    const n = processes.recommendation.processes;
+    assert.match(processes.practices.find((p) => p.id === 'pace-to-the-rate-limit')?.detail ?? '', new RegExp(`\\(${1_000 / n} a second in each of the ${n} processes\\)`));
+    assert.equal(pace({ tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2 }), '', 'no rate, no pacing');
+  });
+
   test('a rate is a positive number within its limit', () => {
     for (const maxRatePerSecond of [0, 5e-324, 0.0009, -1, 2e9]) {
       assert.equal(ProfileSchema.safeParse({ tasks: 10, cpuMsPerTask: 1, maxRatePerSecond }).success, false, String(maxRatePerSecond));

@@ -54,6 +54,23 @@ const RULES: PracticeRule[] = [
         : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.',
   },
   {
+    id: 'pace-to-the-rate-limit',
+    title: "Pace the calls to the downstream's rate limit",
+    applies: ({ work }) => Number.isFinite(work.maxRatePerSecond),
+    detail: (ctx) => {
+      const { work, plan } = ctx;
+      // Each process paces its own calls, so each takes an even share of the rate.
+      const pacers = usesProcesses(ctx) ? plan.processes : 1;
+      const share = pacers > 1 ? ` (${fmt(work.maxRatePerSecond / pacers)} a second in each of the ${count(pacers, 'process', 'processes')})` : '';
+      const how = !isPython(ctx)
+        ? 'Bottleneck with minTime set to the milliseconds between calls, or p-throttle'
+        : usesEventLoop(ctx)
+          ? "aiolimiter's AsyncLimiter(rate, 1), entered before each call"
+          : 'a lock around the time of the next free slot (time.monotonic(), advanced by 1 / rate on each call), then a sleep until that slot';
+      return `The downstream admits ${count(work.maxRatePerSecond, 'task')} a second, shared by every machine. The predicted time assumes each call waits its turn, and the code to start from does not pace the calls. Put a token bucket before each call, one per process at its share of the rate${share}: ${how}. Unpaced, the calls beyond the rate come back as 429s, and their retries add to the load.`;
+    },
+  },
+  {
     id: 'minimal-lock-scope',
     title: 'Keep lock scope minimal',
     applies: (ctx) => usesThreads(ctx) && ctx.work.sharedState !== 'none',
