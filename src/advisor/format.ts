@@ -104,21 +104,39 @@ const MS_FIELD = /Ms$/;
  */
 const SIGNIFICANT_FIELD = /(Speedup|Share|MsPerTask)$/;
 
+type Rounding = 'duration' | 'significant' | 'count';
+/** Each field name's rounding, found once: the names are the reply schema's, a few dozen. */
+const roundingOfField = new Map<string, Rounding>();
+
+function roundingOf(key: string): Rounding {
+  let rounding = roundingOfField.get(key);
+  if (rounding === undefined) {
+    rounding = MS_FIELD.test(key) ? 'duration' : SIGNIFICANT_FIELD.test(key) ? 'significant' : 'count';
+    roundingOfField.set(key, rounding);
+  }
+  return rounding;
+}
+
 /**
  * The one rounding step of a reply: every number in it, at any depth, rounded to what it means, by its field
- * name; any other fraction to 3 significant figures; other integers are counts and stay exact.
+ * name; any other fraction to 3 significant figures; other integers are counts and stay exact. A field set
+ * to undefined is left out, as JSON leaves it.
  */
 export function roundNumbers<T>(value: T, key = ''): T {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return value;
-    if (MS_FIELD.test(key)) return roundMs(value) as T;
-    if (SIGNIFICANT_FIELD.test(key) || !Number.isInteger(value)) return roundSignificant(value) as T;
+    const rounding = roundingOf(key);
+    if (rounding === 'duration') return roundMs(value) as T;
+    if (rounding === 'significant' || !Number.isInteger(value)) return roundSignificant(value) as T;
     return value;
   }
   if (Array.isArray(value)) return value.map((item) => roundNumbers(item, key)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = roundNumbers(v, k);
+    for (const k of Object.keys(value)) {
+      const field = (value as Record<string, unknown>)[k];
+      if (field !== undefined) out[k] = roundNumbers(field, k);
+    }
     return out as T;
   }
   return value;

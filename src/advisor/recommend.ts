@@ -1,5 +1,5 @@
 import type { Costs } from './costs/index.js';
-import { predict, type Prediction } from './model/estimate.js';
+import { planCost, predict, type Prediction } from './model/estimate.js';
 import type { ExecutionModel, InnerModel, Plan } from './plan.js';
 import { RUNTIME_TRAITS, simplicityRank } from './runtimes.js';
 import {
@@ -55,14 +55,29 @@ const LARGER_SIZE_GAIN = 0.01;
 /** Sizings beyond Goetz's count that are also weighed: the GIL convoy and uneven waits favour more threads. */
 const THREAD_HEADROOM = [1, 2, 4] as const;
 
-/** The best of several sizings of one model, listed smallest first; a larger one must beat it clearly. */
+/** Wall time a larger sizing must come under to be preferred to one that takes `wallMs`. */
+const toBeat = (wallMs: number) => wallMs * (1 - LARGER_SIZE_GAIN);
+
+/**
+ * The best of several sizings of one model, listed smallest first; a larger one must beat it clearly.
+ * Only the sizings that can change the answer are solved. The scan starts at the lowest floor when that
+ * sizing beats every earlier one's floor clearly, since the scan from the first would have taken it
+ * whatever came before; from there a sizing whose floor cannot beat the best so far is passed over.
+ */
 function fastest(work: Work, plans: Plan[], costs: Costs): { plan: Plan; prediction: Prediction } {
-  let best: { plan: Plan; prediction: Prediction } | undefined;
-  for (const plan of plans) {
-    const prediction = predict(work, plan, costs);
-    if (!best || prediction.wallMs < best.prediction.wallMs * (1 - LARGER_SIZE_GAIN)) best = { plan, prediction };
+  const weighed = plans.map((plan) => planCost(work, plan, costs));
+  if (weighed.length === 0) throw new Error('no plan to weigh');
+  const lowest = weighed.reduce((low, { floorMs }, i) => (floorMs < weighed[low]!.floorMs ? i : low), 0);
+  const earlierFloorMs = weighed.slice(0, lowest).reduce((least, { floorMs }) => Math.min(least, floorMs), Number.POSITIVE_INFINITY);
+  const lowestPrediction = weighed[lowest]!.predict();
+  const start = lowestPrediction.wallMs < toBeat(earlierFloorMs) ? lowest : 0;
+  let best = { plan: plans[start]!, prediction: start === lowest ? lowestPrediction : weighed[start]!.predict() };
+  for (let i = start + 1; i < weighed.length; i++) {
+    const { floorMs, predict } = weighed[i]!;
+    if (floorMs >= toBeat(best.prediction.wallMs)) continue;
+    const prediction = predict();
+    if (prediction.wallMs < toBeat(best.prediction.wallMs)) best = { plan: plans[i]!, prediction };
   }
-  if (!best) throw new Error('no plan to weigh');
   return best;
 }
 

@@ -1,7 +1,7 @@
 import type { Costs } from '../costs/index.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
-import { batchTime, type ClosedNetwork } from './queueing.js';
+import { batchTime, batchTimeAtLeast, type ClosedNetwork } from './queueing.js';
 import { nativeThreadsPerTask } from './sizing.js';
 import type { Work } from '../work.js';
 
@@ -56,8 +56,12 @@ interface Bound {
 /** A station this busy over the run, against the time its workers are busy, is what limits them. */
 const SATURATED = 0.8;
 
+function limitMs(bound: Bound): number {
+  return bound.busyMs + bound.drainMs;
+}
+
 function slowest(bounds: Bound[]): Bound {
-  return bounds.reduce((a, b) => (b.busyMs + b.drainMs > a.busyMs + a.drainMs ? b : a));
+  return bounds.reduce((a, b) => (limitMs(b) > limitMs(a) ? b : a));
 }
 
 /** Runnable threads beyond the cores share them and pay for switching. */
@@ -85,17 +89,19 @@ function finish(
   startupMs: number,
   extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs'>,
 ): Prediction {
-  const limit = slowest(bounds);
-  const limitMs = limit.busyMs + limit.drainMs;
+  const wallOfLimitMs = limitMs(slowest(bounds));
   const named = bounds
-    .filter((b) => b.busyMs + b.drainMs >= limitMs * (1 - TIED_BOUND_SHARE))
+    .filter((b) => limitMs(b) >= wallOfLimitMs * (1 - TIED_BOUND_SHARE))
     .reduce((a, b) => (b.busyMs > a.busyMs ? b : a));
   return {
-    wallMs: startupMs + limitMs,
+    wallMs: startupMs + wallOfLimitMs,
     startupMs,
     bottleneck: named.bottleneck,
     bottleneckMs: named.busyMs,
-    ...extra,
+    serialBusyMs: extra.serialBusyMs,
+    taskLatencyMs: extra.taskLatencyMs,
+    payloadMsPerTask: extra.payloadMsPerTask,
+    runnableThreads: extra.runnableThreads,
   };
 }
 
@@ -117,7 +123,7 @@ function predictSequential(work: Work): Prediction {
  * loop, held by all of a task's CPU), its share of the cores and their waits; the machine-wide cores, the
  * dispatcher, a shared-state server and the downstream's rate bound the rest.
  */
-function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
+function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   const { tasks, cpuMs, waitMs, cores } = work;
   const crossesProcesses = plan.model === 'processes' || plan.model === 'hybrid';
   const inner = plan.model === 'processes' ? undefined : (plan.inner ?? (plan.model === 'async' ? 'async' : 'threads'));
@@ -170,9 +176,6 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   const chunkSize = crossesProcesses ? Math.min(plan.chunkSize, tasks) : tasks;
   const chunks = Math.ceil(tasks / chunkSize);
   const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
-  // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
-  const timeOfChunk = (size: number) => batchTime(net, size, slotsPerProcess, Math.min(processes, chunks)) + messageMs;
-  const chunkMs = timeOfChunk(chunkSize);
   const threadsToStart = threaded ? Math.min(poolThreads, chunkSize) : 0;
   const startsAtOnce = RUNTIME_TRAITS[work.runtime].threadsStartInParallel ? Math.max(1, Math.floor(cores / processes)) : 1;
   const threadStartsMs = Math.ceil(threadsToStart / startsAtOnce) * costs.threadStartMs;
@@ -180,12 +183,19 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   // short last chunk too when it is the only one over an even share.
   const lastChunk = tasks - (chunks - 1) * chunkSize;
   const busiestLastChunk = chunks % processes === 1 ? lastChunk : chunkSize;
-  // A pool in the caller's process starts its threads one per submitted task, so they begin threadStartsMs
-  // apart end to end and the tasks keep that stagger: on average each thread starts half of it late (200 sleeps
-  // of 20 ms on 100 threads: 68.5 ms measured where 2 rounds of 20 ms and no start-up predicted 45 ms).
-  const workersBusyMs = crossesProcesses
-    ? (Math.ceil(chunks / processes) - 1) * chunkMs + timeOfChunk(busiestLastChunk) + (plan.model === 'hybrid' ? threadStartsMs : 0)
-    : chunkMs + threadStartsMs / 2;
+  // The workers' time, given the time of a batch of tasks on one process (solved, or its floor).
+  const workersTime = (timeOfBatch: typeof batchTime) => {
+    // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
+    const timeOfChunk = (size: number) => timeOfBatch(net, size, slotsPerProcess, Math.min(processes, chunks)) + messageMs;
+    const chunkMs = timeOfChunk(chunkSize);
+    // A pool in the caller's process starts its threads one per submitted task, so they begin threadStartsMs
+    // apart end to end and the tasks keep that stagger: on average each thread starts half of it late (200 sleeps
+    // of 20 ms on 100 threads: 68.5 ms measured where 2 rounds of 20 ms and no start-up predicted 45 ms).
+    const busyMs = crossesProcesses
+      ? (Math.ceil(chunks / processes) - 1) * chunkMs + timeOfChunk(busiestLastChunk) + (plan.model === 'hybrid' ? threadStartsMs : 0)
+      : chunkMs + threadStartsMs / 2;
+    return { chunkMs, busyMs };
+  };
 
   const computingShare = latency > 0 ? computeMs / latency : 0;
   let runnable = loop
@@ -204,19 +214,19 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
   // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
   // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
   const serialBusyMs = (tasks / processes) * serialMs;
-  const serialLimited = (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs;
-  const workersBottleneck: Bottleneck = serialLimited
-    ? loop
-      ? 'event-loop'
-      : 'gil'
-    : slots === work.maxConcurrency && slots < tasks
-      ? 'concurrency-limit'
-      : 'workers';
+  const workersBottleneck = (workersBusyMs: number): Bottleneck =>
+    (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs
+      ? loop
+        ? 'event-loop'
+        : 'gil'
+      : slots === work.maxConcurrency && slots < tasks
+        ? 'concurrency-limit'
+        : 'workers';
 
   // What of the last task cannot overlap the CPU at the end of the run: its waits.
   const waitsMs = waitMs + sharedSyncMs;
-  const bounds: Bound[] = [
-    { bottleneck: workersBottleneck, busyMs: workersBusyMs, drainMs: 0 },
+  const boundsOf = ({ chunkMs, busyMs }: { chunkMs: number; busyMs: number }): Bound[] => [
+    { bottleneck: workersBottleneck(busyMs), busyMs, drainMs: 0 },
     // A process's GIL or event loop serves its tasks one after another, and the last one still waits after
     // its turn: a batch of one round is not the steady state the queueing network solves.
     ...(serialMs > 0 ? [{ bottleneck: loop ? ('event-loop' as const) : ('gil' as const), busyMs: serialBusyMs, drainMs: waitsMs }] : []),
@@ -233,22 +243,40 @@ function predictPool(work: Work, plan: Plan, costs: Costs): Prediction {
       drainMs: crossesProcesses ? chunkMs : latency,
     },
     ...rateBound(work, latency),
-  ];
-  if (sharedSyncMs > 0) {
     // One state server answers every process in turn.
-    bounds.push({ bottleneck: 'shared-state', busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs });
-  }
+    ...(sharedSyncMs > 0 ? [{ bottleneck: 'shared-state' as const, busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs }] : []),
+  ];
 
   const startupMs = crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0;
-  return finish(bounds, startupMs, {
-    serialBusyMs,
-    taskLatencyMs: latency,
-    payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
-    runnableThreads: runnable,
-  });
+  return {
+    floorMs: startupMs + limitMs(slowest(boundsOf(workersTime(batchTimeAtLeast)))),
+    predict: () =>
+      finish(boundsOf(workersTime(batchTime)), startupMs, {
+        serialBusyMs,
+        taskLatencyMs: latency,
+        payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
+        runnableThreads: runnable,
+      }),
+  };
+}
+
+/**
+ * A plan's prediction, and a floor under its wall time that costs no queueing solution: every bound as
+ * the prediction has it but the workers', which is taken with no task queued. Weighing many sizings, the
+ * ones whose floor cannot win are passed over unsolved.
+ */
+export interface PlanCost {
+  floorMs: number;
+  predict: () => Prediction;
+}
+
+export function planCost(work: Work, plan: Plan, costs: Costs): PlanCost {
+  if (plan.model !== 'sequential') return poolCost(work, plan, costs);
+  const prediction = predictSequential(work);
+  return { floorMs: prediction.wallMs, predict: () => prediction };
 }
 
 /** Predicted wall time of running the whole batch on `plan`, pool start-up and shutdown included. */
 export function predict(work: Work, plan: Plan, costs: Costs): Prediction {
-  return plan.model === 'sequential' ? predictSequential(work) : predictPool(work, plan, costs);
+  return planCost(work, plan, costs).predict();
 }

@@ -25,34 +25,35 @@ export interface ClosedNetwork {
 const MAX_EXACT_POPULATION = 256;
 const FIXED_POINT_ITERATIONS = 200;
 
-interface StationTimes {
-  serialR: number;
-  parallelR: number;
-  r: number;
-}
+/**
+ * What the tasks leave at the stations, and so what an arriving task finds: the queue at each serial
+ * station, the queue at the parallel station, and the serial stations' utilisation. Updated in place by
+ * each step (a step runs thousands of times per profile, and objects per step cost more than the step).
+ */
+const QUEUE_PER_STATION = 0;
+const PARALLEL_QUEUE = 1;
+const UTILISATION = 2;
+type Queues = Float64Array;
 
-/** One MVA step: response times given the queues a task finds on arrival. */
-function step(net: ClosedNetwork, queuePerStation: number, parallelQueue: number, utilisation: number): StationTimes {
+/**
+ * One MVA step at `population`: the response time of a task that finds `seen` of the queues, and the queues
+ * that `population` tasks with that response time leave behind, written back.
+ */
+function step(net: ClosedNetwork, population: number, queues: Queues, seen: number): number {
   const servers = Math.max(1, net.servers);
-  const convoyMs = net.delayMs > 0 ? Math.min(net.wakeDelayMs, net.serialMs) : 0;
-  const serialR = net.serialMs * (1 + queuePerStation);
-  // m servers: no wait while an arriving task finds a free one, else the queue drains m at a time.
-  const parallelR = net.parallelMs * Math.max(1, (1 + parallelQueue) / servers);
-  return { serialR, parallelR, r: serialR + parallelR + net.delayMs + convoyMs * utilisation };
-}
-
-/** Queues and utilisation that `population` tasks with these response times leave behind. */
-function queues(net: ClosedNetwork, population: number, times: StationTimes) {
   const stations = Math.max(1, net.serialStations);
+  const convoyMs = net.delayMs > 0 ? Math.min(net.wakeDelayMs, net.serialMs) : 0;
+  const serialR = net.serialMs * (1 + queues[QUEUE_PER_STATION]! * seen);
+  // m servers: no wait while an arriving task finds a free one, else the queue drains m at a time.
+  const parallelR = net.parallelMs * Math.max(1, (1 + queues[PARALLEL_QUEUE]! * seen) / servers);
+  const r = serialR + parallelR + net.delayMs + convoyMs * queues[UTILISATION]!;
   // Little's law, as the population times the share of a cycle spent at the station rather than as
   // throughput (population / r) times the time there: with a subnormal r the throughput overflows to
   // Infinity, and Infinity x 0 is NaN. A task that costs nothing queues nowhere.
-  const share = (ms: number) => (times.r > 0 ? ms / times.r : 0);
-  return {
-    queuePerStation: (population * share(times.serialR)) / stations,
-    parallelQueue: population * share(times.parallelR),
-    utilisation: Math.min(1, (population * share(net.serialMs)) / stations),
-  };
+  queues[QUEUE_PER_STATION] = (population * (r > 0 ? serialR / r : 0)) / stations;
+  queues[PARALLEL_QUEUE] = population * (r > 0 ? parallelR / r : 0);
+  queues[UTILISATION] = Math.min(1, (population * (r > 0 ? net.serialMs / r : 0)) / stations);
+  return r;
 }
 
 /**
@@ -64,7 +65,8 @@ class Solution {
   readonly net: ClosedNetwork;
   /** exact[n]: the response time with n tasks in flight, n from 0 to the largest asked so far. */
   readonly #exact = [0];
-  #state = { queuePerStation: 0, parallelQueue: 0, utilisation: 0 };
+  /** The queues the largest exact population leaves, which the next one finds. */
+  readonly #queues: Queues = new Float64Array(3);
   readonly #approximate = new Map<number, number>();
 
   constructor(net: ClosedNetwork) {
@@ -73,11 +75,7 @@ class Solution {
 
   responseTime(population: number): number {
     if (population <= MAX_EXACT_POPULATION) {
-      for (let n = this.#exact.length; n <= population; n++) {
-        const times = step(this.net, this.#state.queuePerStation, this.#state.parallelQueue, this.#state.utilisation);
-        this.#state = queues(this.net, n, times);
-        this.#exact.push(times.r);
-      }
+      for (let n = this.#exact.length; n <= population; n++) this.#exact.push(step(this.net, n, this.#queues, 1));
       // A fractional population gets the whole one below it (at least one task), as the recursion's steps do.
       return this.#exact[Math.max(1, Math.floor(population))]!;
     }
@@ -93,13 +91,12 @@ class Solution {
 /** Schweitzer: an arriving task sees the steady queues less itself, (n - 1) / n of them. */
 function schweitzer(net: ClosedNetwork, population: number): number {
   const seen = (population - 1) / population;
-  let state = { queuePerStation: population / 2, parallelQueue: population / 2, utilisation: 1 };
+  const queues: Queues = Float64Array.of(population / 2, population / 2, 1);
   let r = 0;
   for (let i = 0; i < FIXED_POINT_ITERATIONS; i++) {
-    const times = step(net, state.queuePerStation * seen, state.parallelQueue * seen, state.utilisation);
-    state = queues(net, population, times);
-    if (Math.abs(times.r - r) <= 1e-9 * times.r) return times.r;
-    r = times.r;
+    const next = step(net, population, queues, seen);
+    if (Math.abs(next - r) <= 1e-9 * next) return next;
+    r = next;
   }
   return r;
 }
@@ -116,11 +113,18 @@ const float = new Float64Array(1);
 const words = new Uint32Array(float.buffer);
 
 /**
- * The network as the solution sees it: with no serial time, the serial stations and the convoy add nothing
- * (0 in every step whatever their number), so such networks are one.
+ * The network as the solution sees it: numbers that add nothing in any step are set to one value, so the
+ * networks that differ only in them share a solution. With no serial time, the serial stations and the convoy
+ * add nothing; with no parallel time (an event loop runs all the CPU), the servers; with no delay, the convoy.
  */
 function canonical(net: ClosedNetwork): ClosedNetwork {
-  return net.serialMs === 0 && (net.serialStations !== 1 || net.wakeDelayMs !== 0) ? { ...net, serialStations: 1, wakeDelayMs: 0 } : net;
+  const noSerial = net.serialMs === 0;
+  const serialStations = noSerial ? 1 : net.serialStations;
+  const servers = net.parallelMs === 0 ? 1 : net.servers;
+  const wakeDelayMs = noSerial || net.delayMs === 0 ? 0 : net.wakeDelayMs;
+  return serialStations === net.serialStations && servers === net.servers && wakeDelayMs === net.wakeDelayMs
+    ? net
+    : { ...net, serialStations, servers, wakeDelayMs };
 }
 
 /** FNV-1a over the numbers' bits (unrolled: this runs for every response time the model asks for). */
@@ -172,13 +176,29 @@ export function responseTime(net: ClosedNetwork, population: number): number {
   return solutionOf(net).responseTime(population);
 }
 
+/** Tasks per round on `threads` threads, the full rounds, and the tasks left for a last round. */
+function rounds(tasks: number, threads: number): { perRound: number; full: number; rest: number } {
+  const perRound = Math.max(1, Math.min(threads, tasks));
+  const full = Math.floor(tasks / perRound);
+  return { perRound, full, rest: tasks - full * perRound };
+}
+
 /**
  * Wall time of `tasks` tasks run by each of `processes` processes at once, on `threads` threads each:
  * full rounds at the full population, then the rest.
  */
 export function batchTime(net: ClosedNetwork, tasks: number, threads: number, processes = 1): number {
-  const perProcess = Math.max(1, Math.min(threads, tasks));
-  const fullRounds = Math.floor(tasks / perProcess);
-  const rest = tasks - fullRounds * perProcess;
-  return fullRounds * responseTime(net, perProcess * processes) + (rest > 0 ? responseTime(net, rest * processes) : 0);
+  const { perRound, full, rest } = rounds(tasks, threads);
+  return full * responseTime(net, perRound * processes) + (rest > 0 ? responseTime(net, rest * processes) : 0);
+}
+
+/**
+ * A floor under batchTime without solving the network: no task cycles faster than it does alone, so every
+ * round takes at least the sum of the stations. (MVA's response time is that sum plus queueing, which is never
+ * negative; floating-point sums are monotonic, so the floor holds to the last bit.)
+ */
+export function batchTimeAtLeast(net: ClosedNetwork, tasks: number, threads: number): number {
+  const { full, rest } = rounds(tasks, threads);
+  const aloneMs = net.serialMs + net.parallelMs + net.delayMs;
+  return full * aloneMs + (rest > 0 ? aloneMs : 0);
 }
