@@ -219,6 +219,7 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
 /** Plans whose workers fit the memory limit; all of them when none does, so the estimate says why. */
 function withinMemory(plans: Plan[], work: Work): Plan[] {
   const cap = processesWithinMemory(work);
+  if (cap === Number.POSITIVE_INFINITY) return plans;
   const fitting = plans.filter((plan) => workerHeaps(plan, work) <= cap);
   return fitting.length > 0 ? fitting : plans;
 }

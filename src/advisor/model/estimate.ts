@@ -1,7 +1,7 @@
 import type { Costs } from '../costs/index.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
-import { batchTime, batchTimeAtLeast, type ClosedNetwork } from './queueing.js';
+import { batchTime, batchTimeAtLeast, solve, type ClosedNetwork } from './queueing.js';
 import { nativeThreadsPerTask } from './sizing.js';
 import type { Work } from '../work.js';
 
@@ -60,8 +60,14 @@ function limitMs(bound: Bound): number {
   return bound.busyMs + bound.drainMs;
 }
 
-function slowest(bounds: Bound[]): Bound {
-  return bounds.reduce((a, b) => (limitMs(b) > limitMs(a) ? b : a));
+/** A plan's bounds in the order a tie is named by: the first always applies, another is undefined where it does not. */
+type Bounds = readonly [Bound, ...Array<Bound | undefined>];
+
+/** The first of the bounds that set the wall time. */
+function slowest(bounds: Bounds): Bound {
+  let limit = bounds[0];
+  for (const bound of bounds) if (bound && limitMs(bound) > limitMs(limit)) limit = bound;
+  return limit;
 }
 
 /** Runnable threads beyond the cores share them and pay for switching. */
@@ -73,9 +79,9 @@ function oversubscriptionFactor(runnable: number, cores: number, costs: Costs): 
  * A token bucket admits one task per 1 / rate seconds after the first, shared by every worker; the last
  * admitted task still runs to its end. No bound without a rate limit.
  */
-function rateBound(work: Work, latencyMs: number): Bound[] {
-  if (!Number.isFinite(work.maxRatePerSecond)) return [];
-  return [{ bottleneck: 'rate-limit', busyMs: ((work.tasks - 1) / work.maxRatePerSecond) * 1000, drainMs: latencyMs }];
+function rateBound(work: Work, latencyMs: number): Bound | undefined {
+  if (!Number.isFinite(work.maxRatePerSecond)) return undefined;
+  return { bottleneck: 'rate-limit', busyMs: ((work.tasks - 1) / work.maxRatePerSecond) * 1000, drainMs: latencyMs };
 }
 
 /**
@@ -85,14 +91,19 @@ function rateBound(work: Work, latencyMs: number): Bound[] {
 const TIED_BOUND_SHARE = 0.05;
 
 function finish(
-  bounds: Bound[],
+  bounds: Bounds,
   startupMs: number,
   extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs'>,
 ): Prediction {
-  const wallOfLimitMs = limitMs(slowest(bounds));
-  const named = bounds
-    .filter((b) => limitMs(b) >= wallOfLimitMs * (1 - TIED_BOUND_SHARE))
-    .reduce((a, b) => (b.busyMs > a.busyMs ? b : a));
+  const limit = slowest(bounds);
+  const wallOfLimitMs = limitMs(limit);
+  // Of the bounds tied for the limit, the one busy longest (the first of equals). The slowest is tied with
+  // itself, so one is found unless its figure is NaN.
+  let named: Bound | undefined;
+  for (const bound of bounds) {
+    if (bound && limitMs(bound) >= wallOfLimitMs * (1 - TIED_BOUND_SHARE) && (!named || bound.busyMs > named.busyMs)) named = bound;
+  }
+  named ??= limit;
   return {
     wallMs: startupMs + wallOfLimitMs,
     startupMs,
@@ -107,7 +118,7 @@ function finish(
 
 function predictSequential(work: Work): Prediction {
   const taskMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
-  return finish([{ bottleneck: 'serial', busyMs: work.tasks * taskMs, drainMs: 0 }, ...rateBound(work, taskMs)], 0, {
+  return finish([{ bottleneck: 'serial', busyMs: work.tasks * taskMs, drainMs: 0 }, rateBound(work, taskMs)], 0, {
     serialBusyMs: 0,
     taskLatencyMs: taskMs,
     payloadMsPerTask: 0,
@@ -184,9 +195,8 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   const lastChunk = tasks - (chunks - 1) * chunkSize;
   const busiestLastChunk = chunks % processes === 1 ? lastChunk : chunkSize;
   // The workers' time, given the time of a batch of tasks on one process (solved, or its floor).
-  const workersTime = (timeOfBatch: typeof batchTime) => {
-    // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
-    const timeOfChunk = (size: number) => timeOfBatch(net, size, slotsPerProcess, Math.min(processes, chunks)) + messageMs;
+  const workersTime = (timeOfBatch: (tasks: number) => number) => {
+    const timeOfChunk = (size: number) => timeOfBatch(size) + messageMs;
     const chunkMs = timeOfChunk(chunkSize);
     // A pool in the caller's process starts its threads one per submitted task, so they begin threadStartsMs
     // apart end to end and the tasks keep that stagger: on average each thread starts half of it late (200 sleeps
@@ -225,38 +235,60 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
 
   // What of the last task cannot overlap the CPU at the end of the run: its waits.
   const waitsMs = waitMs + sharedSyncMs;
-  const boundsOf = ({ chunkMs, busyMs }: { chunkMs: number; busyMs: number }): Bound[] => [
-    { bottleneck: workersBottleneck(busyMs), busyMs, drainMs: 0 },
-    // A process's GIL or event loop serves its tasks one after another, and the last one still waits after
-    // its turn: a batch of one round is not the steady state the queueing network solves.
-    ...(serialMs > 0 ? [{ bottleneck: loop ? ('event-loop' as const) : ('gil' as const), busyMs: serialBusyMs, drainMs: waitsMs }] : []),
-    {
-      bottleneck: 'cores',
-      busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
-      drainMs: waitsMs,
-    },
-    {
-      bottleneck: 'dispatcher',
-      // Thread pools start their threads lazily, one per submitted task: on the dispatching thread, or
-      // (Node) side by side, one per core.
-      busyMs: chunks * messageMs + tasks * dispatcherMs + (crossesProcesses ? 0 : threadStartsMs),
-      drainMs: crossesProcesses ? chunkMs : latency,
-    },
-    ...rateBound(work, latency),
-    // One state server answers every process in turn.
-    ...(sharedSyncMs > 0 ? [{ bottleneck: 'shared-state' as const, busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs }] : []),
-  ];
-
+  // The bounds that the queueing inside the workers does not move: the floor and the prediction share them.
+  // A process's GIL or event loop serves its tasks one after another, and the last one still waits after
+  // its turn: a batch of one round is not the steady state the queueing network solves.
+  const serialBound: Bound | undefined =
+    serialMs > 0 ? { bottleneck: loop ? 'event-loop' : 'gil', busyMs: serialBusyMs, drainMs: waitsMs } : undefined;
+  const coresBound: Bound = {
+    bottleneck: 'cores',
+    busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
+    drainMs: waitsMs,
+  };
+  // Thread pools start their threads lazily, one per submitted task: on the dispatching thread, or (Node)
+  // side by side, one per core. A process pool's dispatcher waits on the last chunk at the end.
+  const dispatcherBusyMs = chunks * messageMs + tasks * dispatcherMs + (crossesProcesses ? 0 : threadStartsMs);
+  const dispatcherDrainMs = (chunkMs: number) => (crossesProcesses ? chunkMs : latency);
+  const rate = rateBound(work, latency);
+  // One state server answers every process in turn.
+  const sharedBound: Bound | undefined =
+    sharedSyncMs > 0 ? { bottleneck: 'shared-state', busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs } : undefined;
   const startupMs = crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0;
+
+  // The floor: every bound as the prediction has it, the workers' with no task queued.
+  const floor = workersTime((size) => batchTimeAtLeast(net, size, slotsPerProcess));
+  const floorMs =
+    startupMs +
+    Math.max(
+      floor.busyMs,
+      serialBound ? limitMs(serialBound) : 0,
+      limitMs(coresBound),
+      dispatcherBusyMs + dispatcherDrainMs(floor.chunkMs),
+      rate ? limitMs(rate) : 0,
+      sharedBound ? limitMs(sharedBound) : 0,
+    );
   return {
-    floorMs: startupMs + limitMs(slowest(boundsOf(workersTime(batchTimeAtLeast)))),
-    predict: () =>
-      finish(boundsOf(workersTime(batchTime)), startupMs, {
+    floorMs,
+    predict: () => {
+      const times = solve(net);
+      // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
+      const { chunkMs, busyMs } = workersTime((size) => batchTime(times, size, slotsPerProcess, Math.min(processes, chunks)));
+      // In the order a tie is named by.
+      const bounds: Bounds = [
+        { bottleneck: workersBottleneck(busyMs), busyMs, drainMs: 0 },
+        serialBound,
+        coresBound,
+        { bottleneck: 'dispatcher', busyMs: dispatcherBusyMs, drainMs: dispatcherDrainMs(chunkMs) },
+        rate,
+        sharedBound,
+      ];
+      return finish(bounds, startupMs, {
         serialBusyMs,
         taskLatencyMs: latency,
         payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
         runnableThreads: runnable,
-      }),
+      });
+    },
   };
 }
 

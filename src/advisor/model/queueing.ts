@@ -21,6 +21,11 @@ export interface ClosedNetwork {
   wakeDelayMs: number;
 }
 
+/** A task's response time at each population (tasks in flight) of one network. */
+export interface ResponseTimes {
+  at(population: number): number;
+}
+
 /** Up to this population MVA is solved exactly; above it, by Schweitzer's approximation (a fixed point). */
 const MAX_EXACT_POPULATION = 256;
 const FIXED_POINT_ITERATIONS = 200;
@@ -61,7 +66,7 @@ function step(net: ClosedNetwork, population: number, queues: Queues, seen: numb
  * one, so one solution, extended as larger populations are asked for, answers them all; Schweitzer's
  * fixed points are kept per population.
  */
-class Solution {
+class Solution implements ResponseTimes {
   readonly net: ClosedNetwork;
   /** exact[n]: the response time with n tasks in flight, n from 0 to the largest asked so far. */
   readonly #exact = [0];
@@ -73,7 +78,8 @@ class Solution {
     this.net = net;
   }
 
-  responseTime(population: number): number {
+  at(population: number): number {
+    if (population <= 0) return 0;
     if (population <= MAX_EXACT_POPULATION) {
       for (let n = this.#exact.length; n <= population; n++) this.#exact.push(step(this.net, n, this.#queues, 1));
       // A fractional population gets the whole one below it (at least one task), as the recursion's steps do.
@@ -170,10 +176,14 @@ export function forgetSolutions(): void {
   solutions.clear();
 }
 
+/** The response times of one network: solved once, so a plan looks its network up once for all it asks. */
+export function solve(net: ClosedNetwork): ResponseTimes {
+  return solutionOf(net);
+}
+
 /** Response time of one task with `population` tasks in flight. */
 export function responseTime(net: ClosedNetwork, population: number): number {
-  if (population <= 0) return 0;
-  return solutionOf(net).responseTime(population);
+  return solutionOf(net).at(population);
 }
 
 /** Tasks per round on `threads` threads, the full rounds, and the tasks left for a last round. */
@@ -187,9 +197,9 @@ function rounds(tasks: number, threads: number): { perRound: number; full: numbe
  * Wall time of `tasks` tasks run by each of `processes` processes at once, on `threads` threads each:
  * full rounds at the full population, then the rest.
  */
-export function batchTime(net: ClosedNetwork, tasks: number, threads: number, processes = 1): number {
+export function batchTime(times: ResponseTimes, tasks: number, threads: number, processes = 1): number {
   const { perRound, full, rest } = rounds(tasks, threads);
-  return full * responseTime(net, perRound * processes) + (rest > 0 ? responseTime(net, rest * processes) : 0);
+  return full * times.at(perRound * processes) + (rest > 0 ? times.at(rest * processes) : 0);
 }
 
 /**

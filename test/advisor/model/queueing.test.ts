@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { batchTime, responseTime, type ClosedNetwork } from '../../../src/advisor/model/queueing.js';
+import { batchTime, responseTime, solve, type ClosedNetwork } from '../../../src/advisor/model/queueing.js';
 
 const net = (parts: Partial<ClosedNetwork>): ClosedNetwork => ({
   serialMs: 0,
@@ -23,7 +23,7 @@ describe('mean-value analysis of a closed network', () => {
 
   test('no tasks take no time', () => {
     assert.equal(responseTime(net({ serialMs: 2, delayMs: 5 }), 0), 0);
-    assert.equal(batchTime(net({ serialMs: 2 }), 0, 4), 0);
+    assert.equal(batchTime(solve(net({ serialMs: 2 })), 0, 4), 0);
   });
 
   test('waits overlap completely: a pure delay takes its time at any population', () => {
@@ -66,19 +66,19 @@ describe('mean-value analysis of a closed network', () => {
 describe('the wall time of a batch', () => {
   test('full rounds at the full population, then the rest', () => {
     const mixed = net({ serialMs: 2, parallelMs: 6, servers: 2, delayMs: 20 });
-    close(batchTime(mixed, 10, 4), 2 * responseTime(mixed, 4) + responseTime(mixed, 2));
-    close(batchTime(mixed, 8, 4), 2 * responseTime(mixed, 4));
+    close(batchTime(solve(mixed), 10, 4), 2 * responseTime(mixed, 4) + responseTime(mixed, 2));
+    close(batchTime(solve(mixed), 8, 4), 2 * responseTime(mixed, 4));
   });
 
   test('processes running at once load the shared stations together', () => {
     const shared = net({ parallelMs: 10, servers: 4 });
-    close(batchTime(shared, 4, 4, 2), responseTime(shared, 8));
+    close(batchTime(solve(shared), 4, 4, 2), responseTime(shared, 8));
   });
 
   test('no faster than the serial station can serve every task, nor than the threads can cycle', () => {
     const mixed = net({ serialMs: 3, parallelMs: 4, servers: 8, delayMs: 10 });
     for (const [tasks, threads] of [[100, 4], [100, 64], [1_000, 300]] as const) {
-      const wall = batchTime(mixed, tasks, threads);
+      const wall = batchTime(solve(mixed), tasks, threads);
       assert.ok(wall >= tasks * 3 - 1e-6, `${tasks} x ${threads}: ${wall} ms beats the serial station`);
       assert.ok(wall >= (tasks / threads) * 17 - 1e-6, `${tasks} x ${threads}: ${wall} ms beats the threads`);
     }
