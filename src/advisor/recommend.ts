@@ -50,7 +50,7 @@ function perTaskMs(work: Work, workers: number): number {
 }
 
 /** A larger sizing must be this much faster than a smaller one to be preferred: it costs memory and start-up. */
-const LARGER_SIZE_GAIN = 0.01;
+export const LARGER_SIZE_GAIN = 0.01;
 
 /** Sizings beyond Goetz's count that are also weighed: the GIL convoy and uneven waits favour more threads. */
 const THREAD_HEADROOM = [1, 2, 4] as const;
@@ -224,9 +224,14 @@ function withinMemory(plans: Plan[], work: Work): Plan[] {
   return fitting.length > 0 ? fitting : plans;
 }
 
+/** The sizings of a candidate that are weighed, smallest first. */
+export function sizingsFor(candidate: Candidate, work: Work, costs: Costs): Plan[] {
+  return withinMemory(plansFor(candidate, work, costs), work);
+}
+
 export function estimateAll(work: Work, costs: Costs): Estimate[] {
   return candidatesFor(work).map((candidate) => {
-    const { plan, prediction } = fastest(work, withinMemory(plansFor(candidate, work, costs), work), costs);
+    const { plan, prediction } = fastest(work, sizingsFor(candidate, work, costs), costs);
     const notViable = constraintViolation(candidate.model, plan, work);
     return notViable
       ? { plan, prediction, viable: false, notViable }

@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { MAX_SLOWDOWN_OF_SIMPLER, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN } from '../../src/advisor/recommend.js';
+import { costsFor } from '../../src/advisor/costs/index.js';
+import { planCost, predict, type Prediction } from '../../src/advisor/model/estimate.js';
+import type { Plan } from '../../src/advisor/plan.js';
+import {
+  candidatesFor,
+  estimateAll,
+  LARGER_SIZE_GAIN,
+  MAX_SLOWDOWN_OF_SIMPLER,
+  NEGLIGIBLE_GAIN_OF_SEQUENTIAL,
+  SIMPLER_WITHIN,
+  sizingsFor,
+} from '../../src/advisor/recommend.js';
+import { resolveWork } from '../../src/advisor/work.js';
 import { simplicityRank } from '../../src/advisor/runtimes.js';
 import { AdviceSchema, type Advice } from '../../src/advisor/advice.js';
-import { LIMITS, RUNTIMES, type ProfileInput } from '../../src/advisor/profile.js';
+import { LIMITS, ProfileSchema, RUNTIMES, type ProfileInput } from '../../src/advisor/profile.js';
 import { WORKLOAD_NAMES } from '../../src/advisor/workloads.js';
 import { adviceFor } from '../helpers/advice.js';
 
@@ -186,6 +198,32 @@ describe('advice invariants', () => {
           assert.equal(plan.inner !== undefined, hasInner, `${plan.model} inner ${plan.inner}`);
           if (plan.model === 'threads') assert.equal(plan.inner, 'threads');
         }
+      }),
+      params,
+    );
+  });
+});
+
+describe('the search among sizings', () => {
+  test("each model's estimate is the sizing a scan of every one gives, and no sizing's floor is over its prediction", () => {
+    fc.assert(
+      fc.property(anyProfile, (input) => {
+        const profile = ProfileSchema.parse(input);
+        const work = resolveWork(profile, 2);
+        const costs = costsFor(work.runtime, profile.costs);
+        const estimates = estimateAll(work, costs);
+        candidatesFor(work).forEach((candidate, i) => {
+          // The rule the search keeps: smallest first, a larger sizing taken only when clearly faster.
+          let scanned: { plan: Plan; prediction: Prediction } | undefined;
+          for (const plan of sizingsFor(candidate, work, costs)) {
+            const prediction = predict(work, plan, costs);
+            const floorMs = planCost(work, plan, costs).floorMs;
+            assert.ok(floorMs <= prediction.wallMs, `${JSON.stringify(plan)}: floor ${floorMs} over ${prediction.wallMs}`);
+            if (!scanned || prediction.wallMs < scanned.prediction.wallMs * (1 - LARGER_SIZE_GAIN)) scanned = { plan, prediction };
+          }
+          assert.deepEqual(estimates[i]!.plan, scanned!.plan);
+          assert.deepEqual(estimates[i]!.prediction, scanned!.prediction);
+        });
       }),
       params,
     );
