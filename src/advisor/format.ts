@@ -7,6 +7,13 @@
 /** Significant figures kept for a measured or predicted quantity: the model is not more precise than that. */
 export const SIGNIFICANT_FIGURES = 3;
 
+/** 10^0 to 10^22, the powers of ten a double holds exactly, looked up rather than computed on every rounding. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
+
+function powerOfTen(exponent: number): number {
+  return POWERS_OF_TEN[exponent] ?? 10 ** exponent;
+}
+
 /** `value` rounded to `figures` significant figures, as the nearest double to that decimal. */
 export function roundSignificant(value: number, figures = SIGNIFICANT_FIGURES): number {
   if (value === 0 || !Number.isFinite(value)) return value;
@@ -16,10 +23,10 @@ export function roundSignificant(value: number, figures = SIGNIFICANT_FIGURES): 
   if (Math.abs(shift) > 290) return Number(value.toPrecision(figures));
   // Divide by an exact power of ten (never multiply by 0.1): the result is then the double nearest the decimal.
   if (shift > 0) {
-    const scale = 10 ** shift;
+    const scale = powerOfTen(shift);
     return Math.round(value * scale) / scale;
   }
-  const step = 10 ** -shift;
+  const step = powerOfTen(-shift);
   return Math.round(value / step) * step;
 }
 

@@ -129,15 +129,22 @@ export interface Candidate {
   inner?: InnerModel;
 }
 
-/** The candidates of a runtime, simplest first: its models, with a hybrid of thread pools and one of event loops. */
-export function candidatesFor(work: Work): Candidate[] {
-  return RUNTIME_TRAITS[work.runtime].models.flatMap((model): Candidate[] => {
-    if (model === 'hybrid') return [{ model, inner: 'threads' }, { model, inner: 'async' }];
-    // An event loop alone, or one that sends each task's CPU to a small thread pool.
-    if (model === 'async') return [{ model, inner: 'async' }, { model, inner: 'threads' }];
-    if (model === 'threads') return [{ model, inner: 'threads' }];
-    return [{ model }];
-  });
+/** The candidates of each runtime, simplest first: its models, with a hybrid of thread pools and one of event loops. */
+const CANDIDATES = new Map(
+  Object.entries(RUNTIME_TRAITS).map(([runtime, { models }]) => [
+    runtime,
+    models.flatMap((model): Candidate[] => {
+      if (model === 'hybrid') return [{ model, inner: 'threads' }, { model, inner: 'async' }];
+      // An event loop alone, or one that sends each task's CPU to a small thread pool.
+      if (model === 'async') return [{ model, inner: 'async' }, { model, inner: 'threads' }];
+      if (model === 'threads') return [{ model, inner: 'threads' }];
+      return [{ model }];
+    }),
+  ]),
+);
+
+export function candidatesFor(work: Pick<Work, 'runtime'>): readonly Candidate[] {
+  return CANDIDATES.get(work.runtime)!;
 }
 
 function plansFor({ model, inner }: Candidate, work: Work, costs: Costs): Plan[] {
