@@ -88,24 +88,34 @@ function fastest(work: Work, plans: Plan[], costs: Costs): { plan: Plan; predict
 function processCounts(work: Work): number[] {
   const most = Math.max(1, Math.min(2 * work.cores, work.tasks, work.maxConcurrency, processesWithinMemory(work)));
   // Every count up to 16, then steps of about 10% (and the cores themselves), so 1,024 cores cost ~60 plans.
-  const counts = new Set<number>([most]);
-  for (let n = 1; n <= most; n = n < 16 ? n + 1 : Math.ceil(n * 1.1)) counts.add(n);
-  if (work.cores <= most) counts.add(work.cores);
-  return [...counts].sort((a, b) => a - b);
+  const counts: number[] = [];
+  for (let n = 1; n <= most; n = n < 16 ? n + 1 : Math.ceil(n * 1.1)) counts.push(n);
+  if (counts[counts.length - 1] !== most) counts.push(most);
+  if (work.cores <= most && !counts.includes(work.cores)) counts.splice(counts.findIndex((n) => n > work.cores), 0, work.cores);
+  return counts;
+}
+
+/** `base`, then `base` times each headroom factor, none over `most` (unless base is), each once, smallest first. */
+function withHeadroom(base: number, most: number): number[] {
+  const cap = Math.max(base, most);
+  const sizes: number[] = [];
+  for (const factor of THREAD_HEADROOM) {
+    const size = Math.min(base * factor, cap);
+    if (sizes[sizes.length - 1] !== size) sizes.push(size);
+  }
+  return sizes;
 }
 
 /** Thread counts for one process: Goetz's, then with headroom, within the same limits. */
 function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurrencyLimit: number, least: number): number[] {
   const base = Math.max(least, threadCount(work, costs, coresForProcess, concurrencyLimit));
-  const most = Math.max(least, Math.min(work.tasks, concurrencyLimit, costs.maxThreadsPerProcess));
-  return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, most))))];
+  return withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit, costs.maxThreadsPerProcess)));
 }
 
 /** Tasks in flight for one event loop: Goetz's for one core, then with headroom; a loop needs no cap of its own. */
 function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, least: number): number[] {
   const base = Math.max(least, asyncConcurrency(work, costs, concurrencyLimit));
-  const most = Math.max(least, Math.min(work.tasks, concurrencyLimit));
-  return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, most))))];
+  return withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit)));
 }
 
 /**
@@ -114,8 +124,7 @@ function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, l
  */
 function offloadConcurrencies(work: Work, concurrencyLimit: number): number[] {
   const limit = Math.min(work.tasks, concurrencyLimit);
-  const base = Math.max(1, Math.min(goetzThreads(work, work.cores), limit));
-  return [...new Set(THREAD_HEADROOM.map((factor) => Math.min(base * factor, Math.max(base, limit))))];
+  return withHeadroom(Math.max(1, Math.min(goetzThreads(work, work.cores), limit)), limit);
 }
 
 /** Node worker threads the memory limit allows, each a V8 isolate with its own heap; unlimited elsewhere. */
@@ -147,7 +156,7 @@ export function candidatesFor(work: Pick<Work, 'runtime'>): readonly Candidate[]
   return CANDIDATES.get(work.runtime)!;
 }
 
-function plansFor({ model, inner }: Candidate, work: Work, costs: Costs): Plan[] {
+function plansFor({ model, inner }: Candidate, work: Work, costs: Costs, counts: number[]): Plan[] {
   switch (model) {
     case 'sequential':
       return [sequentialPlan];
@@ -164,7 +173,7 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs): Plan[]
         inner: 'threads',
       }));
     case 'processes':
-      return processCounts(work).map((processes) => ({
+      return counts.map((processes) => ({
         model,
         processes,
         threadsPerProcess: 1,
@@ -176,23 +185,21 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs): Plan[]
               itemMs: costs.processItemMs,
             }),
       }));
-    case 'hybrid':
-      return processCounts(work)
-        .filter((processes) => processes <= work.cores)
-        .flatMap((processes) => {
-          const share = Math.floor(work.maxConcurrency / processes);
-          const perProcess =
-            inner === 'async'
-              ? loopConcurrencies(work, costs, share, 2)
-              : threadCounts(work, costs, work.cores / processes, Math.min(share, Math.floor(isolateLimit(work) / processes)), 2);
-          return perProcess.map((workers) => ({
-            model,
-            processes,
-            threadsPerProcess: workers,
-            chunkSize: hybridChunkSize(work.tasks, processes, workers),
-            inner: inner ?? 'threads',
-          }));
-        });
+    case 'hybrid': {
+      const plans: Plan[] = [];
+      for (const processes of counts) {
+        if (processes > work.cores) break;
+        const share = Math.floor(work.maxConcurrency / processes);
+        const perProcess =
+          inner === 'async'
+            ? loopConcurrencies(work, costs, share, 2)
+            : threadCounts(work, costs, work.cores / processes, Math.min(share, Math.floor(isolateLimit(work) / processes)), 2);
+        for (const workers of perProcess) {
+          plans.push({ model, processes, threadsPerProcess: workers, chunkSize: hybridChunkSize(work.tasks, processes, workers), inner: inner ?? 'threads' });
+        }
+      }
+      return plans;
+    }
   }
 }
 
@@ -231,14 +238,15 @@ function withinMemory(plans: Plan[], work: Work): Plan[] {
   return fitting.length > 0 ? fitting : plans;
 }
 
-/** The sizings of a candidate that are weighed, smallest first. */
-export function sizingsFor(candidate: Candidate, work: Work, costs: Costs): Plan[] {
-  return withinMemory(plansFor(candidate, work, costs), work);
+/** The sizings of a candidate that are weighed, smallest first (the process counts shared by all candidates). */
+export function sizingsFor(candidate: Candidate, work: Work, costs: Costs, counts = processCounts(work)): Plan[] {
+  return withinMemory(plansFor(candidate, work, costs, counts), work);
 }
 
 export function estimateAll(work: Work, costs: Costs): Estimate[] {
+  const counts = processCounts(work);
   return candidatesFor(work).map((candidate) => {
-    const { plan, prediction } = fastest(work, sizingsFor(candidate, work, costs), costs);
+    const { plan, prediction } = fastest(work, sizingsFor(candidate, work, costs, counts), costs);
     const notViable = constraintViolation(candidate.model, plan, work);
     return notViable
       ? { plan, prediction, viable: false, notViable }
