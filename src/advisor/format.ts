@@ -49,8 +49,10 @@ function grouped(digits: string): string {
 
 /** A number already rounded, written out: grouped thousands, no exponent, no trailing zeros. */
 function written(value: number): string {
-  const negative = value < 0;
   const abs = Math.abs(value);
+  // Most figures need neither grouping nor writing out: String() has them right.
+  if (abs === 0 || (abs >= 1e-6 && abs < 1000)) return String(value);
+  const negative = value < 0;
   // String() switches to exponents below 1e-6 and from 1e21; toFixed writes those out in full.
   let text = abs !== 0 && abs < 1e-6 ? abs.toFixed(20).replace(/0+$/, '') : abs >= 1e21 ? abs.toFixed(0) : String(abs);
   const point = text.indexOf('.');
@@ -137,14 +139,13 @@ export function roundNumbers<T>(value: T, key = ''): T {
     if (rounding === 'significant' || !Number.isInteger(value)) return roundSignificant(value) as T;
     return value;
   }
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => roundNumbers(item, key)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) {
-      const field = (value as Record<string, unknown>)[k];
-      if (field !== undefined) out[k] = roundNumbers(field, k);
-    }
-    return out as T;
+  const out: Record<string, unknown> = {};
+  // The reply is plain object literals, so for...in sees exactly their own fields.
+  for (const k in value) {
+    const field = (value as Record<string, unknown>)[k];
+    if (field !== undefined) out[k] = roundNumbers(field, k);
   }
-  return value;
+  return out as T;
 }
