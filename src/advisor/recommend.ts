@@ -49,36 +49,39 @@ function perTaskMs(work: Work, workers: number): number {
   return work.cpuMs / nativeThreadsPerTask(work, workers) + work.waitMs;
 }
 
-/** A larger sizing must be this much faster than a smaller one to be preferred: it costs memory and start-up. */
+/**
+ * A larger sizing costs memory and start-up, so the smallest within this share of the fastest sizing is taken:
+ * a larger one must be this much faster than it.
+ */
 export const LARGER_SIZE_GAIN = 0.01;
 
 /** Sizings beyond Goetz's count that are also weighed: the GIL convoy and uneven waits favour more threads. */
 const THREAD_HEADROOM = [1, 2, 4] as const;
 
-/** Wall time a larger sizing must come under to be preferred to one that takes `wallMs`. */
-const toBeat = (wallMs: number) => wallMs * (1 - LARGER_SIZE_GAIN);
+/** A sizing that takes `wallMs` is close enough to the fastest's `fastestMs`: none is LARGER_SIZE_GAIN faster. */
+const closeToFastest = (wallMs: number, fastestMs: number) => wallMs * (1 - LARGER_SIZE_GAIN) <= fastestMs;
 
 /**
- * The best of several sizings of one model, listed smallest first; a larger one must beat it clearly.
- * Only the sizings that can change the answer are solved. The scan starts at the lowest floor when that
- * sizing beats every earlier one's floor clearly, since the scan from the first would have taken it
- * whatever came before; from there a sizing whose floor cannot beat the best so far is passed over.
+ * Of several sizings of one model, listed smallest first, the smallest within LARGER_SIZE_GAIN of the fastest.
+ * Only the sizings that can change the answer are solved: first the fastest, best-first by floor (once the next
+ * floor is at or over the fastest found, no sizing left can be faster), then, in order, the first close enough
+ * to it, passing over any whose floor is not.
  */
 function fastest(work: Work, plans: Plan[], costs: Costs): { plan: Plan; prediction: Prediction } {
   const weighed = plans.map((plan) => planCost(work, plan, costs));
-  if (weighed.length === 0) throw new Error('no plan to weigh');
-  const lowest = weighed.reduce((low, { floorMs }, i) => (floorMs < weighed[low]!.floorMs ? i : low), 0);
-  const earlierFloorMs = weighed.slice(0, lowest).reduce((least, { floorMs }) => Math.min(least, floorMs), Number.POSITIVE_INFINITY);
-  const lowestPrediction = weighed[lowest]!.predict();
-  const start = lowestPrediction.wallMs < toBeat(earlierFloorMs) ? lowest : 0;
-  let best = { plan: plans[start]!, prediction: start === lowest ? lowestPrediction : weighed[start]!.predict() };
-  for (let i = start + 1; i < weighed.length; i++) {
-    const { floorMs, predict } = weighed[i]!;
-    if (floorMs >= toBeat(best.prediction.wallMs)) continue;
-    const prediction = predict();
-    if (prediction.wallMs < toBeat(best.prediction.wallMs)) best = { plan: plans[i]!, prediction };
+  const predictions: Array<Prediction | undefined> = [];
+  const predictionOf = (i: number) => (predictions[i] ??= weighed[i]!.predict());
+  let fastestMs = Number.POSITIVE_INFINITY;
+  for (const i of weighed.map((_, i) => i).sort((a, b) => weighed[a]!.floorMs - weighed[b]!.floorMs)) {
+    if (weighed[i]!.floorMs >= fastestMs) break;
+    fastestMs = Math.min(fastestMs, predictionOf(i).wallMs);
   }
-  return best;
+  for (let i = 0; i < plans.length; i++) {
+    if (!closeToFastest(weighed[i]!.floorMs, fastestMs)) continue;
+    const prediction = predictionOf(i);
+    if (closeToFastest(prediction.wallMs, fastestMs)) return { plan: plans[i]!, prediction };
+  }
+  throw new Error(plans.length === 0 ? 'no plan to weigh' : `no sizing's prediction is a number: ${fastestMs}`);
 }
 
 /**
