@@ -35,10 +35,11 @@ const FIXED_POINT_ITERATIONS = 200;
  * station, the queue at the parallel station, and the serial stations' utilisation. Updated in place by
  * each step (a step runs thousands of times per profile, and objects per step cost more than the step).
  */
-const QUEUE_PER_STATION = 0;
-const PARALLEL_QUEUE = 1;
-const UTILISATION = 2;
-type Queues = Float64Array;
+interface Queues {
+  perStation: number;
+  parallel: number;
+  utilisation: number;
+}
 
 /**
  * One MVA step at `population`: the response time of a task that finds `seen` of the queues, and the queues
@@ -48,16 +49,16 @@ function step(net: ClosedNetwork, population: number, queues: Queues, seen: numb
   const servers = Math.max(1, net.servers);
   const stations = Math.max(1, net.serialStations);
   const convoyMs = net.delayMs > 0 ? Math.min(net.wakeDelayMs, net.serialMs) : 0;
-  const serialR = net.serialMs * (1 + queues[QUEUE_PER_STATION]! * seen);
+  const serialR = net.serialMs * (1 + queues.perStation * seen);
   // m servers: no wait while an arriving task finds a free one, else the queue drains m at a time.
-  const parallelR = net.parallelMs * Math.max(1, (1 + queues[PARALLEL_QUEUE]! * seen) / servers);
-  const r = serialR + parallelR + net.delayMs + convoyMs * queues[UTILISATION]!;
+  const parallelR = net.parallelMs * Math.max(1, (1 + queues.parallel * seen) / servers);
+  const r = serialR + parallelR + net.delayMs + convoyMs * queues.utilisation;
   // Little's law, as the population times the share of a cycle spent at the station rather than as
   // throughput (population / r) times the time there: with a subnormal r the throughput overflows to
   // Infinity, and Infinity x 0 is NaN. A task that costs nothing queues nowhere.
-  queues[QUEUE_PER_STATION] = (population * (r > 0 ? serialR / r : 0)) / stations;
-  queues[PARALLEL_QUEUE] = population * (r > 0 ? parallelR / r : 0);
-  queues[UTILISATION] = Math.min(1, (population * (r > 0 ? net.serialMs / r : 0)) / stations);
+  queues.perStation = (population * (r > 0 ? serialR / r : 0)) / stations;
+  queues.parallel = population * (r > 0 ? parallelR / r : 0);
+  queues.utilisation = Math.min(1, (population * (r > 0 ? net.serialMs / r : 0)) / stations);
   return r;
 }
 
@@ -71,8 +72,9 @@ class Solution implements ResponseTimes {
   /** exact[n]: the response time with n tasks in flight, n from 0 to the largest asked so far. */
   readonly #exact = [0];
   /** The queues the largest exact population leaves, which the next one finds. */
-  readonly #queues: Queues = new Float64Array(3);
-  readonly #approximate = new Map<number, number>();
+  readonly #queues: Queues = { perStation: 0, parallel: 0, utilisation: 0 };
+  /** Schweitzer's response time by population, for the few networks asked above MAX_EXACT_POPULATION. */
+  #approximate: Map<number, number> | undefined;
 
   constructor(net: ClosedNetwork) {
     this.net = net;
@@ -85,6 +87,7 @@ class Solution implements ResponseTimes {
       // A fractional population gets the whole one below it (at least one task), as the recursion's steps do.
       return this.#exact[Math.max(1, Math.floor(population))]!;
     }
+    this.#approximate ??= new Map();
     let r = this.#approximate.get(population);
     if (r === undefined) {
       r = schweitzer(this.net, population);
@@ -97,7 +100,7 @@ class Solution implements ResponseTimes {
 /** Schweitzer: an arriving task sees the steady queues less itself, (n - 1) / n of them. */
 function schweitzer(net: ClosedNetwork, population: number): number {
   const seen = (population - 1) / population;
-  const queues: Queues = Float64Array.of(population / 2, population / 2, 1);
+  const queues: Queues = { perStation: population / 2, parallel: population / 2, utilisation: 1 };
   let r = 0;
   for (let i = 0; i < FIXED_POINT_ITERATIONS; i++) {
     const next = step(net, population, queues, seen);
