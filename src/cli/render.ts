@@ -139,8 +139,7 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   ]);
   lines.push(...table(['  model', 'sizes', 'wall', 'speed-up', 'viable', 'bottleneck'], rows, new Set([2, 3])));
   lines.push('', ...timeBars(advice, { ...style, width }));
-  const notViable = advice.estimates.filter((e) => !e.viable);
-  lines.push(...section('Not viable', notViable.map((e) => `${kindOf(e)}: ${(e.reason ?? 'no reason given').replace(/^Not viable:\s*/, '')}`), width));
+  lines.push(...section('Not viable', notViableReasons(advice.estimates), width));
   lines.push(...section('Rationale', advice.rationale, width));
   lines.push(...section('Warnings', advice.warnings, width));
   if (advice.practices.length > 0) {
@@ -153,6 +152,16 @@ export function renderAdvice(advice: Advice, style: RenderStyle = PLAIN): string
   }
   lines.push('', `Snippet (${advice.snippet.language}):`, '', advice.snippet.code.trimEnd());
   return `${lines.join('\n')}\n`;
+}
+
+/** Each reason a model is not viable, once, after the models it rules out: "sequential, threads: needsIsolation: ...". */
+function notViableReasons(estimates: Advice['estimates']): string[] {
+  const modelsByReason = new Map<string, string[]>();
+  for (const estimate of estimates.filter((e) => !e.viable)) {
+    const reason = (estimate.reason ?? 'no reason given').replace(/^Not viable:\s*/, '');
+    modelsByReason.set(reason, [...(modelsByReason.get(reason) ?? []), kindOf(estimate)]);
+  }
+  return [...modelsByReason].map(([reason, models]) => `${models.join(', ')}: ${reason}`);
 }
 
 /** A calibration as a person reads it: each measured cost beside the default it replaces, then the object to paste. */
