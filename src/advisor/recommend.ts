@@ -63,18 +63,18 @@ const closeToFastest = (wallMs: number, fastestMs: number) => wallMs * (1 - LARG
 
 /**
  * Of several sizings of one model, listed smallest first, the smallest within LARGER_SIZE_GAIN of the fastest.
- * Only the sizings that can change the answer are solved: first the fastest, best-first by floor (once the next
- * floor is at or over the fastest found, no sizing left can be faster), then, in order, the first close enough
- * to it, passing over any whose floor is not.
+ * Only the sizings that can change the answer are solved. The fastest: the sizing with the lowest floor
+ * first, then any whose floor is under the fastest found so far (one at or over it cannot be faster). Then,
+ * in order, the first close enough to it, passing over any whose floor is not.
  */
 function fastest(work: Work, plans: Plan[], costs: Costs): { plan: Plan; prediction: Prediction } {
   const weighed = plans.map((plan) => planCost(work, plan, costs));
   const predictions: Array<Prediction | undefined> = [];
   const predictionOf = (i: number) => (predictions[i] ??= weighed[i]!.predict());
-  let fastestMs = Number.POSITIVE_INFINITY;
-  for (const i of weighed.map((_, i) => i).sort((a, b) => weighed[a]!.floorMs - weighed[b]!.floorMs)) {
-    if (weighed[i]!.floorMs >= fastestMs) break;
-    fastestMs = Math.min(fastestMs, predictionOf(i).wallMs);
+  const lowest = weighed.reduce((low, { floorMs }, i) => (floorMs < weighed[low]!.floorMs ? i : low), 0);
+  let fastestMs = weighed.length > 0 ? predictionOf(lowest).wallMs : Number.POSITIVE_INFINITY;
+  for (let i = 0; i < weighed.length; i++) {
+    if (weighed[i]!.floorMs < fastestMs) fastestMs = Math.min(fastestMs, predictionOf(i).wallMs);
   }
   for (let i = 0; i < plans.length; i++) {
     if (!closeToFastest(weighed[i]!.floorMs, fastestMs)) continue;
