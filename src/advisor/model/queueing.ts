@@ -41,24 +41,44 @@ interface Queues {
   utilisation: number;
 }
 
+/** A network's numbers as every step reads them, worked out once per network rather than once per step. */
+interface Stations {
+  serialMs: number;
+  /** At least one: serial stations, and parallel servers. */
+  stations: number;
+  parallelMs: number;
+  servers: number;
+  delayMs: number;
+  /** The GIL convoy's delay when the station is fully held; 0 where tasks do not wait between turns. */
+  convoyMs: number;
+}
+
+function stationsOf(net: ClosedNetwork): Stations {
+  return {
+    serialMs: net.serialMs,
+    stations: Math.max(1, net.serialStations),
+    parallelMs: net.parallelMs,
+    servers: Math.max(1, net.servers),
+    delayMs: net.delayMs,
+    convoyMs: net.delayMs > 0 ? Math.min(net.wakeDelayMs, net.serialMs) : 0,
+  };
+}
+
 /**
  * One MVA step at `population`: the response time of a task that finds `seen` of the queues, and the queues
  * that `population` tasks with that response time leave behind, written back.
  */
-function step(net: ClosedNetwork, population: number, queues: Queues, seen: number): number {
-  const servers = Math.max(1, net.servers);
-  const stations = Math.max(1, net.serialStations);
-  const convoyMs = net.delayMs > 0 ? Math.min(net.wakeDelayMs, net.serialMs) : 0;
-  const serialR = net.serialMs * (1 + queues.perStation * seen);
+function step(at: Stations, population: number, queues: Queues, seen: number): number {
+  const serialR = at.serialMs * (1 + queues.perStation * seen);
   // m servers: no wait while an arriving task finds a free one, else the queue drains m at a time.
-  const parallelR = net.parallelMs * Math.max(1, (1 + queues.parallel * seen) / servers);
-  const r = serialR + parallelR + net.delayMs + convoyMs * queues.utilisation;
+  const parallelR = at.parallelMs * Math.max(1, (1 + queues.parallel * seen) / at.servers);
+  const r = serialR + parallelR + at.delayMs + at.convoyMs * queues.utilisation;
   // Little's law, as the population times the share of a cycle spent at the station rather than as
   // throughput (population / r) times the time there: with a subnormal r the throughput overflows to
   // Infinity, and Infinity x 0 is NaN. A task that costs nothing queues nowhere.
-  queues.perStation = (population * (r > 0 ? serialR / r : 0)) / stations;
+  queues.perStation = (population * (r > 0 ? serialR / r : 0)) / at.stations;
   queues.parallel = population * (r > 0 ? parallelR / r : 0);
-  queues.utilisation = Math.min(1, (population * (r > 0 ? net.serialMs / r : 0)) / stations);
+  queues.utilisation = Math.min(1, (population * (r > 0 ? at.serialMs / r : 0)) / at.stations);
   return r;
 }
 
@@ -75,22 +95,24 @@ class Solution implements ResponseTimes {
   readonly #queues: Queues = { perStation: 0, parallel: 0, utilisation: 0 };
   /** Schweitzer's response time by population, for the few networks asked above MAX_EXACT_POPULATION. */
   #approximate: Map<number, number> | undefined;
+  readonly #stations: Stations;
 
   constructor(net: ClosedNetwork) {
     this.net = net;
+    this.#stations = stationsOf(net);
   }
 
   at(population: number): number {
     if (population <= 0) return 0;
     if (population <= MAX_EXACT_POPULATION) {
-      for (let n = this.#exact.length; n <= population; n++) this.#exact.push(step(this.net, n, this.#queues, 1));
+      for (let n = this.#exact.length; n <= population; n++) this.#exact.push(step(this.#stations, n, this.#queues, 1));
       // A fractional population gets the whole one below it (at least one task), as the recursion's steps do.
       return this.#exact[Math.max(1, Math.floor(population))]!;
     }
     this.#approximate ??= new Map();
     let r = this.#approximate.get(population);
     if (r === undefined) {
-      r = schweitzer(this.net, population);
+      r = schweitzer(this.#stations, population);
       this.#approximate.set(population, r);
     }
     return r;
@@ -98,12 +120,12 @@ class Solution implements ResponseTimes {
 }
 
 /** Schweitzer: an arriving task sees the steady queues less itself, (n - 1) / n of them. */
-function schweitzer(net: ClosedNetwork, population: number): number {
+function schweitzer(at: Stations, population: number): number {
   const seen = (population - 1) / population;
   const queues: Queues = { perStation: population / 2, parallel: population / 2, utilisation: 1 };
   let r = 0;
   for (let i = 0; i < FIXED_POINT_ITERATIONS; i++) {
-    const next = step(net, population, queues, seen);
+    const next = step(at, population, queues, seen);
     if (Math.abs(next - r) <= 1e-9 * next) return next;
     r = next;
   }
