@@ -220,18 +220,8 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   const computingAtOnce = loop ? processes : Math.min(slots, processes * poolThreads);
   const usableCores = Math.min(cores, computingAtOnce * nativeThreads + (crossesProcesses ? 1 : 0));
 
-  // The workers are limited by their serial station when it is busy most of their time, else by how many
-  // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
-  // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
+  // How long each process's GIL or event loop is held over the run.
   const serialBusyMs = (tasks / processes) * serialMs;
-  const workersBottleneck = (workersBusyMs: number): Bottleneck =>
-    (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * workersBusyMs
-      ? loop
-        ? 'event-loop'
-        : 'gil'
-      : slots === work.maxConcurrency && slots < tasks
-        ? 'concurrency-limit'
-        : 'workers';
 
   // What of the last task cannot overlap the CPU at the end of the run: its waits.
   const waitsMs = waitMs + sharedSyncMs;
@@ -248,7 +238,6 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   // Thread pools start their threads lazily, one per submitted task: on the dispatching thread, or (Node)
   // side by side, one per core. A process pool's dispatcher waits on the last chunk at the end.
   const dispatcherBusyMs = chunks * messageMs + tasks * dispatcherMs + (crossesProcesses ? 0 : threadStartsMs);
-  const dispatcherDrainMs = (chunkMs: number) => (crossesProcesses ? chunkMs : latency);
   const rate = rateBound(work, latency);
   // One state server answers every process in turn.
   const sharedBound: Bound | undefined =
@@ -263,7 +252,7 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
       floor.busyMs,
       serialBound ? limitMs(serialBound) : 0,
       limitMs(coresBound),
-      dispatcherBusyMs + dispatcherDrainMs(floor.chunkMs),
+      dispatcherBusyMs + (crossesProcesses ? floor.chunkMs : latency),
       rate ? limitMs(rate) : 0,
       sharedBound ? limitMs(sharedBound) : 0,
     );
@@ -273,12 +262,23 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
       const times = solve(net);
       // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
       const { chunkMs, busyMs } = workersTime((size) => batchTime(times, size, slotsPerProcess, Math.min(processes, chunks)));
+      // The workers are limited by their serial station when it is busy most of their time, else by how many
+      // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
+      // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
+      const workersBottleneck: Bottleneck =
+        (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * busyMs
+          ? loop
+            ? 'event-loop'
+            : 'gil'
+          : slots === work.maxConcurrency && slots < tasks
+            ? 'concurrency-limit'
+            : 'workers';
       // In the order a tie is named by.
       const bounds: Bounds = [
-        { bottleneck: workersBottleneck(busyMs), busyMs, drainMs: 0 },
+        { bottleneck: workersBottleneck, busyMs, drainMs: 0 },
         serialBound,
         coresBound,
-        { bottleneck: 'dispatcher', busyMs: dispatcherBusyMs, drainMs: dispatcherDrainMs(chunkMs) },
+        { bottleneck: 'dispatcher', busyMs: dispatcherBusyMs, drainMs: crossesProcesses ? chunkMs : latency },
         rate,
         sharedBound,
       ];
