@@ -17,13 +17,12 @@ export interface AdviseOptions {
   defaultCores: number;
 }
 
-/*
- * The reply is built of object literals of one shape each, an absent field set to undefined (roundNumbers
- * leaves it out, as JSON does): spreading objects of varying shapes cost 8 us an estimate, more than its
- * prediction.
+/**
+ * The plan's sizes with its predicted wall time and speed-up: the recommendation, and the start of each
+ * estimate's row. Like the rest of the reply, one object literal of one shape, an absent field undefined
+ * (roundNumbers leaves it out, as JSON does): spreading objects of varying shapes cost 8 us a row, more than
+ * its prediction.
  */
-
-/** The plan's sizes with its predicted wall time and speed-up: the recommendation. */
 function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number, work: Work): Advice['recommendation'] {
   return {
     model: plan.model,

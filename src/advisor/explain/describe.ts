@@ -41,7 +41,6 @@ export function describePlan(estimate: Pick<Estimate, 'plan'>): string {
   }
 }
 
-
 /** What sets an estimate's wall time, with its true figure. */
 export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
   const { plan, prediction: p } = estimate;

@@ -243,46 +243,37 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   const sharedBound: Bound | undefined =
     sharedSyncMs > 0 ? { bottleneck: 'shared-state', busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs } : undefined;
   const startupMs = crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0;
+  // Every bound, given the workers' time, in the order a tie is named by.
+  const boundsWith = ({ chunkMs, busyMs }: { chunkMs: number; busyMs: number }, workers: Bottleneck): Bounds => [
+    { bottleneck: workers, busyMs, drainMs: 0 },
+    serialBound,
+    coresBound,
+    { bottleneck: 'dispatcher', busyMs: dispatcherBusyMs, drainMs: crossesProcesses ? chunkMs : latency },
+    rate,
+    sharedBound,
+  ];
 
-  // The floor: every bound as the prediction has it, the workers' with no task queued.
+  // The floor: every bound as the prediction has it, the workers' with no task queued (what they are named
+  // does not move the figure).
   const floor = workersTime((size) => batchTimeAtLeast(net, size, slotsPerProcess));
-  const floorMs =
-    startupMs +
-    Math.max(
-      floor.busyMs,
-      serialBound ? limitMs(serialBound) : 0,
-      limitMs(coresBound),
-      dispatcherBusyMs + (crossesProcesses ? floor.chunkMs : latency),
-      rate ? limitMs(rate) : 0,
-      sharedBound ? limitMs(sharedBound) : 0,
-    );
   return {
-    floorMs,
+    floorMs: startupMs + limitMs(slowest(boundsWith(floor, 'workers'))),
     predict: () => {
       const times = solve(net);
       // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
-      const { chunkMs, busyMs } = workersTime((size) => batchTime(times, size, slotsPerProcess, Math.min(processes, chunks)));
+      const workers = workersTime((size) => batchTime(times, size, slotsPerProcess, Math.min(processes, chunks)));
       // The workers are limited by their serial station when it is busy most of their time, else by how many
       // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
       // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
       const workersBottleneck: Bottleneck =
-        (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * busyMs
+        (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * workers.busyMs
           ? loop
             ? 'event-loop'
             : 'gil'
           : slots === work.maxConcurrency && slots < tasks
             ? 'concurrency-limit'
             : 'workers';
-      // In the order a tie is named by.
-      const bounds: Bounds = [
-        { bottleneck: workersBottleneck, busyMs, drainMs: 0 },
-        serialBound,
-        coresBound,
-        { bottleneck: 'dispatcher', busyMs: dispatcherBusyMs, drainMs: crossesProcesses ? chunkMs : latency },
-        rate,
-        sharedBound,
-      ];
-      return finish(bounds, startupMs, {
+      return finish(boundsWith(workers, workersBottleneck), startupMs, {
         serialBusyMs,
         taskLatencyMs: latency,
         payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
