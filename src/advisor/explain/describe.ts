@@ -66,27 +66,11 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
             : `${describePlan(estimate)} hold ${count(slots, 'task')} at a time`;
       return `${heldBy}, so the ${fmt(work.tasks)} tasks of ${taskMs} take ${busy}`;
     }
-    case 'gil': {
-      // What the model holds the GIL for, per task: its GIL-held CPU and, where the caller's process hands tasks to
-      // threads (a thread pool, or a loop sending each task's CPU to one), that hand-off.
-      const perTask = (p.serialBusyMs * plan.processes) / work.tasks;
-      const cpuHeldMs = work.cpuMs * (1 - work.gilReleasedShare);
-      if (plan.model === 'hybrid') {
-        const tasksPerProcess = Math.ceil(work.tasks / plan.processes);
-        return `${fmtTaskMs(perTask)} of each task's CPU holds its process's GIL, one thread at a time: ${fmtMs(tasksPerProcess * perTask)} in all for the busiest process's ${count(tasksPerProcess, 'task')}`;
-      }
-      const parts =
-        cpuHeldMs > 0
-          ? `${fmtTaskMs(cpuHeldMs)} of its CPU and ${fmtTaskMs(perTask - cpuHeldMs)} to hand it to a thread`
-          : `only to hand it to a thread: its CPU releases the GIL`;
-      return `each task holds the GIL ${fmtTaskMs(perTask)} (${parts}), one thread at a time: ${fmtMs(work.tasks * perTask)} in all${work.tasks > 1 ? ` for the ${fmt(work.tasks)} tasks` : ''}`;
-    }
+    case 'gil':
+    case 'event-loop':
+      return serialLimit(plan, p, work);
     case 'cores':
       return `${busy} of CPU work over ${count(work.cores, 'core')}`;
-    case 'event-loop':
-      return plan.model === 'hybrid'
-        ? `each process's event loop runs its tasks' CPU one task at a time, ${fmtTaskMs(work.cpuMs)} a task: ${busy}`
-        : `${busy} of CPU runs on the one event-loop thread, ${fmtTaskMs(work.cpuMs)} a task`;
     case 'dispatcher': {
       if (p.payloadMsPerTask > 0 && work.payloadBytes > 0) {
         const beyondTask = p.payloadMsPerTask > work.cpuMs ? `, more than the task's own ${fmtTaskMs(work.cpuMs)} of CPU` : '';
@@ -101,6 +85,40 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
     case 'rate-limit':
       return `the downstream admits ${count(work.maxRatePerSecond, 'task')} a second, so the ${fmt(work.tasks)} tasks take ${busy} to admit`;
   }
+}
+
+/**
+ * A GIL or an event loop as the limit. Each task holds it for its own CPU (its GIL-held share, or all of it
+ * on a loop) and an overhead: the hand-off to a thread, or the loop's scheduling (and, in a worker process,
+ * receiving the task). Named for its busy time alone, the wall is that time and the last task's waits; named
+ * for the workers' time it is busy most of, the rest is the waits that leave it idle.
+ */
+function serialLimit(plan: Plan, p: Estimate['prediction'], work: Work): string {
+  const perTask = (p.serialBusyMs * plan.processes) / work.tasks;
+  const ownMs = p.serialCpuMsPerTask;
+  const loop = p.bottleneck === 'event-loop';
+  const station = `${plan.model === 'hybrid' ? "its process's" : 'the'} ${loop ? 'event loop' : 'GIL'}`;
+  const overhead = loop ? "of the loop's own overhead" : 'to hand it to a thread';
+  const parts =
+    ownMs <= 0
+      ? loop
+        ? " (the loop's own overhead: the task has no CPU)"
+        : ` (only to hand it to a thread${work.cpuMs > 0 ? ': its CPU releases the GIL' : ''})`
+      : fmtTaskMs(ownMs) === fmtTaskMs(perTask)
+        ? ''
+        : ` (${fmtTaskMs(ownMs)} of its CPU and ${fmtTaskMs(perTask - ownMs)} ${overhead})`;
+  const heldMs = p.busiestProcessTasks * perTask;
+  const whose =
+    plan.model === 'hybrid' ? `the busiest process's ${count(p.busiestProcessTasks, 'task')}` : work.tasks === 1 ? 'the one task' : `the ${fmt(work.tasks)} tasks`;
+  const head = `each task holds ${station} ${fmtTaskMs(perTask)}${parts}, one ${loop ? 'task' : 'thread'} at a time`;
+  // A figure is named only where it shows at the precision the reply gives.
+  if (fmtMs(p.bottleneckMs) !== fmtMs(heldMs) && p.bottleneckMs > heldMs) {
+    return `${head}: ${whose} ${p.busiestProcessTasks === 1 ? 'holds' : 'hold'} it ${fmtMs(heldMs)}, ${fmtMs(p.bottleneckMs)} with the waits that leave it idle`;
+  }
+  const busy = plan.model === 'hybrid' ? `${fmtMs(p.bottleneckMs)} a process on average` : `${fmtMs(p.bottleneckMs)} for ${whose}`;
+  const after =
+    fmtMs(p.bottleneckMs + p.bottleneckDrainMs) !== fmtMs(p.bottleneckMs) ? `, then the last task waits ${fmtTaskMs(p.bottleneckDrainMs)}` : '';
+  return `${head}: ${busy}${after}`;
 }
 
 /** Tasks that cost nothing take no time either way: call that no speed-up rather than 0/0. */

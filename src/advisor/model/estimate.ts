@@ -33,11 +33,17 @@ export interface Prediction {
   bottleneck: Bottleneck;
   /** Busy time of the bottleneck resource, start-up excluded. */
   bottleneckMs: number;
+  /** What of the last task comes after the bottleneck's busy time: its waits, after its turn at a GIL or loop. */
+  bottleneckDrainMs: number;
   /**
    * How long each process's serial station is held over the run: its GIL (GIL-held CPU and, in a thread
    * pool, dispatch) or its event loop (all of a task's CPU); 0 where there is none.
    */
   serialBusyMs: number;
+  /** Of what one task holds the serial station, its own CPU; the rest is the hand-off to a thread or the loop's overhead. */
+  serialCpuMsPerTask: number;
+  /** Tasks the busiest process runs: all of them in the caller's process, else its chunks. */
+  busiestProcessTasks: number;
   /** Wall time of one task inside the plan, overheads included. */
   taskLatencyMs: number;
   /** Serialising one task's payload across the process boundary, both sides. */
@@ -93,23 +99,27 @@ const TIED_BOUND_SHARE = 0.05;
 function finish(
   bounds: Bounds,
   startupMs: number,
-  extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs'>,
+  extra: Omit<Prediction, 'wallMs' | 'startupMs' | 'bottleneck' | 'bottleneckMs' | 'bottleneckDrainMs'>,
 ): Prediction {
   const limit = slowest(bounds);
   const wallOfLimitMs = limitMs(limit);
-  // Of the bounds tied for the limit, the one busy longest (the first of equals). The slowest is tied with
-  // itself, so one is found unless its figure is NaN.
+  // Of the bounds tied for the limit, the one busy longest (the first of equals); the limit itself where it
+  // bears the same name (a loop's own busy time and the workers' time it fills), as its figures add up to the
+  // wall. The slowest is tied with itself, so one is found unless its figure is NaN.
   let named: Bound | undefined;
   for (const bound of bounds) {
     if (bound && limitMs(bound) >= wallOfLimitMs * (1 - TIED_BOUND_SHARE) && (!named || bound.busyMs > named.busyMs)) named = bound;
   }
-  named ??= limit;
+  if (!named || named.bottleneck === limit.bottleneck) named = limit;
   return {
     wallMs: startupMs + wallOfLimitMs,
     startupMs,
     bottleneck: named.bottleneck,
     bottleneckMs: named.busyMs,
+    bottleneckDrainMs: named.drainMs,
     serialBusyMs: extra.serialBusyMs,
+    serialCpuMsPerTask: extra.serialCpuMsPerTask,
+    busiestProcessTasks: extra.busiestProcessTasks,
     taskLatencyMs: extra.taskLatencyMs,
     payloadMsPerTask: extra.payloadMsPerTask,
     runnableThreads: extra.runnableThreads,
@@ -120,6 +130,8 @@ function predictSequential(work: Work): Prediction {
   const taskMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
   return finish([{ bottleneck: 'serial', busyMs: work.tasks * taskMs, drainMs: 0 }, rateBound(work, taskMs)], 0, {
     serialBusyMs: 0,
+    serialCpuMsPerTask: 0,
+    busiestProcessTasks: work.tasks,
     taskLatencyMs: taskMs,
     payloadMsPerTask: 0,
     runnableThreads: Math.min(work.threadsPerTask, work.cores),
@@ -169,11 +181,8 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   const gilBound = RUNTIME_TRAITS[work.runtime].hasGil && threaded;
   // The serial station: an event loop runs all of a task's CPU; a GIL the GIL-held share and, in a thread
   // pool, the main thread's dispatch.
-  const serialMs = loop
-    ? computeMs + workerSideMs
-    : gilBound
-      ? cpuMs * (1 - work.gilReleasedShare) + (crossesProcesses ? 0 : dispatcherMs)
-      : 0;
+  const serialCpuMs = loop ? computeMs : gilBound ? cpuMs * (1 - work.gilReleasedShare) : 0;
+  const serialMs = loop ? serialCpuMs + workerSideMs : gilBound ? serialCpuMs + (crossesProcesses ? 0 : dispatcherMs) : 0;
   const parallelMs = loop ? 0 : (gilBound ? cpuMs * work.gilReleasedShare : cpuMs) / nativeThreads + workerSideMs;
   const net: ClosedNetwork = {
     serialMs,
@@ -275,6 +284,8 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
             : 'workers';
       return finish(boundsWith(workers, workersBottleneck), startupMs, {
         serialBusyMs,
+        serialCpuMsPerTask: serialCpuMs,
+        busiestProcessTasks: (Math.ceil(chunks / processes) - 1) * chunkSize + busiestLastChunk,
         taskLatencyMs: latency,
         payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
         runnableThreads: runnable,
