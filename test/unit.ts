@@ -19,7 +19,7 @@ await import('./advisor/costs/cpython-calibration.test.js');
 await import('./advisor/costs/runtime-costs.test.js');
 await import('./advisor/explain/practices.test.js');
 await import('./advisor/explain/practices-event-loops.test.js');
-await import('./advisor/explain/serial-limit.test.js');
+await import('./advisor/explain/limit-figures.test.js');
 await import('./advisor/model/estimate.test.js');
 await import('./advisor/model/model-vs-measured.test.js');
 await import('./advisor/model/queueing.test.js');

@@ -18,6 +18,8 @@ function estimate(model: Plan['model'], wallMs: number, viable = true): Estimate
     busiestProcessTasks: 1,
     taskLatencyMs: 1,
     payloadMsPerTask: 0,
+    cpuTotalMs: 0,
+    coresUsed: 1,
     runnableThreads: 1,
   };
   return viable ? { plan, prediction, viable } : { plan, prediction, viable, notViable: 'a constraint' };

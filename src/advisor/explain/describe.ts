@@ -70,7 +70,7 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
     case 'event-loop':
       return serialLimit(plan, p, work);
     case 'cores':
-      return `${busy} of CPU work over ${count(work.cores, 'core')}`;
+      return coresLimit(p, work);
     case 'dispatcher': {
       if (p.payloadMsPerTask > 0 && work.payloadBytes > 0) {
         const beyondTask = p.payloadMsPerTask > work.cpuMs ? `, more than the task's own ${fmtTaskMs(work.cpuMs)} of CPU` : '';
@@ -119,6 +119,25 @@ function serialLimit(plan: Plan, p: Estimate['prediction'], work: Work): string 
   const after =
     fmtMs(p.bottleneckMs + p.bottleneckDrainMs) !== fmtMs(p.bottleneckMs) ? `, then the last task waits ${fmtTaskMs(p.bottleneckDrainMs)}` : '';
   return `${head}: ${busy}${after}`;
+}
+
+/**
+ * The cores as the limit: the batch's CPU, with its overhead where that shows, spread over the cores its
+ * workers can use, and slowed where more threads want a core than there are.
+ */
+function coresLimit(p: Estimate['prediction'], work: Work): string {
+  const ownMs = work.tasks * work.cpuMs;
+  const cpu =
+    fmtMs(ownMs) === fmtMs(p.cpuTotalMs)
+      ? `${fmtMs(p.cpuTotalMs)} of CPU`
+      : `${fmtMs(ownMs)} of CPU and ${fmtMs(p.cpuTotalMs - ownMs)} of overhead (dispatch, messages)`;
+  const cores = p.coresUsed < work.cores ? `the ${fmt(p.coresUsed)} of ${fmt(work.cores)} cores its workers can use` : count(work.cores, 'core');
+  const spreadMs = p.cpuTotalMs / p.coresUsed;
+  const switching =
+    fmtMs(p.bottleneckMs) === fmtMs(spreadMs) ? '' : `, and ${fmtMs(p.bottleneckMs - spreadMs)} more switching among more runnable threads than cores`;
+  const after =
+    fmtMs(p.bottleneckMs + p.bottleneckDrainMs) !== fmtMs(p.bottleneckMs) ? `, then the last task waits ${fmtTaskMs(p.bottleneckDrainMs)}` : '';
+  return `the batch's ${cpu} ${fmtMs(ownMs) === fmtMs(p.cpuTotalMs) ? 'keeps' : 'keep'} ${cores} busy ${fmtMs(spreadMs)}${switching}${after}`;
 }
 
 /** Tasks that cost nothing take no time either way: call that no speed-up rather than 0/0. */

@@ -48,6 +48,9 @@ export interface Prediction {
   taskLatencyMs: number;
   /** Serialising one task's payload across the process boundary, both sides. */
   payloadMsPerTask: number;
+  /** CPU time of the whole batch, overheads included, and the cores it can spread over. */
+  cpuTotalMs: number;
+  coresUsed: number;
   /** Threads that want a core at once, averaged over the run. */
   runnableThreads: number;
 }
@@ -122,6 +125,8 @@ function finish(
     busiestProcessTasks: extra.busiestProcessTasks,
     taskLatencyMs: extra.taskLatencyMs,
     payloadMsPerTask: extra.payloadMsPerTask,
+    cpuTotalMs: extra.cpuTotalMs,
+    coresUsed: extra.coresUsed,
     runnableThreads: extra.runnableThreads,
   };
 }
@@ -134,6 +139,8 @@ function predictSequential(work: Work): Prediction {
     busiestProcessTasks: work.tasks,
     taskLatencyMs: taskMs,
     payloadMsPerTask: 0,
+    cpuTotalMs: work.tasks * work.cpuMs,
+    coresUsed: Math.min(work.threadsPerTask, work.cores),
     runnableThreads: Math.min(work.threadsPerTask, work.cores),
   });
 }
@@ -288,6 +295,8 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
         busiestProcessTasks: (Math.ceil(chunks / processes) - 1) * chunkSize + busiestLastChunk,
         taskLatencyMs: latency,
         payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
+        cpuTotalMs,
+        coresUsed: usableCores,
         runnableThreads: runnable,
       });
     },
