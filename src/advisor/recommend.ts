@@ -12,6 +12,7 @@ import {
   threadCount,
   workerHeaps,
 } from './model/sizing.js';
+import { count, fmt } from './format.js';
 import type { Work } from './work.js';
 
 /** A simpler model is kept when its predicted wall time is within this share of the fastest's. */
@@ -57,6 +58,9 @@ export const LARGER_SIZE_GAIN = 0.01;
 
 /** Sizings beyond Goetz's count that are also weighed: the GIL convoy and uneven waits favour more threads. */
 const THREAD_HEADROOM = [1, 2, 4] as const;
+
+/** A hybrid has at least two processes, each holding at least two tasks: with fewer it is another model. */
+const HYBRID_LEAST = 2;
 
 /** A sizing that takes `wallMs` is close enough to the fastest's `fastestMs`: none is LARGER_SIZE_GAIN faster. */
 const closeToFastest = (wallMs: number, fastestMs: number) => wallMs * (1 - LARGER_SIZE_GAIN) <= fastestMs;
@@ -191,15 +195,25 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs, counts:
     case 'hybrid': {
       const plans: Plan[] = [];
       for (const processes of counts) {
-        if (processes > work.cores) break;
+        // One process of threads or a loop is the threads or async model moved out of the caller's process.
+        if (processes < HYBRID_LEAST) continue;
+        if (processes > work.cores || processes * HYBRID_LEAST > work.maxConcurrency) break;
         const share = Math.floor(work.maxConcurrency / processes);
         const perProcess =
           inner === 'async'
-            ? loopConcurrencies(work, costs, share, 2)
-            : threadCounts(work, costs, work.cores / processes, Math.min(share, Math.floor(isolateLimit(work) / processes)), 2);
+            ? loopConcurrencies(work, costs, share, HYBRID_LEAST)
+            : threadCounts(work, costs, work.cores / processes, Math.min(share, Math.floor(isolateLimit(work) / processes)), HYBRID_LEAST);
         for (const workers of perProcess) {
           plans.push({ model, processes, threadsPerProcess: workers, chunkSize: hybridChunkSize(work.tasks, processes, workers), inner: inner ?? 'threads' });
         }
+      }
+      // Where no hybrid fits (one core, one task, a limit under 4 or memory), the least one is weighed, and its
+      // row says which constraint rules it out: within the memory for workers, so that it is no faster than
+      // the other plans when none is viable.
+      if (plans.length === 0) {
+        const processes = Math.min(HYBRID_LEAST, Math.max(1, processesWithinMemory(work)));
+        const chunkSize = hybridChunkSize(work.tasks, processes, HYBRID_LEAST);
+        plans.push({ model, processes, threadsPerProcess: HYBRID_LEAST, chunkSize, inner: inner ?? 'threads' });
       }
       return plans;
     }
@@ -219,6 +233,14 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
   if (work.blockingWaits && work.waitMs > 0 && (model === 'async' || plan.inner === 'async')) {
     return 'blockingWaits: the tasks block while they wait, and an event loop would stall on every wait; rewritten to await (asyncio, aiohttp, an async driver), they could run this way.';
   }
+  if (model === 'hybrid' && plan.processes > work.cores) {
+    return `a hybrid runs ${plan.processes} processes, more than the ${count(work.cores, 'core')}: they would take turns on ${work.cores === 1 ? 'it' : 'them'}, where threads or an event loop in one process do the same work.`;
+  }
+  if (model === 'hybrid' && plan.processes > work.tasks) {
+    return work.tasks === 1
+      ? `a hybrid runs ${plan.processes} processes, and there is only the one task.`
+      : `a hybrid runs ${plan.processes} processes, more than the ${fmt(work.tasks)} tasks to share among them.`;
+  }
   if (model === 'hybrid' && plan.processes * plan.threadsPerProcess > work.maxConcurrency) {
     return `maxConcurrency ${work.maxConcurrency} leaves no room for two ${plan.inner === 'async' ? 'tasks on each process\'s event loop' : 'threads in each process'}.`;
   }
@@ -229,6 +251,9 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
   const heaps = workerHeaps(plan, work);
   if (heaps > memoryCap) {
     return `${heaps} workers with a heap each (${RUNTIME_TRAITS[work.runtime].language === 'javascript' ? 'every Node worker thread is a V8 isolate' : 'one per process'}) need ${heaps * (work.memoryMbPerWorker ?? 0)} MB, over the ${work.memoryLimitMb} MB limit.`;
+  }
+  if (model === 'hybrid' && plan.processes < HYBRID_LEAST) {
+    return `a hybrid needs ${HYBRID_LEAST} processes, and the ${work.memoryLimitMb} MB limit holds one worker of ${work.memoryMbPerWorker} MB.`;
   }
   return undefined;
 }

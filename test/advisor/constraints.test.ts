@@ -91,6 +91,40 @@ describe('memory per worker bounds every worker with a heap of its own', () => {
   });
 });
 
+describe('a hybrid is two processes or more, each holding two tasks or more', () => {
+  const hybrids = (advice: Advice) => advice.estimates.filter((e) => e.model === 'hybrid');
+
+  test('no hybrid of one process is weighed: "1 process x 16 threads" is threads in a child process', () => {
+    // 10,000 calls of 1 ms on 2 cores once showed "hybrid 1 process x 16 threads".
+    for (const runtime of ['cpython', 'node'] as const) {
+      const advice = adviceFor({ runtime, tasks: 10_000, cpuMsPerTask: 0.05, waitMsPerTask: 1, cores: 2 });
+      for (const row of hybrids(advice)) assert.ok(row.processes >= 2 && row.threadsPerProcess >= 2, `${runtime} ${row.inner}: ${row.processes} x ${row.threadsPerProcess}`);
+    }
+  });
+
+  test('on one core, or for one task, the hybrid rows are there and say why they do not fit', () => {
+    const oneCore = adviceFor({ tasks: 100, cpuMsPerTask: 10, waitMsPerTask: 50, cores: 1 });
+    assert.equal(hybrids(oneCore).length, 2);
+    for (const row of hybrids(oneCore)) {
+      assert.equal(row.viable, false);
+      assert.match(row.reason ?? '', /more than the 1 core: they would take turns on it/);
+    }
+    const oneTask = adviceFor({ tasks: 1, cpuMsPerTask: 10, waitMsPerTask: 50, cores: 8 });
+    for (const row of hybrids(oneTask)) assert.match(row.reason ?? '', /Not viable: a hybrid runs 2 processes, and there is only the one task/);
+  });
+
+  test('under maxConcurrency 5, the hybrid weighed is one that fits (2 x 2), not 5 processes of 2', () => {
+    // Weighed up to 5 processes, the fastest sizing was 5 x 2: 10 in flight, over the limit, and not viable.
+    const advice = adviceFor({ tasks: 2000, cpuMsPerTask: 20, waitMsPerTask: 500, cores: 32, maxConcurrency: 5 });
+    for (const row of hybrids(advice)) {
+      assert.equal(row.viable, true, row.reason);
+      assert.deepEqual([row.processes, row.threadsPerProcess], [2, 2]);
+    }
+    const tight = adviceFor({ tasks: 2000, cpuMsPerTask: 20, waitMsPerTask: 500, cores: 32, maxConcurrency: 3 });
+    for (const row of hybrids(tight)) assert.match(row.reason ?? '', /Not viable: maxConcurrency 3 leaves no room for two/);
+  });
+});
+
 describe('the chunk keeps a saturated dispatcher fed', () => {
   test('the floor: processes x round trip over the work a chunk gives, with the dispatcher half idle', () => {
     // 615 processes, 0.5 ms tasks, 0.077 ms a message, 0.00029 ms a task packed: 615 x 0.077 / (0.25 - 0.178).
