@@ -195,7 +195,8 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
     serialMs,
     serialStations: processes,
     parallelMs,
-    servers: Math.min(cores, processes * poolThreads) / nativeThreads,
+    // Tasks computing at once: a worker each, within the cores their native threads share.
+    servers: Math.min(cores / nativeThreads, processes * poolThreads),
     delayMs: waitMs + sharedSyncMs,
     wakeDelayMs: gilBound ? costs.gilSwitchIntervalMs : 0,
   };
