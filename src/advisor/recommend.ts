@@ -198,7 +198,8 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs, counts:
         // One process of threads or a loop is the threads or async model moved out of the caller's process.
         if (processes < HYBRID_LEAST) continue;
         if (processes > work.cores || processes * HYBRID_LEAST > work.maxConcurrency) break;
-        const share = Math.floor(work.maxConcurrency / processes);
+        // Its share of the limit, and no more than the tasks a process gets.
+        const share = Math.min(Math.floor(work.maxConcurrency / processes), Math.ceil(work.tasks / processes));
         const perProcess =
           inner === 'async'
             ? loopConcurrencies(work, costs, share, HYBRID_LEAST)

@@ -113,6 +113,15 @@ describe('a hybrid is two processes or more, each holding two tasks or more', ()
     for (const row of hybrids(oneTask)) assert.match(row.reason ?? '', /Not viable: a hybrid runs 2 processes, and there is only the one task/);
   });
 
+  test('a process holds no more threads or tasks in flight than the tasks it gets', () => {
+    // 50 blocking calls of 300 ms: "2 processes x 50 threads, chunk 25" left 25 threads of each process idle.
+    const advice = adviceFor({ tasks: 50, cpuMsPerTask: 1, waitMsPerTask: 300, cores: 4, blockingWaits: true });
+    for (const row of hybrids(advice)) {
+      assert.ok(row.threadsPerProcess <= Math.ceil(50 / row.processes), `${row.inner}: ${row.processes} x ${row.threadsPerProcess}`);
+      assert.ok(row.chunkSize >= row.threadsPerProcess, `chunk ${row.chunkSize}`);
+    }
+  });
+
   test('under maxConcurrency 5, the hybrid weighed is one that fits (2 x 2), not 5 processes of 2', () => {
     // Weighed up to 5 processes, the fastest sizing was 5 x 2: 10 in flight, over the limit, and not viable.
     const advice = adviceFor({ tasks: 2000, cpuMsPerTask: 20, waitMsPerTask: 500, cores: 32, maxConcurrency: 5 });
