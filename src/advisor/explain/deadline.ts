@@ -59,9 +59,10 @@ function fittedGuess(a: Weighed, b: Weighed, deadlineMs: number): number {
  * Fewest machines of this size that meet the deadline, each with an even share of the tasks and of the limits.
  * The best plan's time falls as machines are added, so the answer is the count whose time meets the deadline
  * where one machine fewer misses it; the search keeps those two bounds and tries the fitted count between
- * them, bisecting whenever a try did not halve the bracket.
+ * them, bisecting whenever a try did not halve the bracket. `oneMachineMs`, the best plan's time on one machine,
+ * spares weighing it again where the advice has it.
  */
-export function machinesForDeadline(work: Work, costs: Costs, deadlineMs: number): ScaleOut {
+export function machinesForDeadline(work: Work, costs: Costs, deadlineMs: number, oneMachineMs?: number): ScaleOut {
   const floor = downstreamFloor(work);
   if (floor && floor.floorMs > deadlineMs) return { kind: 'downstream', ...floor };
   // Each machine needs at least one task in flight of the downstream's limit.
@@ -70,7 +71,7 @@ export function machinesForDeadline(work: Work, costs: Costs, deadlineMs: number
     const share = shareOf(work, machines);
     return { machines, ms: choose(estimateAll(share, costs), sequentialWallMs(share, costs)).prediction.wallMs };
   };
-  let missing = weigh(1);
+  let missing = oneMachineMs === undefined ? weigh(1) : { machines: 1, ms: oneMachineMs };
   if (missing.ms <= deadlineMs) return { kind: 'machines', machines: 1 };
   let meeting: Weighed | undefined;
   let previous = missing;

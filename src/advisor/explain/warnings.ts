@@ -65,7 +65,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
         `Deadline: one task alone takes ${fmtTaskMs(oneTaskMs)}, more than the ${fmtMs(work.deadlineMs)} deadline; no number of machines meets it without making each task faster.`,
       );
     } else {
-      const scaleOut = machinesForDeadline(work, costs, work.deadlineMs);
+      const scaleOut = machinesForDeadline(work, costs, work.deadlineMs, chosen.prediction.wallMs);
       const ownMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
       warnings.push(
         scaleOut.kind === 'downstream'
