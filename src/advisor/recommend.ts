@@ -221,6 +221,11 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs, counts:
   }
 }
 
+/** A memory figure of the profile: both are set wherever the memory limit binds. */
+function megabytes(mb: number | undefined): string {
+  return `${fmt(mb ?? 0)} MB`;
+}
+
 /** Why a model cannot serve this profile, or undefined when it can. */
 function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): string | undefined {
   const inCallerProcess = model === 'sequential' || model === 'threads' || model === 'async';
@@ -247,14 +252,14 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
   }
   const memoryCap = processesWithinMemory(work);
   if (memoryCap < 1) {
-    return `one worker needs ${work.memoryMbPerWorker} MB, more than the ${work.memoryLimitMb} MB limit.`;
+    return `one worker needs ${megabytes(work.memoryMbPerWorker)}, more than the ${megabytes(work.memoryLimitMb)} limit.`;
   }
   const heaps = workerHeaps(plan, work);
   if (heaps > memoryCap) {
-    return `${heaps} workers with a heap each (${RUNTIME_TRAITS[work.runtime].language === 'javascript' ? 'every Node worker thread is a V8 isolate' : 'one per process'}) need ${heaps * (work.memoryMbPerWorker ?? 0)} MB, over the ${work.memoryLimitMb} MB limit.`;
+    return `${fmt(heaps)} workers with a heap each (${RUNTIME_TRAITS[work.runtime].language === 'javascript' ? 'every Node worker thread is a V8 isolate' : 'one per process'}) need ${megabytes(heaps * (work.memoryMbPerWorker ?? 0))}, over the ${megabytes(work.memoryLimitMb)} limit.`;
   }
   if (model === 'hybrid' && plan.processes < HYBRID_LEAST) {
-    return `a hybrid needs ${HYBRID_LEAST} processes, and the ${work.memoryLimitMb} MB limit holds one worker of ${work.memoryMbPerWorker} MB.`;
+    return `a hybrid needs ${HYBRID_LEAST} processes, and the ${megabytes(work.memoryLimitMb)} limit holds one worker of ${megabytes(work.memoryMbPerWorker)}.`;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { CPU_BOUND_ABOVE, cpuShare } from './classify.js';
 import type { Profile, Runtime, SharedState } from './profile.js';
-import { fmt } from './format.js';
+import { fmt, fmtMs } from './format.js';
 import { DEFAULT_DOWNSTREAM_LIMIT, WORKLOADS, type WorkloadAssumption } from './workloads.js';
 
 /** Where a profile's per-task numbers came from (`probed`: measured per task on a sample by `task-advisor probe`). */
@@ -56,7 +56,7 @@ function perTaskCost(profile: Profile, threadsPerTask: number, cores: number, as
   if (profile.workload) {
     const assumed = WORKLOADS[profile.workload];
     assumptions.push(
-      `Workload "${profile.workload}" assumes ${assumed.cpuMsPerTask} ms CPU and ${assumed.waitMsPerTask} ms wait per task: ${assumed.why}. Send cpuMsPerTask and waitMsPerTask, or a measurement, for advice on your own numbers.`,
+      `Workload "${profile.workload}" assumes ${fmtMs(assumed.cpuMsPerTask)} of CPU and ${fmtMs(assumed.waitMsPerTask)} of wait per task: ${assumed.why}. Send cpuMsPerTask and waitMsPerTask, or a measurement, for advice on your own numbers.`,
     );
     return { cpuMs: assumed.cpuMsPerTask, waitMs: assumed.waitMsPerTask, basis: 'workload' };
   }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs, roundMs, roundNumbers, roundSignificant } from '../../src/advisor/format.js';
+import type { Corpus } from './corpus/corpus.js';
+import { CORPUS_PATH } from './corpus/profiles.js';
 
 describe('numbers rounded to what they mean', () => {
   test('3 significant figures, as the nearest double to the decimal', () => {
@@ -93,5 +96,22 @@ describe('per-task costs', () => {
     assert.equal(fmtTaskMs(41.920899999999996), '41.9 ms');
     assert.equal(fmtTaskMs(305.25), '305 ms');
     assert.equal(fmtTaskMs(30_000), '30 s');
+  });
+});
+
+describe('figures in sentences', () => {
+  test("every figure of four digits or more in the corpus's sentences has its thousands grouped", () => {
+    // Code in a sentence (chunksize=1000, OMP_NUM_THREADS=4) keeps its literal: a digit after '=', '_' or a letter.
+    const ungrouped = /(?<![\d.,=_A-Za-z])\d{4,}(?![\d,])/;
+    const corpus = JSON.parse(readFileSync(CORPUS_PATH, 'utf8')) as Corpus;
+    let sentences = 0;
+    for (const { advice } of corpus.entries) {
+      const texts = [...advice.rationale, ...advice.warnings, ...advice.practices.map((p) => p.detail), ...advice.estimates.map((e) => e.reason ?? '')];
+      for (const text of texts) {
+        assert.doesNotMatch(text, ungrouped);
+        sentences++;
+      }
+    }
+    assert.ok(sentences > 5000, `${sentences} sentences`);
   });
 });

@@ -49,7 +49,7 @@ describe('POST /advise', () => {
     const res = await ctx.http.post('/advise').send({ tasks: 300, workload: 'web-scraping', cores: 4 }).expect(200);
     const advice = AdviceSchema.parse(res.body);
     assert.equal(advice.classification.basis, 'workload');
-    assert.ok(advice.warnings.some((w) => w.includes('Workload "web-scraping" assumes 5 ms CPU and 300 ms wait')));
+    assert.ok(advice.warnings.some((w) => w.includes('Workload "web-scraping" assumes 5 ms of CPU and 300 ms of wait')));
     assert.equal(advice.resolved.waitMsPerTask, 300);
   });
 

@@ -107,7 +107,7 @@ const RULES: PracticeRule[] = [
     title: 'Send tasks to processes in chunks',
     applies: (ctx) => usesProcesses(ctx) && ctx.plan.chunkSize > 1,
     detail: ({ plan, work }) =>
-      `Each message to a worker process costs a round trip; a chunk of ${plan.chunkSize} tasks holds about ${fmtMs(plan.chunkSize * (work.cpuMs + work.waitMs))} of work, which amortises it (executor.map(fn, items, chunksize=${plan.chunkSize})).`,
+      `Each message to a worker process costs a round trip; a chunk of ${fmt(plan.chunkSize)} tasks holds about ${fmtMs(plan.chunkSize * (work.cpuMs + work.waitMs))} of work, which amortises it (executor.map(fn, items, chunksize=${plan.chunkSize})).`,
   },
   {
     id: 'batch-tiny-tasks',
@@ -155,7 +155,7 @@ const RULES: PracticeRule[] = [
     applies: (ctx) =>
       RUNTIME_TRAITS[ctx.work.runtime].hasGil && ctx.work.gilReleasedShare > 0 && ctx.plan.model === 'threads',
     detail: ({ work }) =>
-      `The plan relies on ${fmt(work.gilReleasedShare * 100)}% of the CPU time releasing the GIL. hashlib releases it only for inputs over 2 KB, and NumPy only inside its loops: time 1 vs ${work.cores} threads on a sample and send the measured share.`,
+      `The plan relies on ${fmt(work.gilReleasedShare * 100)}% of the CPU time releasing the GIL. hashlib releases it only for inputs over 2 KB, and NumPy only inside its loops: time 1 vs ${fmt(work.cores)} threads on a sample and send the measured share.`,
   },
   {
     id: 'free-threaded-gil-check',
@@ -193,7 +193,7 @@ const RULES: PracticeRule[] = [
     title: "Size libuv's thread pool for fs, dns, zlib and crypto",
     applies: (ctx) => ctx.work.runtime === 'node' && ctx.work.waitMs > 0 && ctx.plan.threadsPerProcess > 4 && usesEventLoop(ctx),
     detail: ({ plan }) =>
-      `The async functions of fs, zlib and crypto, and dns.lookup (which net, http and fetch call for each new connection), run on libuv's pool of 4 threads, not on the event loop: with ${fmt(plan.threadsPerProcess)} tasks in flight, such calls beyond 4 at once wait for a pool thread. Set UV_THREADPOOL_SIZE (up to 1024) in the environment before Node starts; the sockets themselves do not use the pool.`,
+      `The async functions of fs, zlib and crypto, and dns.lookup (which net, http and fetch call for each new connection), run on libuv's pool of 4 threads, not on the event loop: with ${fmt(plan.threadsPerProcess)} tasks in flight, such calls beyond 4 at once wait for a pool thread. Set UV_THREADPOOL_SIZE (up to 1,024) in the environment before Node starts; the sockets themselves do not use the pool.`,
   },
   {
     id: 'keep-event-loop-free',

@@ -29,7 +29,7 @@ function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decis
     return `there is only 1 core, so ${ruleModel === 'hybrid' ? "a hybrid's workers" : ruleModel} would take turns on it and add their own overhead`;
   }
   if (work.threadsPerTask >= work.cores && work.waitMs === 0) {
-    return `each task's ${work.threadsPerTask} native threads already keep all ${count(work.cores, 'core')} busy`;
+    return `each task's ${fmt(work.threadsPerTask)} native threads already keep all ${count(work.cores, 'core')} busy`;
   }
   const { prediction } = rule;
   if (usesProcesses && prediction.payloadMsPerTask > 0 && prediction.payloadMsPerTask >= 0.5 * work.cpuMs) {

@@ -234,7 +234,7 @@ export const SCENARIOS: Scenario[] = [
     profile: { tasks: 100, cpuMsPerTask: 100, waitMsPerTask: 0, memoryMbPerWorker: 4000, memoryLimitMb: 1000, cores: 8 },
     accept: {
       models: ['sequential', 'threads', 'processes', 'hybrid', 'async'],
-      rationale: [/No model satisfies every constraint: one worker needs 4000 MB/],
+      rationale: [/No model satisfies every constraint: one worker needs 4,000 MB/],
       notRationale: [/Sequential is recommended/],
     },
   },
