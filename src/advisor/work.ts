@@ -48,7 +48,7 @@ function perTaskCost(profile: Profile, threadsPerTask: number, cores: number, as
     const computeWall = cpuPerTask / Math.min(threadsPerTask, cores);
     if (computeWall > wallPerTask * 1.05) {
       assumptions.push(
-        `The measured CPU time (${fmt(cpuMs)} ms) exceeds wall time x threadsPerTask (${fmt(wallMs)} ms x ${threadsPerTask}): the run used more threads than declared, so the wait per task is taken as 0.`,
+        `The measured CPU time (${fmt(cpuMs)} ms) exceeds wall time x threadsPerTask (${fmt(wallMs)} ms x ${fmt(threadsPerTask)}): the run used more threads than declared, so the wait per task is taken as 0.`,
       );
     }
     return { cpuMs: cpuPerTask, waitMs: Math.max(0, wallPerTask - computeWall), basis: 'measured' };
@@ -78,7 +78,7 @@ function withWorkloadDefault<K extends 'gilReleasedShare' | 'payloadBytesPerTask
   if (given !== undefined) return given;
   if (!profile.workload) return plainDefault;
   const typical = WORKLOADS[profile.workload][key];
-  if (typical !== plainDefault) assumptions.push(`${key} is taken as ${typical}, typical of "${profile.workload}".`);
+  if (typical !== plainDefault) assumptions.push(`${key} is taken as ${fmt(typical)}, typical of "${profile.workload}".`);
   return typical;
 }
 

@@ -102,7 +102,7 @@ describe('per-task costs', () => {
 describe('figures in sentences', () => {
   test("every figure of four digits or more in the corpus's sentences has its thousands grouped", () => {
     // Code in a sentence (chunksize=1000, OMP_NUM_THREADS=4) keeps its literal: a digit after '=', '_' or a letter.
-    const ungrouped = /(?<![\d.,=_A-Za-z])\d{4,}(?![\d,])/;
+    const ungrouped = /(?<![\d.,=_A-Za-z])\d{4,}(?!\d|,\d)/;
     const corpus = JSON.parse(readFileSync(CORPUS_PATH, 'utf8')) as Corpus;
     let sentences = 0;
     for (const { advice } of corpus.entries) {
