@@ -72,7 +72,7 @@ function adviceFor(profile: Profile, options: AdviseOptions): Advice {
     recommendation: sizedPrediction(chosen, sequentialMs, work),
     estimates: estimates.map((e) => toReply(e, sequentialMs, work, costs)),
     rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
-    practices: practicesFor({ work, kind, plan, prediction, sequentialMs }),
+    practices: practicesFor({ work, costs, kind, plan, prediction, sequentialMs }),
     warnings: warningsFor(work, costs, chosen, estimates),
     snippet: snippetFor(work, plan),
     resolved: {

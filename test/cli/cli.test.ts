@@ -258,7 +258,9 @@ describe('task-advisor measure', () => {
     // One busy thread: CPU about equals wall (noisy machine, so generous).
     assert.ok(cpuMs >= wallMs * 0.4, `cpu ${cpuMs} ms of wall ${wallMs} ms`);
     assert.ok(cpuMs <= wallMs * 1.5 + 50, `cpu ${cpuMs} ms of wall ${wallMs} ms`);
-    assert.equal(advice.classification.kind, 'cpu-bound');
+    // Uncounted, the grandchild's CPU would read as waiting: io-bound. Counted, it is cpu-bound on an idle
+    // machine, and mixed where other work slows the burner's wall time past 1.25x its CPU.
+    assert.notEqual(advice.classification.kind, 'io-bound');
   });
 
   test('prints a table by default; the command\'s stdout goes to stderr', async () => {

@@ -1,6 +1,7 @@
 import type { WorkKind } from '../classify.js';
+import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
-import { tasksInFlight, type Prediction } from '../model/estimate.js';
+import { handOffMsPerTask, tasksInFlight, type Prediction } from '../model/estimate.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
@@ -10,6 +11,7 @@ import type { Work } from '../work.js';
 
 export interface PracticeContext {
   work: Work;
+  costs: Costs;
   kind: WorkKind;
   plan: Plan;
   prediction: Prediction;
@@ -30,6 +32,18 @@ const usesEventLoop = ({ plan }: PracticeContext) => plan.model !== 'sequential'
 const usesProcesses = ({ plan }: PracticeContext) => plan.model === 'processes' || plan.model === 'hybrid';
 const isPython = ({ work }: PracticeContext) => RUNTIME_TRAITS[work.runtime].language === 'python';
 const workers = ({ plan }: PracticeContext) => plan.processes * plan.threadsPerProcess;
+
+/** The dispatcher busy this share of the run handing out tasks one by one is worth batching them for. */
+const HAND_OFF_BUSY_SHARE = 0.25;
+
+/**
+ * What handing out one task costs the dispatcher, with its share of its chunk's message: what batching saves
+ * (serialising a payload costs the same in a batch; the large-payload practice is for that).
+ */
+function handOffMs(ctx: PracticeContext): number {
+  const messageMs = usesProcesses(ctx) ? ctx.costs.processDispatchMs / ctx.plan.chunkSize : 0;
+  return handOffMsPerTask(ctx.plan, ctx.costs) + messageMs;
+}
 
 /** Below this payload a copy is cheap next to dispatch; above it, pass a reference (joblib memory-maps from 1 MB). */
 const LARGE_PAYLOAD_BYTES = 1e6;
@@ -112,9 +126,27 @@ const RULES: PracticeRule[] = [
   {
     id: 'batch-tiny-tasks',
     title: 'Batch tiny tasks, or keep them sequential',
-    applies: ({ work }) => work.cpuMs + work.waitMs < 1,
-    detail: ({ work }) =>
-      `One task is ${fmtTaskMs(work.cpuMs + work.waitMs)}, less than it costs to hand it to a pool. Group tasks into batches of tens of milliseconds of work (joblib aims at 0.2-2 s per batch), or vectorise the loop.`,
+    // Isolation is one task per message: a batch would be lost whole in a crash.
+    applies: (ctx) =>
+      ctx.plan.model === 'sequential'
+        ? ctx.work.cpuMs + ctx.work.waitMs < 1
+        : !ctx.work.needsIsolation && ctx.work.tasks * handOffMs(ctx) >= HAND_OFF_BUSY_SHARE * (ctx.prediction.wallMs - ctx.prediction.startupMs),
+    detail: (ctx) => {
+      const { work, plan, prediction, costs } = ctx;
+      const batch = 'hand over batches of tens of milliseconds of work (one task that runs a slice of items; joblib aims at 0.2-2 s per batch), or vectorise the loop';
+      if (plan.model === 'sequential') {
+        return `One task is ${fmtTaskMs(work.cpuMs + work.waitMs)}, and each hand-off to a pool costs the dispatcher ${fmtTaskMs(costs.threadDispatchMs)} (a thread) or a ${fmtTaskMs(costs.processDispatchMs)} message round trip (a process): to go faster than one after another, ${batch}.`;
+      }
+      const handOff = handOffMs(ctx);
+      const share =
+        work.cpuMs <= 0
+          ? ''
+          : work.cpuMs > handOff
+            ? `, ${fmt((100 * handOff) / work.cpuMs)}% of the task's ${fmtTaskMs(work.cpuMs)} of CPU`
+            : `, more than the task's ${fmtTaskMs(work.cpuMs)} of CPU`;
+      const limit = prediction.bottleneck === 'dispatcher' ? ', and the dispatcher is what limits this plan' : '';
+      return `Handing one task to the ${usesProcesses(ctx) ? 'worker processes' : 'thread pool'} costs the dispatcher ${fmtTaskMs(handOff)}${share}: ${fmtMs(work.tasks * handOff)} of the run's ${fmtMs(prediction.wallMs - prediction.startupMs)}${limit}. Instead, ${batch}.`;
+    },
   },
   {
     id: 'large-payloads-by-reference',

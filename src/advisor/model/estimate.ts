@@ -146,6 +146,27 @@ function predictSequential(work: Work): Prediction {
 }
 
 /**
+ * What the dispatcher (the main thread or the parent process) spends handing out one task, whatever its
+ * payload, and its chunk's message aside: a process pool packs each task; a thread pool posts it (and an
+ * event loop that hands each task's CPU to it schedules the task too). An event loop in the caller's process
+ * is its own dispatcher: what it spends per task is asyncDispatchMs, on the loop, and counted there.
+ */
+export function handOffMsPerTask(plan: Plan, costs: Costs): number {
+  if (plan.model === 'processes' || plan.model === 'hybrid') return costs.processItemMs;
+  if (plan.model === 'threads') return costs.threadDispatchMs;
+  if (plan.model === 'async' && plan.inner === 'threads') return costs.threadDispatchMs + costs.asyncDispatchMs;
+  return 0;
+}
+
+/** The dispatcher's time per task: its hand-off, and serialising the payload where it crosses to a worker. */
+function dispatcherMsPerTask(work: Work, plan: Plan, costs: Costs): number {
+  const handOffMs = handOffMsPerTask(plan, costs);
+  if (handOffMs === 0) return 0;
+  const payloadMb = work.payloadBytes / BYTES_PER_MB;
+  return handOffMs + payloadMb * (plan.model === 'processes' || plan.model === 'hybrid' ? costs.serializeMsPerMB : costs.threadSerializeMsPerMB);
+}
+
+/**
  * Every other plan: `processes` workers (1 when the model does not cross processes, the caller being the
  * pool), each running `threadsPerProcess` tasks at once on a thread pool or an event loop (`inner`).
  * Work crosses a process boundary only for processes and hybrid. Each process is a closed queueing
@@ -172,13 +193,8 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   const computeMs = cpuMs / nativeThreads;
   const payloadMb = work.payloadBytes / BYTES_PER_MB;
 
-  // Per task, on the dispatcher (the main thread or parent process) and inside the worker. An event loop
-  // in the caller's process is its own dispatcher: what it spends per task is asyncDispatchMs, on the loop.
-  const dispatcherMs = crossesProcesses
-    ? costs.processItemMs + payloadMb * costs.serializeMsPerMB
-    : threaded
-      ? costs.threadDispatchMs + payloadMb * costs.threadSerializeMsPerMB + (offload ? costs.asyncDispatchMs : 0)
-      : 0;
+  // Per task, on the dispatcher (the main thread or parent process) and inside the worker.
+  const dispatcherMs = dispatcherMsPerTask(work, plan, costs);
   const innerDispatchMs = loop ? costs.asyncDispatchMs : plan.model === 'hybrid' ? costs.threadDispatchMs : 0;
   const workerSideMs =
     (crossesProcesses ? costs.processItemMs + payloadMb * costs.deserializeMsPerMB : 0) + innerDispatchMs;

@@ -13,8 +13,9 @@ type InnerPlan = Plan & { inner?: 'threads' | 'async' };
 /** The practices for a plan built directly: the shapes the model weighs for every runtime. */
 function practices(input: ProfileInput, plan: InnerPlan) {
   const work = resolveWork(ProfileSchema.parse(input), 8);
-  const prediction = predict(work, plan, costsFor(work.runtime));
-  return practicesFor({ work, kind: classify(work).kind, plan, prediction, sequentialMs: work.tasks * (work.cpuMs + work.waitMs) });
+  const costs = costsFor(work.runtime);
+  const prediction = predict(work, plan, costs);
+  return practicesFor({ work, costs, kind: classify(work).kind, plan, prediction, sequentialMs: work.tasks * (work.cpuMs + work.waitMs) });
 }
 const ids = (list: Array<{ id: string }>) => list.map((p) => p.id);
 const IO = { tasks: 2000, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8 } as const;
