@@ -154,15 +154,15 @@ describe('maxRatePerSecond', () => {
     const pace = (profile: ProfileInput) => adviceFor(profile).practices.find((p) => p.id === 'pace-to-the-rate-limit')?.detail ?? '';
     const threads = pace({ tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2, blockingWaits: true, maxRatePerSecond: 40 });
     assert.match(threads, /^The downstream admits 40 tasks a second, shared by every machine\./);
-    assert.match(threads, /a lock around the time of the next free slot/);
+    assert.match(threads, /the code to start from paces them: pace\(\) before each call takes the next free slot, 1 \/ rate after the last\./);
     const loop = pace({ tasks: 2_000, cpuMsPerTask: 0.5, waitMsPerTask: 300, cores: 2, maxRatePerSecond: 1_000 });
     assert.match(loop, /AsyncLimiter\(rate, 1\)/);
-    assert.match(pace({ runtime: 'node', tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2, maxRatePerSecond: 40 }), /Bottleneck with minTime/);
+    assert.match(pace({ runtime: 'node', tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2, maxRatePerSecond: 40 }), /Bottleneck \(minTime/);
     // CPU-bound work over processes: each of them paces a share.
     const processes = adviceFor({ tasks: 2_000, cpuMsPerTask: 50, waitMsPerTask: 1, cores: 4, maxRatePerSecond: 1_000 });
     assert.equal(processes.recommendation.model, 'processes');
     const n = processes.recommendation.processes;
-    assert.match(processes.practices.find((p) => p.id === 'pace-to-the-rate-limit')?.detail ?? '', new RegExp(`\\(${1_000 / n} a second in each of the ${n} processes\\)`));
+    assert.match(processes.practices.find((p) => p.id === 'pace-to-the-rate-limit')?.detail ?? '', new RegExp(`, ${1_000 / n} a second in each of the ${n} processes\\.`));
     assert.equal(pace({ tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2 }), '', 'no rate, no pacing');
   });
 

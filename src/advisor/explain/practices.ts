@@ -73,15 +73,17 @@ const RULES: PracticeRule[] = [
     applies: ({ work }) => Number.isFinite(work.maxRatePerSecond),
     detail: (ctx) => {
       const { work, plan } = ctx;
-      // Each process paces its own calls, so each takes an even share of the rate.
-      const pacers = usesProcesses(ctx) ? plan.processes : 1;
-      const share = pacers > 1 ? ` (${fmt(work.maxRatePerSecond / pacers)} a second in each of the ${count(pacers, 'process', 'processes')})` : '';
-      const how = !isPython(ctx)
-        ? 'Bottleneck with minTime set to the milliseconds between calls, or p-throttle'
+      // Each process paces its own calls, and in Node each worker thread (a module of its own): each an even share.
+      const nodeThreads = !isPython(ctx) && usesThreads(ctx);
+      const pacers = nodeThreads ? workers(ctx) : usesProcesses(ctx) ? plan.processes : 1;
+      const unit = nodeThreads ? ['worker thread', 'worker threads'] : ['process', 'processes'];
+      const share = pacers > 1 ? `, ${fmt(work.maxRatePerSecond / pacers)} a second in each of the ${count(pacers, unit[0]!, unit[1])}` : '';
+      const library = !isPython(ctx)
+        ? ' A library does the same: Bottleneck (minTime: the milliseconds between calls) or p-throttle.'
         : usesEventLoop(ctx)
-          ? "aiolimiter's AsyncLimiter(rate, 1), entered before each call"
-          : 'a lock around the time of the next free slot (time.monotonic(), advanced by 1 / rate on each call), then a sleep until that slot';
-      return `The downstream admits ${count(work.maxRatePerSecond, 'task')} a second, shared by every machine. The predicted time assumes each call waits its turn, and the code to start from does not pace the calls. Put a token bucket before each call, one per process at its share of the rate${share}: ${how}. Unpaced, the calls beyond the rate come back as 429s, and their retries add to the load.`;
+          ? " A library does the same: aiolimiter's AsyncLimiter(rate, 1), entered before each call."
+          : '';
+      return `The downstream admits ${count(work.maxRatePerSecond, 'task')} a second, shared by every machine. The predicted time assumes each call waits its turn, and the code to start from paces them: pace() before each call takes the next free slot, 1 / rate after the last${share}.${library} Unpaced, the calls beyond the rate come back as 429s, and their retries add to the load.`;
     },
   },
   {

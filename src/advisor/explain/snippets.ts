@@ -43,6 +43,36 @@ function seconds(ms: number): string {
   return String(roundSignificant(ms / 1000));
 }
 
+interface PacedRate {
+  /** The rate of one pacer, as code. */
+  expression: string;
+  /** Its comment. */
+  why: string;
+}
+
+/**
+ * Where tasks call a downstream with a rate limit, each copy of the module that runs tasks paces its own calls
+ * at its share of the rate: a worker process (and, in Node, a piscina thread, which loads the module again).
+ * The share is written as the division, so the shares add up to the rate exactly.
+ */
+function pacedRate(work: Work, kind: SnippetKind, language: Language): PacedRate | undefined {
+  if (!Number.isFinite(work.maxRatePerSecond)) return undefined;
+  const rate = String(roundSignificant(work.maxRatePerSecond, 6));
+  const copies: Partial<Record<SnippetKind, [string, string]>> =
+    language === 'python'
+      ? { processes: ['PROCESSES', 'process'], 'hybrid+threads': ['PROCESSES', 'process'], 'hybrid+async': ['PROCESSES', 'process'] }
+      : {
+          threads: ['THREADS', 'thread'],
+          processes: ['PROCESSES', 'process'],
+          'hybrid+async': ['PROCESSES', 'process'],
+          'hybrid+threads': ['(PROCESSES * THREADS_PER_PROCESS)', 'thread'],
+        };
+  const shared = copies[kind];
+  return shared
+    ? { expression: `${rate} / ${shared[0]}`, why: `calls a second from this ${shared[1]}: its share of the downstream's rate limit` }
+    : { expression: rate, why: "calls a second: the downstream's rate limit" };
+}
+
 function perTaskNote(work: Work): string {
   return `Replace with one unit of your work (${fmtTaskMs(work.cpuMs)} CPU, ${fmtTaskMs(work.waitMs)} wait per task).`;
 }
@@ -63,16 +93,52 @@ function pythonNativeThreadCap(work: Work, plan: Plan): string {
   return `import os\n\n# ${why}: cap each one's BLAS/OpenMP threads before NumPy loads.\n${lines.join('\n')}\n\n`;
 }
 
-function pythonTask(work: Work): string {
+/** A token bucket of one token: each call takes the next free slot, 1 / RATE after the last, and sleeps until it. */
+function pythonPacer(rate: PacedRate, isAsync: boolean): string {
+  const why = `RATE = ${rate.expression}  # ${rate.why}\n_next_slot = 0.0\n`;
+  return isAsync
+    ? `${why}
+
+async def pace():
+    # One loop, one caller at a time: take the next free slot, 1 / RATE after the last, and sleep until it.
+    global _next_slot
+    now = time.monotonic()
+    slot = max(_next_slot, now)
+    _next_slot = slot + 1 / RATE
+    await asyncio.sleep(slot - now)
+
+
+`
+    : `${why}_slot_lock = threading.Lock()
+
+
+def pace():
+    # Threads take the next free slot under a lock, 1 / RATE after the last, and sleep until it outside it.
+    global _next_slot
+    with _slot_lock:
+        now = time.monotonic()
+        slot = max(_next_slot, now)
+        _next_slot = slot + 1 / RATE
+    time.sleep(slot - now)
+
+
+`;
+}
+
+const PACE_NOTE = "before each call: the downstream's rate limit";
+
+function pythonTask(work: Work, rate: PacedRate | undefined): string {
+  const pace = rate ? `    pace()  # ${PACE_NOTE}\n` : '';
   const wait = work.waitMs > 0 ? `    time.sleep(${seconds(work.waitMs)})  # stands for the wait: give real IO a timeout\n` : '';
-  return `def task(i):\n    # ${perTaskNote(work)}\n${wait}    return i * i\n`;
+  return `${rate ? pythonPacer(rate, false) : ''}def task(i):\n    # ${perTaskNote(work)}\n${pace}${wait}    return i * i\n`;
 }
 
 /**
  * The async task: the wait is awaited; a blocking part goes to a thread when it can run beside the loop (native
  * code that releases the GIL, or the plan's thread pool), and otherwise stays on the loop, where it is short.
  */
-function pythonAsyncTask(work: Work, offload: boolean): string {
+function pythonAsyncTask(work: Work, offload: boolean, rate: PacedRate | undefined): string {
+  const pace = rate ? `    await pace()  # ${PACE_NOTE}\n` : '';
   const wait =
     work.waitMs > 0
       ? `    await asyncio.sleep(${seconds(work.waitMs)})  # stands for the wait: an async client call (aiohttp, httpx.AsyncClient, asyncpg) with a timeout\n`
@@ -86,7 +152,7 @@ function pythonAsyncTask(work: Work, offload: boolean): string {
   const finish = offload
     ? '    return await asyncio.to_thread(blocking_part, i)\n'
     : '    # A blocking call with no async client goes to a thread: await asyncio.to_thread(fn, *args)\n    return i * i\n';
-  return `${offload ? blocking : ''}async def task(i):\n    # ${perTaskNote(work)}\n${wait}${finish}`;
+  return `${offload ? blocking : ''}${rate ? pythonPacer(rate, true) : ''}async def task(i):\n    # ${perTaskNote(work)}\n${pace}${wait}${finish}`;
 }
 
 const PYTHON_BOUNDED_MAP = `def bounded_map(pool, fn, items, window):
@@ -143,17 +209,21 @@ function chunkResultNote(plan: Plan): string {
 function pythonSnippet(work: Work, plan: SnippetPlan): string {
   const header = pythonNativeThreadCap(work, plan);
   const tasks = `TASKS = ${literal(work.tasks)}\n`;
-  switch (snippetKind(plan)) {
+  const kind = snippetKind(plan);
+  const rate = pacedRate(work, kind, 'python');
+  // The threads' pacer takes its slots under a lock; an event loop's needs none.
+  const threading = rate ? 'import threading\n' : '';
+  switch (kind) {
     case 'sequential':
-      return `${header}import time
+      return `${header}${threading}import time
 
 ${tasks}
 
-${pythonTask(work)}
+${pythonTask(work, rate)}
 
 ${pythonMain('    for i in range(TASKS):\n        task(i)  # use each result here\n        done += 1\n')}`;
     case 'threads':
-      return `${header}import time
+      return `${header}${threading}import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
@@ -161,7 +231,7 @@ ${tasks}THREADS = ${plan.threadsPerProcess}  # cores x (1 + wait/compute), withi
 WINDOW = 2 * THREADS  # tasks submitted ahead of the results
 
 
-${pythonTask(work)}
+${pythonTask(work, rate)}
 
 ${PYTHON_BOUNDED_MAP}
 
@@ -170,7 +240,7 @@ ${pythonMain(`    with ThreadPoolExecutor(max_workers=THREADS) as pool:
             done += 1  # use each result here; nothing keeps them all
 `)}`;
     case 'processes':
-      return `${header}import time
+      return `${header}${threading}import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
@@ -179,7 +249,7 @@ CHUNK_SIZE = ${literal(plan.chunkSize)}  # tasks per message: amortises the roun
 WINDOW = 2 * PROCESSES  # chunks submitted ahead of the results
 
 
-${pythonTask(work)}
+${pythonTask(work, rate)}
 
 def run_chunk(chunk):
     # Runs inside a worker process, one task at a time.
@@ -195,7 +265,7 @@ ${pythonMain(`    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:
             done += len(results)
 `)}`;
     case 'hybrid+threads':
-      return `${header}import time
+      return `${header}${threading}import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -205,7 +275,7 @@ CHUNK_SIZE = ${literal(plan.chunkSize)}  # tasks per process message, spread ove
 WINDOW = 2 * PROCESSES  # chunks submitted ahead of the results
 
 
-${pythonTask(work)}
+${pythonTask(work, rate)}
 
 ${PYTHON_BOUNDED_MAP}
 
@@ -236,7 +306,7 @@ ${plan.inner === 'threads' ? 'from concurrent.futures import ThreadPoolExecutor\
 ${tasks}IN_FLIGHT = ${plan.threadsPerProcess}  # tasks in flight on the event loop, within the downstream's limit
 ${plan.inner === 'threads' ? `THREADS = ${Math.max(1, Math.min(work.cores, plan.threadsPerProcess))}  # threads for the blocking parts\n` : ''}
 
-${pythonAsyncTask(work, offload)}
+${pythonAsyncTask(work, offload, rate)}
 
 ${PYTHON_LANES}
 
@@ -263,7 +333,7 @@ CHUNK_SIZE = ${literal(plan.chunkSize)}  # tasks per process message
 WINDOW = 2 * PROCESSES  # chunks submitted ahead of the results
 
 
-${pythonAsyncTask(work, work.gilReleasedShare > 0)}
+${pythonAsyncTask(work, work.gilReleasedShare > 0, rate)}
 
 ${PYTHON_LANES}
 
@@ -291,12 +361,32 @@ function nodeHeader(usesPiscina: boolean): string {
   return `// advise.mjs: an ES module for Node 20+. Save it under that name and run \`node advise.mjs\`${usesPiscina ? ' (after `npm install piscina`)' : ''}.\n`;
 }
 
-function nodeTask(work: Work): string {
+/** One slot per call, 1000 / RATE ms apart, in each copy of the module that runs tasks. */
+function nodePacer(rate: PacedRate): string {
+  return `const RATE = ${rate.expression}; // ${rate.why}
+let nextSlot = 0;
+// Take the next free slot, 1000 / RATE ms after the last, and wait for it.
+async function pace() {
+  const now = performance.now();
+  const slot = Math.max(nextSlot, now);
+  nextSlot = slot + 1000 / RATE;
+  if (slot > now) await setTimeout(slot - now);
+}
+
+`;
+}
+
+function nodeWait(work: Work, rate: PacedRate | undefined): string {
+  const pace = rate ? `  await pace(); // ${PACE_NOTE}\n` : '';
   const wait =
     work.waitMs > 0
       ? `  await setTimeout(${Math.max(1, Math.round(work.waitMs))}); // stands for the wait: an awaited call (fetch, a query) with AbortSignal.timeout(ms)\n`
       : '';
-  return `// ${perTaskNote(work)}\nexport async function task(i) {\n${wait}  return i * i;\n}\n`;
+  return pace + wait;
+}
+
+function nodeTask(work: Work, rate: PacedRate | undefined): string {
+  return `${rate ? nodePacer(rate) : ''}// ${perTaskNote(work)}\nexport async function task(i) {\n${nodeWait(work, rate)}  return i * i;\n}\n`;
 }
 
 const NODE_LANES = `// \`lanes\` loops share one counter: each takes the next task when its last one settles, so no more than
@@ -339,13 +429,15 @@ function nodeParent(): string {
 }
 
 function nodeSnippet(work: Work, plan: SnippetPlan): string {
-  const timers = work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n" : '';
+  const kind = snippetKind(plan);
+  const rate = pacedRate(work, kind, 'javascript');
+  const timers = work.waitMs > 0 || rate ? "import { setTimeout } from 'node:timers/promises';\n" : '';
   const tasks = `const TASKS = ${literal(work.tasks)};\n`;
-  switch (snippetKind(plan)) {
+  switch (kind) {
     case 'sequential':
       return `${nodeHeader(false)}${timers}
 ${tasks}
-${nodeTask(work)}
+${nodeTask(work, rate)}
 const start = performance.now();
 let done = 0;
 for (let i = 0; i < TASKS; i++) {
@@ -357,7 +449,7 @@ ${NODE_REPORT}`;
       return `${nodeHeader(false)}${timers}
 ${tasks}const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on the event loop, within the downstream's limit
 
-${nodeTask(work)}
+${nodeTask(work, rate)}
 ${NODE_LANES}
 const start = performance.now();
 let done = 0;
@@ -380,8 +472,8 @@ export default function cpuPart(i) {
   return i * i;
 }
 
-async function task(i, pool) {
-${work.waitMs > 0 ? `  await setTimeout(${Math.max(1, Math.round(work.waitMs))}); // stands for the wait: an awaited call (fetch, a query) with AbortSignal.timeout(ms)\n` : ''}  return pool.run(i);
+${rate ? nodePacer(rate) : ''}async function task(i, pool) {
+${nodeWait(work, rate)}  return pool.run(i);
 }
 
 ${NODE_LANES}
@@ -404,7 +496,7 @@ ${timers}import { Piscina } from 'piscina';
 
 ${tasks}const THREADS = ${plan.threadsPerProcess};
 
-${nodeTask(work)}export default task;
+${nodeTask(work, rate)}export default task;
 
 ${NODE_LANES}
 if (isMainThread) {
@@ -449,6 +541,7 @@ if (isMainThread) {
 /** Forked children pull [first, last) ranges from the parent; each runs them as the plan says. */
 function nodeProcessSnippet(work: Work, plan: SnippetPlan, child: string): string {
   const kind = snippetKind(plan);
+  const rate = pacedRate(work, kind, 'javascript');
   const piscina = kind === 'hybrid+threads';
   const inner =
     kind === 'hybrid+threads'
@@ -456,7 +549,7 @@ function nodeProcessSnippet(work: Work, plan: SnippetPlan, child: string): strin
       : kind === 'hybrid+async'
         ? `const IN_FLIGHT_PER_PROCESS = ${plan.threadsPerProcess}; // tasks in flight on each child's event loop\n`
         : '';
-  const timers = work.waitMs > 0 ? "import { setTimeout } from 'node:timers/promises';\n" : '';
+  const timers = work.waitMs > 0 || rate ? "import { setTimeout } from 'node:timers/promises';\n" : '';
   return `${nodeHeader(piscina)}// One file: the parent forks PROCESSES children of itself and sends each a range of tasks at a time${piscina ? ";\n// each child runs its range on a piscina pool whose threads load this same file for task()" : ''}.
 import { fork } from 'node:child_process';
 ${timers}import { fileURLToPath } from 'node:url';
@@ -465,7 +558,7 @@ ${piscina ? "import { Piscina } from 'piscina';\n" : ''}
 ${`const TASKS = ${literal(work.tasks)};\n`}const PROCESSES = ${plan.processes};
 ${inner}const CHUNK_SIZE = ${literal(plan.chunkSize)}; // tasks per message to a child
 
-${nodeTask(work)}${piscina ? 'export default task;\n' : ''}
+${nodeTask(work, rate)}${piscina ? 'export default task;\n' : ''}
 ${kind === 'processes' ? '' : NODE_LANES}
 if (isMainThread && process.send) {
   // A child: run each range it is sent, and send the results back.

@@ -68,6 +68,30 @@ describe('every snippet kind runs as given and does every task', () => {
   }
 });
 
+describe("with the downstream's rate limit, every snippet paces its calls", () => {
+  // 12 tasks at 40 a second: the 12th call starts 275 ms after the first, where unpaced they take about 100 ms.
+  const timeOf = (stdout: string) => {
+    const [, figure, unit] = /^12 tasks in (\d+(?:\.\d+)?) (s|ms)$/m.exec(stdout) ?? [];
+    return Number(figure) * (unit === 's' ? 1000 : 1);
+  };
+  for (const [kind, plan] of Object.entries(PLANS) as Array<[SnippetKind, SnippetPlan]>) {
+    for (const runtime of ['cpython', 'node'] as const) {
+      test(`${runtime}: ${kind}`, async () => {
+        const { language, code } = snippet(runtime, plan, { maxRatePerSecond: 40 });
+        assert.match(code, /RATE = 40\b/);
+        const ms = timeOf(await runSnippet(language, `paced-${runtime}-${kind.replace('+', '-')}`, code));
+        assert.ok(ms >= 270, `12 tasks in ${ms} ms at 40 a second`);
+      });
+    }
+  }
+
+  test('without a rate limit there is no pacer', () => {
+    for (const plan of Object.values(PLANS)) {
+      for (const runtime of ['cpython', 'node'] as const) assert.doesNotMatch(snippet(runtime, plan).code, /RATE|pace\(/);
+    }
+  });
+});
+
 describe('what the snippets hold', () => {
   test('waits are awaited in every Node snippet, never a blocking Atomics.wait', () => {
     for (const plan of Object.values(PLANS)) {
