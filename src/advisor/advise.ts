@@ -20,7 +20,7 @@ export interface AdviseOptions {
 /**
  * The plan's sizes with its predicted wall time and speed-up: the recommendation, and the start of each
  * estimate's row. Like the rest of the reply, one object literal of one shape, an absent field undefined
- * (roundNumbers leaves it out, as JSON does): spreading objects of varying shapes cost 8 us a row, more than
+ * (JSON leaves it out): spreading objects of varying shapes cost 8 us a row, more than
  * its prediction.
  */
 function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number, work: Work): Advice['recommendation'] {

@@ -128,24 +128,36 @@ function roundingOf(key: string): Rounding {
 
 /**
  * The one rounding step of a reply: every number in it, at any depth, rounded to what it means, by its field
- * name; any other fraction to 3 significant figures; other integers are counts and stay exact. A field set
- * to undefined is left out, as JSON leaves it.
+ * name; any other fraction to 3 significant figures; other integers are counts and stay exact. It rounds in
+ * place rather than copying the reply: the reply is built afresh for each call and shares no object with
+ * anything else. A field left undefined stays so, and JSON leaves it out.
  */
 export function roundNumbers<T>(value: T, key = ''): T {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return value;
-    const rounding = roundingOf(key);
-    if (rounding === 'duration') return roundMs(value) as T;
-    if (rounding === 'significant' || !Number.isInteger(value)) return roundSignificant(value) as T;
-    return value;
+  if (typeof value === 'number') return roundNumber(value, key) as T;
+  if (typeof value === 'object' && value !== null) roundFields(value as Record<string, unknown>, key);
+  return value;
+}
+
+function roundNumber(value: number, key: string): number {
+  if (!Number.isFinite(value)) return value;
+  const rounding = roundingOf(key);
+  if (rounding === 'duration') return roundMs(value);
+  if (rounding === 'significant' || !Number.isInteger(value)) return roundSignificant(value);
+  return value;
+}
+
+function roundFields(value: Record<string, unknown> | unknown[], key: string): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item === 'number') value[i] = roundNumber(item, key);
+      else if (typeof item === 'object' && item !== null) roundFields(item as Record<string, unknown>, key);
+    }
+    return;
   }
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((item) => roundNumbers(item, key)) as T;
-  const out: Record<string, unknown> = {};
-  // The reply is plain object literals, so for...in sees exactly their own fields.
   for (const k in value) {
-    const field = (value as Record<string, unknown>)[k];
-    if (field !== undefined) out[k] = roundNumbers(field, k);
+    const field = value[k];
+    if (typeof field === 'number') value[k] = roundNumber(field, k);
+    else if (typeof field === 'object' && field !== null) roundFields(field as Record<string, unknown>, k);
   }
-  return out as T;
 }
