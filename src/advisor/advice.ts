@@ -84,7 +84,7 @@ export const ResolvedProfileSchema = z
     maxConcurrency: z.number().int().min(1).max(LIMITS.maxTasks).optional().describe('Tasks in flight the downstream allows, given or assumed.'),
     maxRatePerSecond: z.number().optional(),
   })
-  .describe('The numbers the model used, after defaults and assumptions.');
+  .describe('The numbers the model used, after defaults and assumptions: what the profile gave, exactly, and the per-task figures derived from a measurement to 3 significant figures.');
 
 export const AdviceSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { classify } from './classify.js';
 import { costsFor, type Costs } from './costs/index.js';
-import { fmtMs, roundNumbers } from './format.js';
+import { fmtMs, roundNumbers, roundSignificant } from './format.js';
 import { limitOf, speedupOf } from './explain/describe.js';
 import { practicesFor } from './explain/practices.js';
 import { rationaleFor } from './explain/rationale.js';
@@ -52,14 +52,16 @@ function toReply(estimate: Estimate, sequentialMs: number, work: Work, costs: Co
 
 /**
  * The whole advice for one validated profile: a pure function of the profile and the serving machine. Its
- * numbers are rounded in one step at the end, so every figure the model computed is used unrounded.
+ * numbers are rounded in one step at the end, so every figure the model computed is used unrounded. The
+ * profile the model used is added after that step: it echoes what the client sent exactly, and rounds only
+ * the figures derived from a measurement.
  */
 export function advise(profile: Profile, options: AdviseOptions): Advice {
-  return roundNumbers(adviceFor(profile, options));
+  const work = resolveWork(profile, options.defaultCores);
+  return Object.assign(roundNumbers(adviceFor(profile, work)), { resolved: resolvedOf(work) });
 }
 
-function adviceFor(profile: Profile, options: AdviseOptions): Advice {
-  const work = resolveWork(profile, options.defaultCores);
+function adviceFor(profile: Profile, work: Work): Omit<Advice, 'resolved'> {
   const costs = costsFor(work.runtime, profile.costs);
   const { kind, cpuShare } = classify(work);
   const estimates = estimateAll(work, costs);
@@ -75,17 +77,21 @@ function adviceFor(profile: Profile, options: AdviseOptions): Advice {
     practices: practicesFor({ work, costs, kind, plan, prediction, sequentialMs }),
     warnings: warningsFor(work, costs, chosen, estimates),
     snippet: snippetFor(work, plan),
-    resolved: {
-      runtime: work.runtime,
-      tasks: work.tasks,
-      cpuMsPerTask: work.cpuMs,
-      waitMsPerTask: work.waitMs,
-      gilReleasedShare: work.gilReleasedShare,
-      payloadBytesPerTask: work.payloadBytes,
-      threadsPerTask: work.threadsPerTask,
-      cores: work.cores,
-      maxConcurrency: Number.isFinite(work.maxConcurrency) ? work.maxConcurrency : undefined,
-      maxRatePerSecond: Number.isFinite(work.maxRatePerSecond) ? work.maxRatePerSecond : undefined,
-    },
+  };
+}
+
+function resolvedOf(work: Work): Advice['resolved'] {
+  const measured = work.basis === 'measured';
+  return {
+    runtime: work.runtime,
+    tasks: work.tasks,
+    cpuMsPerTask: measured ? roundSignificant(work.cpuMs) : work.cpuMs,
+    waitMsPerTask: measured ? roundSignificant(work.waitMs) : work.waitMs,
+    gilReleasedShare: work.gilReleasedShare,
+    payloadBytesPerTask: work.payloadBytes,
+    threadsPerTask: work.threadsPerTask,
+    cores: work.cores,
+    maxConcurrency: Number.isFinite(work.maxConcurrency) ? work.maxConcurrency : undefined,
+    maxRatePerSecond: Number.isFinite(work.maxRatePerSecond) ? work.maxRatePerSecond : undefined,
   };
 }

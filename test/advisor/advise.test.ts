@@ -97,6 +97,17 @@ describe('advice for the cases the issue names', () => {
     const sampled = adviceFor({ tasks: 1000, measurement: { wallMs: 3020, cpuMs: 20, tasks: 10 }, cores: 8 });
     assert.deepEqual(sampled.recommendation, declared.recommendation);
   });
+
+  test('the resolved profile echoes what the client sent exactly, and rounds only what a measurement gave', () => {
+    const declared = adviceFor({ tasks: 1000, cpuMsPerTask: 3.192, waitMsPerTask: 40.365, gilReleasedShare: 0.12345, maxRatePerSecond: 12.345, cores: 8 });
+    assert.deepEqual(
+      [declared.resolved.cpuMsPerTask, declared.resolved.waitMsPerTask, declared.resolved.gilReleasedShare, declared.resolved.maxRatePerSecond],
+      [3.192, 40.365, 0.12345, 12.345],
+    );
+    // 2,000 ms of CPU over 3 tasks is 666.666... ms a task: a figure of the model's, to 3 significant figures.
+    const measured = adviceFor({ tasks: 30, measurement: { wallMs: 2_100, cpuMs: 2_000, tasks: 3 }, cores: 8 });
+    assert.deepEqual([measured.resolved.cpuMsPerTask, measured.resolved.waitMsPerTask], [667, 33.3]);
+  });
 });
 
 describe('what the model must capture', () => {
