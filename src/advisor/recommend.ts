@@ -242,10 +242,8 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
   if (model === 'hybrid' && plan.processes > work.cores) {
     return `a hybrid runs ${plan.processes} processes, more than the ${count(work.cores, 'core')}: they would take turns on ${work.cores === 1 ? 'it' : 'them'}, where threads or an event loop in one process do the same work.`;
   }
-  if (model === 'hybrid' && plan.processes > work.tasks) {
-    return work.tasks === 1
-      ? `a hybrid runs ${plan.processes} processes, and there is only the one task.`
-      : `a hybrid runs ${plan.processes} processes, more than the ${fmt(work.tasks)} tasks to share among them.`;
+  if (model === 'hybrid' && work.tasks < HYBRID_LEAST) {
+    return `a hybrid runs ${HYBRID_LEAST} processes at the least, and there is only the one task.`;
   }
   if (model === 'hybrid' && plan.processes * plan.threadsPerProcess > work.maxConcurrency) {
     return `maxConcurrency ${work.maxConcurrency} leaves no room for two ${plan.inner === 'async' ? 'tasks on each process\'s event loop' : 'threads in each process'}.`;

@@ -110,7 +110,7 @@ describe('a hybrid is two processes or more, each holding two tasks or more', ()
       assert.match(row.reason ?? '', /more than the 1 core: they would take turns on it/);
     }
     const oneTask = adviceFor({ tasks: 1, cpuMsPerTask: 10, waitMsPerTask: 50, cores: 8 });
-    for (const row of hybrids(oneTask)) assert.match(row.reason ?? '', /Not viable: a hybrid runs 2 processes, and there is only the one task/);
+    for (const row of hybrids(oneTask)) assert.match(row.reason ?? '', /Not viable: a hybrid runs 2 processes at the least, and there is only the one task/);
   });
 
   test('a process holds no more threads or tasks in flight than the tasks it gets', () => {

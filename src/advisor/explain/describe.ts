@@ -116,9 +116,12 @@ function serialLimit(plan: Plan, p: Estimate['prediction'], work: Work): string 
     return `${head}: ${whose} ${p.busiestProcessTasks === 1 ? 'holds' : 'hold'} it ${fmtMs(heldMs)}, ${fmtMs(p.bottleneckMs)} with the waits that leave it idle`;
   }
   const busy = plan.model === 'hybrid' ? `${fmtMs(p.bottleneckMs)} a process on average` : `${fmtMs(p.bottleneckMs)} for ${whose}`;
-  const after =
-    fmtMs(p.bottleneckMs + p.bottleneckDrainMs) !== fmtMs(p.bottleneckMs) ? `, then the last task waits ${fmtTaskMs(p.bottleneckDrainMs)}` : '';
-  return `${head}: ${busy}${after}`;
+  return `${head}: ${busy}${lastWaits(p)}`;
+}
+
+/** What of the last task comes after the bottleneck's busy time, where it shows in the figures. */
+function lastWaits(p: Estimate['prediction']): string {
+  return fmtMs(p.bottleneckMs + p.bottleneckDrainMs) === fmtMs(p.bottleneckMs) ? '' : `, then the last task waits ${fmtTaskMs(p.bottleneckDrainMs)}`;
 }
 
 /**
@@ -127,17 +130,15 @@ function serialLimit(plan: Plan, p: Estimate['prediction'], work: Work): string 
  */
 function coresLimit(p: Estimate['prediction'], work: Work): string {
   const ownMs = work.tasks * work.cpuMs;
-  const cpu =
-    fmtMs(ownMs) === fmtMs(p.cpuTotalMs)
-      ? `${fmtMs(p.cpuTotalMs)} of CPU`
-      : `${fmtMs(ownMs)} of CPU and ${fmtMs(p.cpuTotalMs - ownMs)} of overhead (dispatch, messages)`;
+  const overheadShows = fmtMs(ownMs) !== fmtMs(p.cpuTotalMs);
+  const cpu = overheadShows
+    ? `${fmtMs(ownMs)} of CPU and ${fmtMs(p.cpuTotalMs - ownMs)} of overhead (dispatch, messages) keep`
+    : `${fmtMs(p.cpuTotalMs)} of CPU keeps`;
   const cores = p.coresUsed < work.cores ? `the ${fmt(p.coresUsed)} of ${fmt(work.cores)} cores its workers can use` : count(work.cores, 'core');
   const spreadMs = p.cpuTotalMs / p.coresUsed;
   const switching =
     fmtMs(p.bottleneckMs) === fmtMs(spreadMs) ? '' : `, and ${fmtMs(p.bottleneckMs - spreadMs)} more switching among more runnable threads than cores`;
-  const after =
-    fmtMs(p.bottleneckMs + p.bottleneckDrainMs) !== fmtMs(p.bottleneckMs) ? `, then the last task waits ${fmtTaskMs(p.bottleneckDrainMs)}` : '';
-  return `the batch's ${cpu} ${fmtMs(ownMs) === fmtMs(p.cpuTotalMs) ? 'keeps' : 'keep'} ${cores} busy ${fmtMs(spreadMs)}${switching}${after}`;
+  return `the batch's ${cpu} ${cores} busy ${fmtMs(spreadMs)}${switching}${lastWaits(p)}`;
 }
 
 /** Tasks that cost nothing take no time either way: call that no speed-up rather than 0/0. */

@@ -57,7 +57,7 @@ interface PacedRate {
  */
 function pacedRate(work: Work, kind: SnippetKind, language: Language): PacedRate | undefined {
   if (!Number.isFinite(work.maxRatePerSecond)) return undefined;
-  const rate = String(roundSignificant(work.maxRatePerSecond, 6));
+  const rate = String(work.maxRatePerSecond);
   const copies: Partial<Record<SnippetKind, [string, string]>> =
     language === 'python'
       ? { processes: ['PROCESSES', 'process'], 'hybrid+threads': ['PROCESSES', 'process'], 'hybrid+async': ['PROCESSES', 'process'] }
