@@ -13,7 +13,7 @@ import {
   workerHeaps,
 } from './model/sizing.js';
 import { count, fmt } from './format.js';
-import type { Work } from './work.js';
+import { computeWallMs, type Work } from './work.js';
 
 /** A simpler model is kept when its predicted wall time is within this share of the fastest's. */
 export const SIMPLER_WITHIN = 0.05;
@@ -47,7 +47,7 @@ export function sequentialWallMs(work: Work, costs: Costs): number {
 }
 
 function perTaskMs(work: Work, workers: number): number {
-  return work.cpuMs / nativeThreadsPerTask(work, workers) + work.waitMs;
+  return computeWallMs(work, nativeThreadsPerTask(work, workers)) + work.waitMs;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CPU_BOUND_ABOVE, cpuShare } from './classify.js';
 import type { Profile, Runtime, SharedState } from './profile.js';
 import { fmt, fmtMs } from './format.js';
+import { RUNTIME_TRAITS } from './runtimes.js';
 import { DEFAULT_DOWNSTREAM_LIMIT, WORKLOADS, type WorkloadAssumption } from './workloads.js';
 
 /** Where a profile's per-task numbers came from (`probed`: measured per task on a sample by `task-advisor probe`). */
@@ -33,22 +34,33 @@ export interface Work {
   assumptions: string[];
 }
 
+/**
+ * Wall time of one task's CPU on `native` threads of its own. Under a GIL only the share that releases it
+ * (the native code) spreads over them: the rest is Python, on one thread.
+ */
+export function computeWallMs(work: Pick<Work, 'cpuMs' | 'runtime' | 'gilReleasedShare'>, native: number): number {
+  if (native <= 1) return work.cpuMs;
+  const spread = RUNTIME_TRAITS[work.runtime].hasGil ? work.gilReleasedShare : 1;
+  return work.cpuMs * (1 - spread) + (work.cpuMs * spread) / native;
+}
+
 interface PerTask {
   cpuMs: number;
   waitMs: number;
   basis: CostBasis;
 }
 
-function perTaskCost(profile: Profile, threadsPerTask: number, cores: number, assumptions: string[]): PerTask {
+function perTaskCost(profile: Profile, threadsPerTask: number, gilReleasedShare: number, cores: number, assumptions: string[]): PerTask {
   if (profile.measurement) {
     const { wallMs, cpuMs, tasks = profile.tasks } = profile.measurement;
     const cpuPerTask = cpuMs / tasks;
     const wallPerTask = wallMs / tasks;
-    // A task on t native threads computes in cpu / t of wall time; the rest of its wall time is waiting.
-    const computeWall = cpuPerTask / Math.min(threadsPerTask, cores);
+    // A task's CPU on its native threads takes the model's wall time (under a GIL, the held share on one); the
+    // rest of its wall time is waiting.
+    const computeWall = computeWallMs({ cpuMs: cpuPerTask, runtime: profile.runtime, gilReleasedShare }, Math.min(threadsPerTask, cores));
     if (computeWall > wallPerTask * 1.05) {
       assumptions.push(
-        `The measured CPU time (${fmt(cpuMs)} ms) exceeds wall time x threadsPerTask (${fmt(wallMs)} ms x ${fmt(threadsPerTask)}): the run used more threads than declared, so the wait per task is taken as 0.`,
+        `The measured CPU time (${fmt(cpuMs)} ms) does not fit in the wall time (${fmt(wallMs)} ms) on ${fmt(threadsPerTask)} ${threadsPerTask === 1 ? 'thread' : 'threads'} a task${RUNTIME_TRAITS[profile.runtime].hasGil && gilReleasedShare < 1 && threadsPerTask > 1 ? `, ${fmt(100 * (1 - gilReleasedShare))}% of it holding the GIL on one` : ''}: the run used more threads than declared (or released the GIL more), so the wait per task is taken as 0.`,
       );
     }
     return { cpuMs: cpuPerTask, waitMs: Math.max(0, wallPerTask - computeWall), basis: 'measured' };
@@ -109,7 +121,7 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
   const threadsPerTask = withWorkloadDefault(profile, 'threadsPerTask', 1, assumptions);
   const gilReleasedShare = withWorkloadDefault(profile, 'gilReleasedShare', 0, assumptions);
   const payloadBytes = withWorkloadDefault(profile, 'payloadBytesPerTask', 0, assumptions);
-  const { cpuMs, waitMs, basis } = perTaskCost(profile, threadsPerTask, cores, assumptions);
+  const { cpuMs, waitMs, basis } = perTaskCost(profile, threadsPerTask, gilReleasedShare, cores, assumptions);
   const downstream = downstreamLimit(profile, { cpuMs, waitMs }, assumptions);
   return {
     runtime: profile.runtime,

@@ -10,10 +10,23 @@ describe('resolving a profile', () => {
     assert.equal(w.basis, 'measured');
   });
 
+  test("a measured run's CPU takes the wall time its native threads allow: under a GIL, only the released share spreads", () => {
+    // 100 tasks of 40 ms CPU on 4 native threads in 3 s: native code spreads its 40 ms to 10 ms, leaving 20 ms of wait.
+    const measurement = { wallMs: 3000, cpuMs: 4000 };
+    const native = work({ cpuMsPerTask: undefined, waitMsPerTask: undefined, threadsPerTask: 4, gilReleasedShare: 1, measurement });
+    assert.equal(native.waitMs, 20);
+    // Pure Python holds the GIL and runs its 40 ms on one thread whatever threadsPerTask says: no time is left to wait.
+    const python = work({ cpuMsPerTask: undefined, waitMsPerTask: undefined, threadsPerTask: 4, gilReleasedShare: 0, measurement });
+    assert.equal(python.waitMs, 0);
+    assert.ok(python.assumptions.some((a) => a.includes('on 4 threads a task, 100% of it holding the GIL on one')), python.assumptions.join(' | '));
+    // Node has no GIL: its CPU spreads as native code's does.
+    assert.equal(work({ runtime: 'node', cpuMsPerTask: undefined, waitMsPerTask: undefined, threadsPerTask: 4, measurement }).waitMs, 20);
+  });
+
   test('a measured run with more CPU than wall says the run was not sequential', () => {
     const w = work({ cpuMsPerTask: undefined, waitMsPerTask: undefined, measurement: { wallMs: 1000, cpuMs: 3000 } });
     assert.equal(w.waitMs, 0);
-    assert.ok(w.assumptions.some((a) => a.includes('exceeds wall time')));
+    assert.ok(w.assumptions.some((a) => a.startsWith('The measured CPU time (3,000 ms) does not fit in the wall time (1,000 ms) on 1 thread a task:')), w.assumptions.join(' | '));
   });
 
   test('explicit fields beat a workload\'s typical ones', () => {

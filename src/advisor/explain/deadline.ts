@@ -1,5 +1,6 @@
 import type { Costs } from '../costs/index.js';
 import { choose, estimateAll, sequentialWallMs } from '../recommend.js';
+import { ownTaskMs } from '../model/sizing.js';
 import type { Work } from '../work.js';
 
 /** Scale-out search stops here: a batch that needs more machines is a different problem. */
@@ -13,14 +14,9 @@ export type ScaleOut =
   /** Not met within the search's bound on machines. */
   | { kind: 'too-many'; most: number };
 
-/** A task's own time, overheads aside: what the downstream's limits multiply. */
-function ownTaskMs(work: Work): number {
-  return work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
-}
-
 /**
  * The least the batch can take on any number of machines, as the downstream bounds it: Little's law over
- * the tasks in flight it allows, and its rate.
+ * the tasks in flight it allows, and its rate, each over a task's own time (overheads aside).
  */
 export function downstreamFloor(work: Work): { limit: 'concurrency' | 'rate'; floorMs: number } | undefined {
   if (!Number.isFinite(work.maxConcurrency) && !Number.isFinite(work.maxRatePerSecond)) return undefined;

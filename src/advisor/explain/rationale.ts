@@ -3,8 +3,11 @@ import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import { fastestOf, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN, type Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
-import type { Work } from '../work.js';
+import { computeWallMs, type Work } from '../work.js';
 import { describePlan, limitOf, MODEL_LABEL, speedup } from './describe.js';
+
+/** A task whose CPU on all the cores takes no more than this over its share of them keeps them all busy. */
+const ALL_CORES_BUSY = 1.05;
 
 /** Everything the sentences are written from. */
 interface Decision {
@@ -28,7 +31,8 @@ function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decis
   if (work.cores === 1 && (usesProcesses || work.waitMs === 0)) {
     return `there is only 1 core, so ${ruleModel === 'hybrid' ? "a hybrid's workers" : ruleModel} would take turns on it and add their own overhead`;
   }
-  if (work.threadsPerTask >= work.cores && work.waitMs === 0) {
+  // Only where nearly all of the task's CPU spreads over its threads: under a GIL the held share runs on one.
+  if (work.threadsPerTask >= work.cores && work.waitMs === 0 && computeWallMs(work, work.cores) * work.cores <= ALL_CORES_BUSY * work.cpuMs) {
     return `each task's ${fmt(work.threadsPerTask)} native threads already keep all ${count(work.cores, 'core')} busy`;
   }
   const { prediction } = rule;

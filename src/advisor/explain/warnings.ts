@@ -1,7 +1,7 @@
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import { BYTES_PER_MB } from '../model/estimate.js';
-import { goetzThreads, processesWithinMemory } from '../model/sizing.js';
+import { goetzThreads, ownTaskMs, processesWithinMemory } from '../model/sizing.js';
 import type { Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Work } from '../work.js';
@@ -66,7 +66,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
       );
     } else {
       const scaleOut = machinesForDeadline(work, costs, work.deadlineMs, chosen.prediction.wallMs);
-      const ownMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
+      const ownMs = ownTaskMs(work);
       warnings.push(
         scaleOut.kind === 'downstream'
           ? scaleOut.limit === 'concurrency'

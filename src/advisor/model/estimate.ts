@@ -2,8 +2,8 @@ import type { Costs } from '../costs/index.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import { batchTime, batchTimeAtLeast, solve, type ClosedNetwork } from './queueing.js';
-import { nativeThreadsPerTask } from './sizing.js';
-import type { Work } from '../work.js';
+import { nativeThreadsPerTask, ownTaskMs } from './sizing.js';
+import { computeWallMs, type Work } from '../work.js';
 
 /** The per-MB costs are per MiB (2^20 bytes), the unit python/calibrate.py measures in. */
 export const BYTES_PER_MB = 1 << 20;
@@ -132,7 +132,7 @@ function finish(
 }
 
 function predictSequential(work: Work): Prediction {
-  const taskMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores) + work.waitMs;
+  const taskMs = ownTaskMs(work);
   return finish([{ bottleneck: 'serial', busyMs: work.tasks * taskMs, drainMs: 0 }, rateBound(work, taskMs)], 0, {
     serialBusyMs: 0,
     serialCpuMsPerTask: 0,
@@ -190,7 +190,7 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   const poolThreads = offload ? Math.min(cores, slotsPerProcess) : slotsPerProcess;
   // An event loop computes one task at a time, so only one task per process keeps native threads busy.
   const nativeThreads = nativeThreadsPerTask(work, loop ? processes : processes * poolThreads);
-  const computeMs = cpuMs / nativeThreads;
+  const computeMs = computeWallMs(work, nativeThreads);
   const payloadMb = work.payloadBytes / BYTES_PER_MB;
 
   // Per task, on the dispatcher (the main thread or parent process) and inside the worker.
@@ -206,7 +206,7 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
   // pool, the main thread's dispatch.
   const serialCpuMs = loop ? computeMs : gilBound ? cpuMs * (1 - work.gilReleasedShare) : 0;
   const serialMs = loop ? serialCpuMs + workerSideMs : gilBound ? serialCpuMs + (crossesProcesses ? 0 : dispatcherMs) : 0;
-  const parallelMs = loop ? 0 : (gilBound ? cpuMs * work.gilReleasedShare : cpuMs) / nativeThreads + workerSideMs;
+  const parallelMs = loop ? 0 : (gilBound ? (cpuMs * work.gilReleasedShare) / nativeThreads : computeMs) + workerSideMs;
   const net: ClosedNetwork = {
     serialMs,
     serialStations: processes,

@@ -1,6 +1,6 @@
 import type { Costs } from '../costs/index.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
-import type { Work } from '../work.js';
+import { computeWallMs, type Work } from '../work.js';
 import type { Plan } from '../plan.js';
 
 /** A chunk sent to a process should hold this much work, so one IPC round trip is amortised over it. */
@@ -21,6 +21,11 @@ export function nativeThreadsPerTask(work: Work, workers: number): number {
   return Math.max(1, Math.min(work.threadsPerTask, share));
 }
 
+/** One task alone, on as many native threads as it runs and the cores allow: its CPU's wall time and its wait. */
+export function ownTaskMs(work: Work): number {
+  return computeWallMs(work, Math.min(work.threadsPerTask, work.cores)) + work.waitMs;
+}
+
 /**
  * Threads that keep one process's usable cores busy: Goetz's cores x (1 + wait / compute).
  * The usable cores are the process's share of the machine, divided among a task's native threads,
@@ -32,7 +37,7 @@ export function goetzThreads(work: Work, coresForProcess: number): number {
   const gilLimit =
     RUNTIME_TRAITS[work.runtime].hasGil && gilHeldShare > 0 ? 1 / gilHeldShare : Number.POSITIVE_INFINITY;
   const usable = Math.min(tasksComputingAtOnce, gilLimit);
-  const computeMs = work.cpuMs / Math.min(work.threadsPerTask, work.cores);
+  const computeMs = computeWallMs(work, Math.min(work.threadsPerTask, work.cores));
   return Math.ceil(usable * (1 + waitComputeRatio(computeMs, work.waitMs)));
 }
 

@@ -38,12 +38,15 @@ describe('predict', () => {
   });
 
   test('workers whose tasks each run native threads compute side by side while the cores last', () => {
-    // 20 processes of tasks on 4 BLAS threads use 80 of 128 cores: 20 tasks of 1 s at once, 10 rounds. The
+    // 20 processes of tasks on 4 BLAS threads (all native code) use 80 of 128 cores: 20 tasks of 1 s at once, 10 rounds. The
     // parallel station once had a server per core a worker held, divided by the native threads: 5 at once.
-    const w = work({ tasks: 200, cpuMsPerTask: 4000, threadsPerTask: 4, cores: 128, maxConcurrency: 20 });
+    const w = work({ tasks: 200, cpuMsPerTask: 4000, gilReleasedShare: 1, threadsPerTask: 4, cores: 128, maxConcurrency: 20 });
     const p = predict(w, { ...plan('processes', 20, 1), chunkSize: 1 }, costsFor('cpython'));
     assert.ok(p.wallMs - p.startupMs < 10_000 * 1.05, `${p.wallMs - p.startupMs} ms, where 10 rounds of 1 s take 10 s`);
     assert.ok(p.wallMs - p.startupMs >= 10_000, `${p.wallMs - p.startupMs} ms`);
+    // Under the GIL only native code spreads over a task's threads: pure Python takes its 4 s on one, 10 rounds 40 s.
+    const python = predict({ ...w, gilReleasedShare: 0 }, { ...plan('processes', 20, 1), chunkSize: 1 }, costsFor('cpython'));
+    assert.ok(python.wallMs - python.startupMs >= 40_000, `${python.wallMs - python.startupMs} ms`);
     // On 8 cores the same tasks share them: 2 at a time on their 4 threads, whatever the workers.
     const few = work({ tasks: 200, cpuMsPerTask: 4000, threadsPerTask: 4, cores: 8 });
     const eight = predict(few, plan('processes', 8, 1), costsFor('cpython'));
