@@ -1,6 +1,6 @@
 import { CPU_BOUND_ABOVE, cpuShare } from './classify.js';
 import type { Profile, Runtime, SharedState } from './profile.js';
-import { fmt, fmtMs } from './format.js';
+import { count, fmt, fmtMs } from './format.js';
 import { RUNTIME_TRAITS } from './runtimes.js';
 import { DEFAULT_DOWNSTREAM_LIMIT, WORKLOADS, type WorkloadAssumption } from './workloads.js';
 
@@ -59,8 +59,12 @@ function perTaskCost(profile: Profile, threadsPerTask: number, gilReleasedShare:
     // rest of its wall time is waiting.
     const computeWall = computeWallMs({ cpuMs: cpuPerTask, runtime: profile.runtime, gilReleasedShare }, Math.min(threadsPerTask, cores));
     if (computeWall > wallPerTask * 1.05) {
+      const heldOnOne =
+        RUNTIME_TRAITS[profile.runtime].hasGil && gilReleasedShare < 1 && threadsPerTask > 1
+          ? `, ${fmt(100 * (1 - gilReleasedShare))}% of it holding the GIL on one`
+          : '';
       assumptions.push(
-        `The measured CPU time (${fmt(cpuMs)} ms) does not fit in the wall time (${fmt(wallMs)} ms) on ${fmt(threadsPerTask)} ${threadsPerTask === 1 ? 'thread' : 'threads'} a task${RUNTIME_TRAITS[profile.runtime].hasGil && gilReleasedShare < 1 && threadsPerTask > 1 ? `, ${fmt(100 * (1 - gilReleasedShare))}% of it holding the GIL on one` : ''}: the run used more threads than declared (or released the GIL more), so the wait per task is taken as 0.`,
+        `The measured CPU time (${fmt(cpuMs)} ms) does not fit in the wall time (${fmt(wallMs)} ms) on ${count(threadsPerTask, 'thread')} a task${heldOnOne}: the run used more threads than declared (or released the GIL more), so the wait per task is taken as 0.`,
       );
     }
     return { cpuMs: cpuPerTask, waitMs: Math.max(0, wallPerTask - computeWall), basis: 'measured' };

@@ -7,6 +7,7 @@ import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
 import { innerOf } from './describe.js';
+import { pacersOf } from './snippets.js';
 import type { Work } from '../work.js';
 
 export interface PracticeContext {
@@ -73,11 +74,12 @@ const RULES: PracticeRule[] = [
     applies: ({ work }) => Number.isFinite(work.maxRatePerSecond),
     detail: (ctx) => {
       const { work, plan } = ctx;
-      // Each process paces its own calls, and in Node each worker thread (a module of its own): each an even share.
-      const nodeThreads = !isPython(ctx) && usesThreads(ctx);
-      const pacers = nodeThreads ? workers(ctx) : usesProcesses(ctx) ? plan.processes : 1;
-      const unit = nodeThreads ? ['worker thread', 'worker threads'] : ['process', 'processes'];
-      const share = pacers > 1 ? `, ${fmt(work.maxRatePerSecond / pacers)} a second in each of the ${count(pacers, unit[0]!, unit[1])}` : '';
+      // The snippet's pacers: each an even share of the rate.
+      const pacers = pacersOf(plan, RUNTIME_TRAITS[work.runtime].language);
+      const share =
+        pacers.count > 1
+          ? `, ${fmt(work.maxRatePerSecond / pacers.count)} a second in each of the ${count(pacers.count, pacers.unit, pacers.unit === 'process' ? 'processes' : 'worker threads')}`
+          : '';
       const library = !isPython(ctx)
         ? ' A library does the same: Bottleneck (minTime: the milliseconds between calls) or p-throttle.'
         : usesEventLoop(ctx)

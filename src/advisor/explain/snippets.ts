@@ -43,6 +43,28 @@ function seconds(ms: number): string {
   return String(roundSignificant(ms / 1000));
 }
 
+/**
+ * Who paces a rate limit in the code to start from: each copy of the module that runs tasks paces its own
+ * calls at an even share of the rate. A worker process is a copy, and in Node so is a piscina thread, which
+ * loads the module again; threads and event loops in one Python process share theirs.
+ */
+export interface Pacers {
+  count: number;
+  unit: 'process' | 'worker thread';
+  /** The count as the snippet's code writes it; absent where one copy runs every task. */
+  code?: string;
+}
+
+export function pacersOf(plan: SnippetPlan, language: Language): Pacers {
+  const kind = snippetKind(plan);
+  if (language === 'javascript' && kind === 'threads') return { count: plan.threadsPerProcess, unit: 'worker thread', code: 'THREADS' };
+  if (language === 'javascript' && kind === 'hybrid+threads') {
+    return { count: plan.processes * plan.threadsPerProcess, unit: 'worker thread', code: '(PROCESSES * THREADS_PER_PROCESS)' };
+  }
+  if (kind === 'processes' || kind === 'hybrid+threads' || kind === 'hybrid+async') return { count: plan.processes, unit: 'process', code: 'PROCESSES' };
+  return { count: 1, unit: 'process' };
+}
+
 interface PacedRate {
   /** The rate of one pacer, as code. */
   expression: string;
@@ -50,26 +72,13 @@ interface PacedRate {
   why: string;
 }
 
-/**
- * Where tasks call a downstream with a rate limit, each copy of the module that runs tasks paces its own calls
- * at its share of the rate: a worker process (and, in Node, a piscina thread, which loads the module again).
- * The share is written as the division, so the shares add up to the rate exactly.
- */
-function pacedRate(work: Work, kind: SnippetKind, language: Language): PacedRate | undefined {
+/** Each pacer's rate, written as the division so that the shares add up to the rate exactly. */
+function pacedRate(work: Work, plan: SnippetPlan, language: Language): PacedRate | undefined {
   if (!Number.isFinite(work.maxRatePerSecond)) return undefined;
   const rate = String(work.maxRatePerSecond);
-  const copies: Partial<Record<SnippetKind, [string, string]>> =
-    language === 'python'
-      ? { processes: ['PROCESSES', 'process'], 'hybrid+threads': ['PROCESSES', 'process'], 'hybrid+async': ['PROCESSES', 'process'] }
-      : {
-          threads: ['THREADS', 'thread'],
-          processes: ['PROCESSES', 'process'],
-          'hybrid+async': ['PROCESSES', 'process'],
-          'hybrid+threads': ['(PROCESSES * THREADS_PER_PROCESS)', 'thread'],
-        };
-  const shared = copies[kind];
-  return shared
-    ? { expression: `${rate} / ${shared[0]}`, why: `calls a second from this ${shared[1]}: its share of the downstream's rate limit` }
+  const { unit, code } = pacersOf(plan, language);
+  return code
+    ? { expression: `${rate} / ${code}`, why: `calls a second from this ${unit}: its share of the downstream's rate limit` }
     : { expression: rate, why: "calls a second: the downstream's rate limit" };
 }
 
@@ -210,7 +219,7 @@ function pythonSnippet(work: Work, plan: SnippetPlan): string {
   const header = pythonNativeThreadCap(work, plan);
   const tasks = `TASKS = ${literal(work.tasks)}\n`;
   const kind = snippetKind(plan);
-  const rate = pacedRate(work, kind, 'python');
+  const rate = pacedRate(work, plan, 'python');
   // The threads' pacer takes its slots under a lock; an event loop's needs none.
   const threading = rate ? 'import threading\n' : '';
   switch (kind) {
@@ -430,7 +439,7 @@ function nodeParent(): string {
 
 function nodeSnippet(work: Work, plan: SnippetPlan): string {
   const kind = snippetKind(plan);
-  const rate = pacedRate(work, kind, 'javascript');
+  const rate = pacedRate(work, plan, 'javascript');
   const timers = work.waitMs > 0 || rate ? "import { setTimeout } from 'node:timers/promises';\n" : '';
   const tasks = `const TASKS = ${literal(work.tasks)};\n`;
   switch (kind) {
@@ -541,7 +550,7 @@ if (isMainThread) {
 /** Forked children pull [first, last) ranges from the parent; each runs them as the plan says. */
 function nodeProcessSnippet(work: Work, plan: SnippetPlan, child: string): string {
   const kind = snippetKind(plan);
-  const rate = pacedRate(work, kind, 'javascript');
+  const rate = pacedRate(work, plan, 'javascript');
   const piscina = kind === 'hybrid+threads';
   const inner =
     kind === 'hybrid+threads'
