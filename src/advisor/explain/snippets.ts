@@ -440,6 +440,7 @@ function nodeParent(): string {
 function nodeSnippet(work: Work, plan: SnippetPlan): string {
   const kind = snippetKind(plan);
   const rate = pacedRate(work, plan, 'javascript');
+  // The stand-in wait and the pacer sleep on the promise timer.
   const timers = work.waitMs > 0 || rate ? "import { setTimeout } from 'node:timers/promises';\n" : '';
   const tasks = `const TASKS = ${literal(work.tasks)};\n`;
   switch (kind) {
@@ -521,13 +522,13 @@ if (isMainThread) {
   ${NODE_REPORT}}
 `;
     case 'processes':
-      return nodeProcessSnippet(work, plan, `  process.on('message', async ([first, last]) => {
+      return nodeProcessSnippet(work, plan, rate, timers, `  process.on('message', async ([first, last]) => {
     const results = [];
     for (let i = first; i < last; i++) results.push(await task(i));
     process.send(results);
   });`);
     case 'hybrid+async':
-      return nodeProcessSnippet(work, plan, `  process.on('message', async ([first, last]) => {
+      return nodeProcessSnippet(work, plan, rate, timers, `  process.on('message', async ([first, last]) => {
     const results = new Array(last - first);
     await runLanes(first, last, IN_FLIGHT_PER_PROCESS, async (i) => {
       results[i - first] = await task(i);
@@ -535,7 +536,7 @@ if (isMainThread) {
     process.send(results);
   });`);
     case 'hybrid+threads':
-      return nodeProcessSnippet(work, plan, `  const pool = new Piscina({ filename: import.meta.url, minThreads: THREADS_PER_PROCESS, maxThreads: THREADS_PER_PROCESS });
+      return nodeProcessSnippet(work, plan, rate, timers, `  const pool = new Piscina({ filename: import.meta.url, minThreads: THREADS_PER_PROCESS, maxThreads: THREADS_PER_PROCESS });
   process.on('message', async ([first, last]) => {
     const results = new Array(last - first);
     await runLanes(first, last, THREADS_PER_PROCESS, async (i) => {
@@ -548,9 +549,8 @@ if (isMainThread) {
 }
 
 /** Forked children pull [first, last) ranges from the parent; each runs them as the plan says. */
-function nodeProcessSnippet(work: Work, plan: SnippetPlan, child: string): string {
+function nodeProcessSnippet(work: Work, plan: SnippetPlan, rate: PacedRate | undefined, timers: string, child: string): string {
   const kind = snippetKind(plan);
-  const rate = pacedRate(work, plan, 'javascript');
   const piscina = kind === 'hybrid+threads';
   const inner =
     kind === 'hybrid+threads'
@@ -558,7 +558,6 @@ function nodeProcessSnippet(work: Work, plan: SnippetPlan, child: string): strin
       : kind === 'hybrid+async'
         ? `const IN_FLIGHT_PER_PROCESS = ${plan.threadsPerProcess}; // tasks in flight on each child's event loop\n`
         : '';
-  const timers = work.waitMs > 0 || rate ? "import { setTimeout } from 'node:timers/promises';\n" : '';
   return `${nodeHeader(piscina)}// One file: the parent forks PROCESSES children of itself and sends each a range of tasks at a time${piscina ? ";\n// each child runs its range on a piscina pool whose threads load this same file for task()" : ''}.
 import { fork } from 'node:child_process';
 ${timers}import { fileURLToPath } from 'node:url';
