@@ -74,4 +74,13 @@ describe('the choice on a profile', () => {
     assert.notEqual(advice.recommendation.model, 'threads');
     assert.ok(advice.recommendation.predictedWallMs <= fastest * MAX_SLOWDOWN_OF_SIMPLER);
   });
+
+  test('a faster model whose time shows the same as written is not called faster', () => {
+    // 1,000 Node calls held to 200 a second: the loop alone and the loop with a thread pool both take 5.15 s,
+    // one 0.0000155% faster, which the reply once wrote out as a gain.
+    const advice = adviceFor({ runtime: 'node', tasks: 1000, cpuMsPerTask: 2, waitMsPerTask: 150, cores: 4, maxRatePerSecond: 200 });
+    assert.equal(advice.recommendation.predictedWallMs, 5150);
+    assert.ok(advice.rationale.includes('Async (100 tasks in flight on one event loop, their CPU on a thread pool) would take the same 5.15 s, so the simpler model is preferred.'), advice.rationale.join(' | '));
+    assert.ok(!advice.rationale.some((s) => /% faster/.test(s)), advice.rationale.join(' | '));
+  });
 });

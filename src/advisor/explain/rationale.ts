@@ -109,10 +109,14 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
   if (fastest && fastest !== chosen) {
     const gain = (1 - fastest.prediction.wallMs / chosen.prediction.wallMs) * 100;
     const withinWall = fastest.prediction.wallMs * (1 + SIMPLER_WITHIN) >= chosen.prediction.wallMs;
+    const faster = `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)})`;
     sentences.push(
-      withinWall
-        ? `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would be ${fmt(gain)}% faster (${fmtMs(fastest.prediction.wallMs)}), within the ${SIMPLER_WITHIN * 100}% margin where the simpler model is preferred.`
-        : `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) would take ${fmtMs(fastest.prediction.wallMs)}, but that gain of ${fmtMs(chosen.prediction.wallMs - fastest.prediction.wallMs)} is under ${NEGLIGIBLE_GAIN_OF_SEQUENTIAL * 100}% of the sequential ${fmtMs(sequentialMs)}, so the simpler model is preferred.`,
+      // A gain that does not show in the figures as written is no gain to name.
+      fmtMs(fastest.prediction.wallMs) === fmtMs(chosen.prediction.wallMs)
+        ? `${faster} would take the same ${fmtMs(fastest.prediction.wallMs)}, so the simpler model is preferred.`
+        : withinWall
+          ? `${faster} would be ${fmt(gain)}% faster (${fmtMs(fastest.prediction.wallMs)}), within the ${SIMPLER_WITHIN * 100}% margin where the simpler model is preferred.`
+          : `${faster} would take ${fmtMs(fastest.prediction.wallMs)}, but that gain of ${fmtMs(chosen.prediction.wallMs - fastest.prediction.wallMs)} is under ${NEGLIGIBLE_GAIN_OF_SEQUENTIAL * 100}% of the sequential ${fmtMs(sequentialMs)}, so the simpler model is preferred.`,
     );
   }
   if (fastest && (chosen.plan.model === 'processes' || chosen.plan.model === 'hybrid') && chosen.plan.chunkSize > 1) {
