@@ -124,8 +124,11 @@ const RULES: PracticeRule[] = [
     id: 'chunk-small-tasks',
     title: 'Send tasks to processes in chunks',
     applies: (ctx) => usesProcesses(ctx) && ctx.plan.chunkSize > 1,
-    detail: ({ plan, work }) =>
-      `Each message to a worker process costs a round trip; a chunk of ${fmt(plan.chunkSize)} tasks holds about ${fmtMs(plan.chunkSize * (work.cpuMs + work.waitMs))} of work, which amortises it (executor.map(fn, items, chunksize=${plan.chunkSize})).`,
+    detail: (ctx) => {
+      const { plan, work } = ctx;
+      const how = isPython(ctx) ? `executor.map(fn, items, chunksize=${plan.chunkSize})` : `the snippet sends each child a range of ${fmt(plan.chunkSize)} tasks a message`;
+      return `Each message to a worker process costs a round trip; a chunk of ${fmt(plan.chunkSize)} tasks holds about ${fmtMs(plan.chunkSize * (work.cpuMs + work.waitMs))} of work, which amortises it (${how}).`;
+    },
   },
   {
     id: 'batch-tiny-tasks',

@@ -64,6 +64,8 @@ describe('practices', () => {
     }
     const processes = practices('processes');
     assert.match(processes.get('chunk-small-tasks')!.detail, /chunksize=5\)/);
+    // Node has no executor.map: the reply names what its snippet does.
+    assert.match(practices('processes', { runtime: 'node' }).get('chunk-small-tasks')!.detail, /\(the snippet sends each child a range of 5 tasks a message\)\.$/);
     assert.ok(processes.has('queues-for-ipc') && processes.has('start-method'));
     assert.ok(!practices('processes', { runtime: 'node' }).has('start-method'), 'start methods are Python');
   });
