@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { COST_TABLES } from '../advisor/costs/index.js';
 import type { Profile } from '../advisor/profile.js';
+import { threadsLoaded } from '../jobs/thread-loading.js';
 import { workerFile } from '../jobs/worker-files.js';
 import { adviceReply, type AdviceReply, type AdviceTask } from '../advisor/reply.js';
 
@@ -48,6 +49,7 @@ export class AdviceService {
   readonly #keyPrefix: string;
   readonly #cache: LRUCache<string, CachedReply> | undefined;
   readonly #pool: Piscina<AdviceTask, AdviceReply[]>;
+  readonly #threadsLoaded: () => Promise<void>;
   readonly #threads: number;
   readonly #hits: Counter.Internal;
   readonly #misses: Counter.Internal;
@@ -66,14 +68,14 @@ export class AdviceService {
           })
         : undefined;
     // Threads start with the first request that needs them and then stay: a server that never gets a batch or a
-    // deadline runs none. Started with the app, a thread still loading its modules when the app closed at once
-    // took the test process down once on Node 20 (a V8 fatal error inside piscina's require() of the worker).
+    // deadline runs none. Each is announced once loaded, so a close waits for exactly those (thread-loading.ts).
     this.#pool = new Piscina<AdviceTask, AdviceReply[]>({
       filename: workerFile('advice'),
       minThreads: 0,
       maxThreads: options.threads,
       idleTimeout: Infinity,
     });
+    this.#threadsLoaded = threadsLoaded(this.#pool);
     const registers = [options.registry];
     const lookups = new Counter({
       name: 'advice_cache_lookups_total',
@@ -137,11 +139,7 @@ export class AdviceService {
   }
 
   async close(): Promise<void> {
-    // One empty task per thread first: a worker answers only once its module has loaded, and Node 20 aborts the
-    // whole process (v8::Module::IsGraphAsync, a require(esm) bug) when a worker is terminated while piscina is
-    // still loading it, as an app closed within a second of starting does. A loaded pool answers at once; a pool
-    // that never started a thread is not started now (loading the advisor only to stop it slowed every shutdown).
-    if (this.#pool.threads.length > 0) await Promise.allSettled(Array.from({ length: this.#threads }, () => this.#onPool([])));
+    await this.#threadsLoaded();
     await this.#pool.destroy();
   }
 

@@ -3,6 +3,7 @@ import Tinypool from 'tinypool';
 import type { Plan } from '../advisor/plan.js';
 import { MAX_EXTRA_POOLS } from './defaults.js';
 import type { ProcessWarmUp } from './protocol.js';
+import { threadsLoaded } from './thread-loading.js';
 import { workerFile } from './worker-files.js';
 
 /** The pools sample jobs run on; sequential and async share the event-loop one. */
@@ -32,16 +33,24 @@ interface TaskPool {
   destroy(): Promise<void>;
 }
 
+/** A thread pool waits for threads that are still loading before it stops them (thread-loading.ts). */
+function threadPool(filename: string, threads: number): TaskPool {
+  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, idleTimeout: Infinity });
+  const loaded = threadsLoaded(pool);
+  return {
+    run: (task, options) => pool.run(task, options),
+    destroy: async () => {
+      await loaded();
+      await pool.destroy();
+    },
+  };
+}
+
 function createTaskPool(shape: PoolShape, onError: (error: Error) => void): TaskPool {
   switch (shape.kind) {
     case 'threads':
     case 'event-loop':
-      return new Piscina({
-        filename: workerFile(shape.kind === 'threads' ? 'thread' : 'event-loop'),
-        minThreads: shape.threadsPerProcess,
-        maxThreads: shape.threadsPerProcess,
-        idleTimeout: Infinity,
-      });
+      return threadPool(workerFile(shape.kind === 'threads' ? 'thread' : 'event-loop'), shape.threadsPerProcess);
     case 'processes':
     case 'hybrid': {
       const pool = new Tinypool({
