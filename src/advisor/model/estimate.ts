@@ -1,7 +1,7 @@
 import type { Costs } from '../costs/index.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
-import { batchTime, batchTimeAtLeast, solve, type ClosedNetwork } from './queueing.js';
+import { batchTime, batchTimeAtLeast, solve, type ClosedNetwork, type ResponseTimes } from './queueing.js';
 import { nativeThreadsPerTask, ownTaskMs } from './sizing.js';
 import { computeWallMs, type Work } from '../work.js';
 
@@ -90,7 +90,11 @@ function oversubscriptionFactor(runnable: number, cores: number, costs: Costs): 
  */
 function rateBound(work: Work, latencyMs: number): Bound | undefined {
   if (!Number.isFinite(work.maxRatePerSecond)) return undefined;
-  return { bottleneck: 'rate-limit', busyMs: ((work.tasks - 1) / work.maxRatePerSecond) * 1000, drainMs: latencyMs };
+  return { bottleneck: 'rate-limit', busyMs: rateBusyMs(work), drainMs: latencyMs };
+}
+
+function rateBusyMs(work: Work): number {
+  return ((work.tasks - 1) / work.maxRatePerSecond) * 1000;
 }
 
 /**
@@ -173,151 +177,220 @@ function dispatcherMsPerTask(work: Work, plan: Plan, costs: Costs): number {
  * network: its tasks cycle through a serial station (its GIL, held by the GIL-held CPU; or its event
  * loop, held by all of a task's CPU), its share of the cores and their waits; the machine-wide cores, the
  * dispatcher, a shared-state server and the downstream's rate bound the rest.
+ *
+ * The floor is worked out in the constructor from numbers alone, and the bounds and the network are built
+ * only for the few sizings that are predicted: a profile weighs about sixty sizings and solves a fifth of them.
  */
-function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
-  const { tasks, cpuMs, waitMs, cores } = work;
-  const crossesProcesses = plan.model === 'processes' || plan.model === 'hybrid';
-  const inner = plan.model === 'processes' ? undefined : (plan.inner ?? (plan.model === 'async' ? 'async' : 'threads'));
-  // An event loop that runs every task's CPU itself; or one that awaits the waits and hands each task's CPU to
-  // a pool of one thread per core (asyncio.to_thread, a small piscina pool), which then computes like threads.
-  const loop = inner === 'async';
-  const offload = plan.model === 'async' && inner === 'threads';
-  const threaded = inner === 'threads';
-  const processes = crossesProcesses ? plan.processes : 1;
-  const perProcess = inner ? plan.threadsPerProcess : 1;
-  const slots = Math.min(processes * perProcess, work.maxConcurrency, tasks);
-  const slotsPerProcess = Math.max(1, Math.min(perProcess, Math.floor(slots / processes)));
-  const poolThreads = offload ? Math.min(cores, slotsPerProcess) : slotsPerProcess;
-  // An event loop computes one task at a time, so only one task per process keeps native threads busy.
-  const nativeThreads = nativeThreadsPerTask(work, loop ? processes : processes * poolThreads);
-  const computeMs = computeWallMs(work, nativeThreads);
-  const payloadMb = work.payloadBytes / BYTES_PER_MB;
+class PoolCost implements PlanCost {
+  readonly floorMs: number;
+  readonly #work: Work;
+  readonly #net: ClosedNetwork;
+  readonly #crossesProcesses: boolean;
+  readonly #hybrid: boolean;
+  readonly #loop: boolean;
+  readonly #processes: number;
+  readonly #slots: number;
+  readonly #slotsPerProcess: number;
+  readonly #chunkSize: number;
+  readonly #chunks: number;
+  readonly #busiestLastChunk: number;
+  readonly #messageMs: number;
+  readonly #threadStartsMs: number;
+  readonly #latency: number;
+  readonly #serialCpuMs: number;
+  readonly #serialBusyMs: number;
+  readonly #waitsMs: number;
+  readonly #coresBusyMs: number;
+  readonly #dispatcherBusyMs: number;
+  readonly #sharedSyncMs: number;
+  readonly #startupMs: number;
+  readonly #payloadMsPerTask: number;
+  readonly #cpuTotalMs: number;
+  readonly #usableCores: number;
+  readonly #runnable: number;
 
-  // Per task, on the dispatcher (the main thread or parent process) and inside the worker.
-  const dispatcherMs = dispatcherMsPerTask(work, plan, costs);
-  const innerDispatchMs = loop ? costs.asyncDispatchMs : plan.model === 'hybrid' ? costs.threadDispatchMs : 0;
-  const workerSideMs =
-    (crossesProcesses ? costs.processItemMs + payloadMb * costs.deserializeMsPerMB : 0) + innerDispatchMs;
-  const sharedSyncMs = crossesProcesses && work.sharedState === 'read-write' ? costs.sharedStateSyncMs : 0;
-  const latency = computeMs + waitMs + workerSideMs + sharedSyncMs;
+  constructor(work: Work, plan: Plan, costs: Costs) {
+    const { tasks, cpuMs, waitMs, cores } = work;
+    const crossesProcesses = plan.model === 'processes' || plan.model === 'hybrid';
+    const inner = plan.model === 'processes' ? undefined : (plan.inner ?? (plan.model === 'async' ? 'async' : 'threads'));
+    // An event loop that runs every task's CPU itself; or one that awaits the waits and hands each task's CPU to
+    // a pool of one thread per core (asyncio.to_thread, a small piscina pool), which then computes like threads.
+    const loop = inner === 'async';
+    const offload = plan.model === 'async' && inner === 'threads';
+    const threaded = inner === 'threads';
+    const processes = crossesProcesses ? plan.processes : 1;
+    const perProcess = inner ? plan.threadsPerProcess : 1;
+    const slots = Math.min(processes * perProcess, work.maxConcurrency, tasks);
+    const slotsPerProcess = Math.max(1, Math.min(perProcess, Math.floor(slots / processes)));
+    const poolThreads = offload ? Math.min(cores, slotsPerProcess) : slotsPerProcess;
+    // An event loop computes one task at a time, so only one task per process keeps native threads busy.
+    const nativeThreads = nativeThreadsPerTask(work, loop ? processes : processes * poolThreads);
+    const computeMs = computeWallMs(work, nativeThreads);
+    const payloadMb = work.payloadBytes / BYTES_PER_MB;
 
-  const gilBound = RUNTIME_TRAITS[work.runtime].hasGil && threaded;
-  // The serial station: an event loop runs all of a task's CPU; a GIL the GIL-held share and, in a thread
-  // pool, the main thread's dispatch.
-  const serialCpuMs = loop ? computeMs : gilBound ? cpuMs * (1 - work.gilReleasedShare) : 0;
-  const serialMs = loop ? serialCpuMs + workerSideMs : gilBound ? serialCpuMs + (crossesProcesses ? 0 : dispatcherMs) : 0;
-  const parallelMs = loop ? 0 : (gilBound ? (cpuMs * work.gilReleasedShare) / nativeThreads : computeMs) + workerSideMs;
-  const net: ClosedNetwork = {
-    serialMs,
-    serialStations: processes,
-    parallelMs,
-    // Tasks computing at once: a worker each, within the cores their native threads share.
-    servers: Math.min(cores / nativeThreads, processes * poolThreads),
-    delayMs: waitMs + sharedSyncMs,
-    wakeDelayMs: gilBound ? costs.gilSwitchIntervalMs : 0,
-  };
+    // Per task, on the dispatcher (the main thread or parent process) and inside the worker.
+    const dispatcherMs = dispatcherMsPerTask(work, plan, costs);
+    const innerDispatchMs = loop ? costs.asyncDispatchMs : plan.model === 'hybrid' ? costs.threadDispatchMs : 0;
+    const workerSideMs =
+      (crossesProcesses ? costs.processItemMs + payloadMb * costs.deserializeMsPerMB : 0) + innerDispatchMs;
+    const sharedSyncMs = crossesProcesses && work.sharedState === 'read-write' ? costs.sharedStateSyncMs : 0;
+    const latency = computeMs + waitMs + workerSideMs + sharedSyncMs;
 
-  const chunkSize = crossesProcesses ? Math.min(plan.chunkSize, tasks) : tasks;
-  const chunks = Math.ceil(tasks / chunkSize);
-  const messageMs = crossesProcesses ? costs.processDispatchMs : 0;
-  const threadsToStart = threaded ? Math.min(poolThreads, chunkSize) : 0;
-  const startsAtOnce = RUNTIME_TRAITS[work.runtime].threadsStartInParallel ? Math.max(1, Math.floor(cores / processes)) : 1;
-  const threadStartsMs = Math.ceil(threadsToStart / startsAtOnce) * costs.threadStartMs;
-  // Chunks go to whichever process is free: the busiest takes ceil(chunks / processes) of them, and the
-  // short last chunk too when it is the only one over an even share.
-  const lastChunk = tasks - (chunks - 1) * chunkSize;
-  const busiestLastChunk = chunks % processes === 1 ? lastChunk : chunkSize;
-  // The workers' time, given the time of a batch of tasks on one process (solved, or its floor).
-  const workersTime = (timeOfBatch: (tasks: number) => number) => {
-    const timeOfChunk = (size: number) => timeOfBatch(size) + messageMs;
-    const chunkMs = timeOfChunk(chunkSize);
-    // A pool in the caller's process starts its threads one per submitted task, so they begin threadStartsMs
-    // apart end to end and the tasks keep that stagger: on average each thread starts half of it late (200 sleeps
-    // of 20 ms on 100 threads: 68.5 ms measured where 2 rounds of 20 ms and no start-up predicted 45 ms).
-    const busyMs = crossesProcesses
-      ? (Math.ceil(chunks / processes) - 1) * chunkMs + timeOfChunk(busiestLastChunk) + (plan.model === 'hybrid' ? threadStartsMs : 0)
-      : chunkMs + threadStartsMs / 2;
-    return { chunkMs, busyMs };
-  };
+    const gilBound = RUNTIME_TRAITS[work.runtime].hasGil && threaded;
+    // The serial station: an event loop runs all of a task's CPU; a GIL the GIL-held share and, in a thread
+    // pool, the main thread's dispatch.
+    const serialCpuMs = loop ? computeMs : gilBound ? cpuMs * (1 - work.gilReleasedShare) : 0;
+    const serialMs = loop ? serialCpuMs + workerSideMs : gilBound ? serialCpuMs + (crossesProcesses ? 0 : dispatcherMs) : 0;
+    const parallelMs = loop ? 0 : (gilBound ? (cpuMs * work.gilReleasedShare) / nativeThreads : computeMs) + workerSideMs;
+    const net: ClosedNetwork = {
+      serialMs,
+      serialStations: processes,
+      parallelMs,
+      // Tasks computing at once: a worker each, within the cores their native threads share.
+      servers: Math.min(cores / nativeThreads, processes * poolThreads),
+      delayMs: waitMs + sharedSyncMs,
+      wakeDelayMs: gilBound ? costs.gilSwitchIntervalMs : 0,
+    };
 
-  const computingShare = latency > 0 ? computeMs / latency : 0;
-  let runnable = loop
-    ? processes * Math.min(1, slotsPerProcess * computingShare) * nativeThreads
-    : Math.min(slots * computingShare, processes * poolThreads) * nativeThreads;
-  if (gilBound) {
-    // Under a GIL only the released share of the other threads' CPU can run beside the holder.
-    const perProcessRunnable = runnable / processes;
-    runnable = processes * Math.min(perProcessRunnable, 1 + perProcessRunnable * work.gilReleasedShare);
+    const chunkSize = crossesProcesses ? Math.min(plan.chunkSize, tasks) : tasks;
+    const chunks = Math.ceil(tasks / chunkSize);
+    const threadsToStart = threaded ? Math.min(poolThreads, chunkSize) : 0;
+    const startsAtOnce = RUNTIME_TRAITS[work.runtime].threadsStartInParallel ? Math.max(1, Math.floor(cores / processes)) : 1;
+    // Chunks go to whichever process is free: the busiest takes ceil(chunks / processes) of them, and the
+    // short last chunk too when it is the only one over an even share.
+    const lastChunk = tasks - (chunks - 1) * chunkSize;
+
+    const computingShare = latency > 0 ? computeMs / latency : 0;
+    let runnable = loop
+      ? processes * Math.min(1, slotsPerProcess * computingShare) * nativeThreads
+      : Math.min(slots * computingShare, processes * poolThreads) * nativeThreads;
+    if (gilBound) {
+      // Under a GIL only the released share of the other threads' CPU can run beside the holder.
+      const perProcessRunnable = runnable / processes;
+      runnable = processes * Math.min(perProcessRunnable, 1 + perProcessRunnable * work.gilReleasedShare);
+    }
+    const cpuTotalMs = tasks * (cpuMs + dispatcherMs + workerSideMs);
+    const computingAtOnce = loop ? processes : Math.min(slots, processes * poolThreads);
+    const usableCores = Math.min(cores, computingAtOnce * nativeThreads + (crossesProcesses ? 1 : 0));
+
+    this.#work = work;
+    this.#net = net;
+    this.#crossesProcesses = crossesProcesses;
+    this.#hybrid = plan.model === 'hybrid';
+    this.#loop = loop;
+    this.#processes = processes;
+    this.#slots = slots;
+    this.#slotsPerProcess = slotsPerProcess;
+    this.#chunkSize = chunkSize;
+    this.#chunks = chunks;
+    this.#busiestLastChunk = chunks % processes === 1 ? lastChunk : chunkSize;
+    this.#messageMs = crossesProcesses ? costs.processDispatchMs : 0;
+    this.#threadStartsMs = Math.ceil(threadsToStart / startsAtOnce) * costs.threadStartMs;
+    this.#latency = latency;
+    this.#serialCpuMs = serialCpuMs;
+    // How long each process's GIL or event loop is held over the run.
+    this.#serialBusyMs = (tasks / processes) * serialMs;
+    // What of the last task cannot overlap the CPU at the end of the run: its waits.
+    this.#waitsMs = waitMs + sharedSyncMs;
+    this.#coresBusyMs = (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs);
+    // Thread pools start their threads lazily, one per submitted task: on the dispatching thread, or (Node)
+    // side by side, one per core. A process pool's dispatcher waits on the last chunk at the end.
+    this.#dispatcherBusyMs = chunks * this.#messageMs + tasks * dispatcherMs + (crossesProcesses ? 0 : this.#threadStartsMs);
+    this.#sharedSyncMs = sharedSyncMs;
+    this.#startupMs = crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0;
+    this.#payloadMsPerTask = crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0;
+    this.#cpuTotalMs = cpuTotalMs;
+    this.#usableCores = usableCores;
+    this.#runnable = runnable;
+
+    // The floor: every bound as the prediction has it, the workers' with no task queued.
+    const chunkMs = this.#chunkMs(undefined, chunkSize);
+    this.floorMs = this.#startupMs + Math.max(this.#workersBusyMs(chunkMs, this.#chunkMs(undefined, this.#busiestLastChunk)), this.#slowestOtherMs(chunkMs));
   }
-  const cpuTotalMs = tasks * (cpuMs + dispatcherMs + workerSideMs);
-  const computingAtOnce = loop ? processes : Math.min(slots, processes * poolThreads);
-  const usableCores = Math.min(cores, computingAtOnce * nativeThreads + (crossesProcesses ? 1 : 0));
 
-  // How long each process's GIL or event loop is held over the run.
-  const serialBusyMs = (tasks / processes) * serialMs;
+  /**
+   * One chunk on one process, its message included: its tasks' time solved (`times`), or their floor with no
+   * task queued. Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
+   */
+  #chunkMs(times: ResponseTimes | undefined, size: number): number {
+    const batchMs = times
+      ? batchTime(times, size, this.#slotsPerProcess, Math.min(this.#processes, this.#chunks))
+      : batchTimeAtLeast(this.#net, size, this.#slotsPerProcess);
+    return batchMs + this.#messageMs;
+  }
 
-  // What of the last task cannot overlap the CPU at the end of the run: its waits.
-  const waitsMs = waitMs + sharedSyncMs;
-  // The bounds that the queueing inside the workers does not move: the floor and the prediction share them.
-  // A process's GIL or event loop serves its tasks one after another, and the last one still waits after
-  // its turn: a batch of one round is not the steady state the queueing network solves.
-  const serialBound: Bound | undefined =
-    serialMs > 0 ? { bottleneck: loop ? 'event-loop' : 'gil', busyMs: serialBusyMs, drainMs: waitsMs } : undefined;
-  const coresBound: Bound = {
-    bottleneck: 'cores',
-    busyMs: (cpuTotalMs / usableCores) * oversubscriptionFactor(runnable, cores, costs),
-    drainMs: waitsMs,
-  };
-  // Thread pools start their threads lazily, one per submitted task: on the dispatching thread, or (Node)
-  // side by side, one per core. A process pool's dispatcher waits on the last chunk at the end.
-  const dispatcherBusyMs = chunks * messageMs + tasks * dispatcherMs + (crossesProcesses ? 0 : threadStartsMs);
-  const rate = rateBound(work, latency);
-  // One state server answers every process in turn.
-  const sharedBound: Bound | undefined =
-    sharedSyncMs > 0 ? { bottleneck: 'shared-state', busyMs: tasks * sharedSyncMs, drainMs: latency - sharedSyncMs } : undefined;
-  const startupMs = crossesProcesses ? costs.processPoolStartMs + processes * costs.processStartMs : 0;
-  // Every bound, given the workers' time, in the order a tie is named by.
-  const boundsWith = ({ chunkMs, busyMs }: { chunkMs: number; busyMs: number }, workers: Bottleneck): Bounds => [
-    { bottleneck: workers, busyMs, drainMs: 0 },
-    serialBound,
-    coresBound,
-    { bottleneck: 'dispatcher', busyMs: dispatcherBusyMs, drainMs: crossesProcesses ? chunkMs : latency },
-    rate,
-    sharedBound,
-  ];
+  /**
+   * The busiest process's time, from a chunk's and its last chunk's. A pool in the caller's process starts its
+   * threads one per submitted task, so they begin threadStartsMs apart end to end and the tasks keep that
+   * stagger: on average each thread starts half of it late (200 sleeps of 20 ms on 100 threads: 68.5 ms
+   * measured where 2 rounds of 20 ms and no start-up predicted 45 ms).
+   */
+  #workersBusyMs(chunkMs: number, lastChunkMs: number): number {
+    return this.#crossesProcesses
+      ? (Math.ceil(this.#chunks / this.#processes) - 1) * chunkMs + lastChunkMs + (this.#hybrid ? this.#threadStartsMs : 0)
+      : chunkMs + this.#threadStartsMs / 2;
+  }
 
-  // The floor: every bound as the prediction has it, the workers' with no task queued (what they are named
-  // does not move the figure).
-  const floor = workersTime((size) => batchTimeAtLeast(net, size, slotsPerProcess));
-  return {
-    floorMs: startupMs + limitMs(slowest(boundsWith(floor, 'workers'))),
-    predict: () => {
-      const times = solve(net);
-      // Every process runs a chunk at once; within a chunk its threads (or its loop) take the tasks.
-      const workers = workersTime((size) => batchTime(times, size, slotsPerProcess, Math.min(processes, chunks)));
-      // The workers are limited by their serial station when it is busy most of their time, else by how many
-      // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
-      // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
-      const workersBottleneck: Bottleneck =
-        (loop || slotsPerProcess > 1) && serialMs > 0 && serialBusyMs >= SATURATED * workers.busyMs
-          ? loop
-            ? 'event-loop'
-            : 'gil'
-          : slots === work.maxConcurrency && slots < tasks
-            ? 'concurrency-limit'
-            : 'workers';
-      return finish(boundsWith(workers, workersBottleneck), startupMs, {
-        serialBusyMs,
-        serialCpuMsPerTask: serialCpuMs,
-        busiestProcessTasks: (Math.ceil(chunks / processes) - 1) * chunkSize + busiestLastChunk,
-        taskLatencyMs: latency,
-        payloadMsPerTask: crossesProcesses ? payloadMb * (costs.serializeMsPerMB + costs.deserializeMsPerMB) : 0,
-        cpuTotalMs,
-        coresUsed: usableCores,
-        runnableThreads: runnable,
-      });
-    },
-  };
+  /**
+   * The bounds beside the workers', in the order a tie is named by; undefined where one does not apply. The
+   * queueing inside the workers does not move them, so the floor and the prediction share them. A process's
+   * GIL or event loop serves its tasks one after another, and the last one still waits after its turn: a batch
+   * of one round is not the steady state the queueing network solves.
+   */
+  #otherBounds(chunkMs: number): Array<Bound | undefined> {
+    const work = this.#work;
+    return [
+      this.#net.serialMs > 0 ? { bottleneck: this.#loop ? 'event-loop' : 'gil', busyMs: this.#serialBusyMs, drainMs: this.#waitsMs } : undefined,
+      { bottleneck: 'cores', busyMs: this.#coresBusyMs, drainMs: this.#waitsMs },
+      { bottleneck: 'dispatcher', busyMs: this.#dispatcherBusyMs, drainMs: this.#crossesProcesses ? chunkMs : this.#latency },
+      rateBound(work, this.#latency),
+      // One state server answers every process in turn.
+      this.#sharedSyncMs > 0 ? { bottleneck: 'shared-state', busyMs: work.tasks * this.#sharedSyncMs, drainMs: this.#latency - this.#sharedSyncMs } : undefined,
+    ];
+  }
+
+  /**
+   * The slowest limit of #otherBounds, in the same figures, without building them: every sizing weighed needs
+   * its floor, and objects per sizing cost more than its arithmetic (a floor 0.63-0.67 of the time it took
+   * when built from the bounds).
+   */
+  #slowestOtherMs(chunkMs: number): number {
+    const work = this.#work;
+    let slowestMs = this.#coresBusyMs + this.#waitsMs;
+    if (this.#net.serialMs > 0) slowestMs = Math.max(slowestMs, this.#serialBusyMs + this.#waitsMs);
+    slowestMs = Math.max(slowestMs, this.#dispatcherBusyMs + (this.#crossesProcesses ? chunkMs : this.#latency));
+    if (Number.isFinite(work.maxRatePerSecond)) slowestMs = Math.max(slowestMs, rateBusyMs(work) + this.#latency);
+    if (this.#sharedSyncMs > 0) slowestMs = Math.max(slowestMs, work.tasks * this.#sharedSyncMs + (this.#latency - this.#sharedSyncMs));
+    return slowestMs;
+  }
+
+  predict(): Prediction {
+    const work = this.#work;
+    const times = solve(this.#net);
+    const chunkMs = this.#chunkMs(times, this.#chunkSize);
+    const workersBusyMs = this.#workersBusyMs(chunkMs, this.#chunkMs(times, this.#busiestLastChunk));
+    // The workers are limited by their serial station when it is busy most of their time, else by how many
+    // tasks they hold at once: the downstream's limit when it is what caps them. A GIL with one thread per
+    // process never makes it wait, so there the tasks in flight are the limit; a loop runs all CPU either way.
+    const workersBottleneck: Bottleneck =
+      (this.#loop || this.#slotsPerProcess > 1) && this.#net.serialMs > 0 && this.#serialBusyMs >= SATURATED * workersBusyMs
+        ? this.#loop
+          ? 'event-loop'
+          : 'gil'
+        : this.#slots === work.maxConcurrency && this.#slots < work.tasks
+          ? 'concurrency-limit'
+          : 'workers';
+    return finish([{ bottleneck: workersBottleneck, busyMs: workersBusyMs, drainMs: 0 }, ...this.#otherBounds(chunkMs)], this.#startupMs, {
+      serialBusyMs: this.#serialBusyMs,
+      serialCpuMsPerTask: this.#serialCpuMs,
+      busiestProcessTasks: (Math.ceil(this.#chunks / this.#processes) - 1) * this.#chunkSize + this.#busiestLastChunk,
+      taskLatencyMs: this.#latency,
+      payloadMsPerTask: this.#payloadMsPerTask,
+      cpuTotalMs: this.#cpuTotalMs,
+      coresUsed: this.#usableCores,
+      runnableThreads: this.#runnable,
+    });
+  }
 }
 
 /**
@@ -326,14 +399,26 @@ function poolCost(work: Work, plan: Plan, costs: Costs): PlanCost {
  * ones whose floor cannot win are passed over unsolved.
  */
 export interface PlanCost {
-  floorMs: number;
-  predict: () => Prediction;
+  readonly floorMs: number;
+  predict(): Prediction;
+}
+
+class SequentialCost implements PlanCost {
+  readonly floorMs: number;
+  readonly #prediction: Prediction;
+
+  constructor(work: Work) {
+    this.#prediction = predictSequential(work);
+    this.floorMs = this.#prediction.wallMs;
+  }
+
+  predict(): Prediction {
+    return this.#prediction;
+  }
 }
 
 export function planCost(work: Work, plan: Plan, costs: Costs): PlanCost {
-  if (plan.model !== 'sequential') return poolCost(work, plan, costs);
-  const prediction = predictSequential(work);
-  return { floorMs: prediction.wallMs, predict: () => prediction };
+  return plan.model === 'sequential' ? new SequentialCost(work) : new PoolCost(work, plan, costs);
 }
 
 /** Predicted wall time of running the whole batch on `plan`, pool start-up and shutdown included. */
