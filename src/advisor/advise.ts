@@ -74,7 +74,7 @@ function adviceFor(profile: Profile, work: Work): Omit<Advice, 'resolved'> {
     recommendation: sizedPrediction(chosen, sequentialMs, work),
     estimates: estimates.map((e) => toReply(e, sequentialMs, work, costs)),
     rationale: rationaleFor(work, costs, kind, cpuShare, chosen, estimates, sequentialMs),
-    practices: practicesFor({ work, costs, kind, plan, prediction, sequentialMs }),
+    practices: practicesFor({ work, costs, kind, plan, prediction, sequentialMs, estimates }),
     warnings: warningsFor(work, costs, chosen, estimates),
     snippet: snippetFor(work, plan),
   };

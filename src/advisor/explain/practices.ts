@@ -5,6 +5,7 @@ import { handOffMsPerTask, tasksInFlight, type Prediction } from '../model/estim
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
+import type { Estimate } from '../recommend.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
 import { innerOf } from './describe.js';
 import { pacersOf } from './snippets.js';
@@ -17,6 +18,8 @@ export interface PracticeContext {
   plan: Plan;
   prediction: Prediction;
   sequentialMs: number;
+  /** Every model's estimate, as the reply lists them. */
+  estimates: readonly Estimate[];
 }
 
 interface PracticeRule {
@@ -30,6 +33,8 @@ const usesThreads = ({ plan }: PracticeContext) =>
   plan.model === 'threads' || (plan.model === 'hybrid' && innerOf(plan) === 'threads');
 /** The plan runs tasks on an event loop: async, or a hybrid whose processes each run one. */
 const usesEventLoop = ({ plan }: PracticeContext) => plan.model !== 'sequential' && plan.model !== 'processes' && innerOf(plan) === 'async';
+/** An event loop that awaits the waits and hands each task's CPU to a pool of threads (async+threads). */
+const handsCpuToThreads = ({ plan }: PracticeContext) => plan.model === 'async' && innerOf(plan) === 'threads';
 const usesProcesses = ({ plan }: PracticeContext) => plan.model === 'processes' || plan.model === 'hybrid';
 const isPython = ({ work }: PracticeContext) => RUNTIME_TRAITS[work.runtime].language === 'python';
 const workers = ({ plan }: PracticeContext) => plan.processes * plan.threadsPerProcess;
@@ -45,6 +50,9 @@ function handOffMs(ctx: PracticeContext): number {
   const messageMs = usesProcesses(ctx) ? ctx.costs.processDispatchMs / ctx.plan.chunkSize : 0;
   return handOffMsPerTask(ctx.plan, ctx.costs) + messageMs;
 }
+
+const SYNC_CALLS_STOP_THE_LOOP =
+  'A synchronous call on the loop (a large JSON.parse, the *Sync functions of zlib or crypto) stops every task in flight for as long as it runs.';
 
 /** Below this payload a copy is cheap next to dispatch; above it, pass a reference (joblib memory-maps from 1 MB). */
 const LARGE_PAYLOAD_BYTES = 1e6;
@@ -237,9 +245,23 @@ const RULES: PracticeRule[] = [
   {
     id: 'keep-event-loop-free',
     title: 'Keep the event loop free',
-    applies: ({ work }) => work.runtime === 'node',
-    detail: ({ work }) =>
-      `Node needs no threads to overlap IO; CPU work on the event loop blocks every other task for its ${fmtTaskMs(work.cpuMs)}. Move CPU work over a few ms to worker_threads (piscina) and keep the loop for IO.`,
+    applies: (ctx) => ctx.work.runtime === 'node' && (usesEventLoop(ctx) || handsCpuToThreads(ctx)),
+    detail: (ctx) => {
+      const { work, plan, prediction } = ctx;
+      const cpu = fmtTaskMs(work.cpuMs);
+      if (handsCpuToThreads(ctx)) {
+        return `The plan keeps the event loop for IO: each task's ${cpu} of CPU runs on a piscina thread, and the loop spends ${fmtTaskMs(handOffMs(ctx))} handing it over and then awaits its waits. ${SYNC_CALLS_STOP_THE_LOOP}`;
+      }
+      const hybrid = plan.model === 'hybrid';
+      const busy = `Node overlaps the waits on one thread, with no thread per task; each task's ${cpu} of CPU runs on ${hybrid ? "its process's" : 'the'} event loop, and no other task's callbacks run meanwhile. Over the run ${hybrid ? 'each' : 'the'} loop is busy ${fmtMs(prediction.serialBusyMs)} of the ${fmtMs(prediction.wallMs)}`;
+      if (prediction.bottleneck !== 'event-loop') return `${busy}. ${SYNC_CALLS_STOP_THE_LOOP}`;
+      // The loop limits the plan: what moving the CPU off it is predicted to give, which is not always a gain.
+      const offload = ctx.estimates.find((e) => e.plan.model === 'async' && innerOf(e.plan) === 'threads' && e.viable);
+      const moved = offload
+        ? ` Handing each task's CPU to a piscina pool instead (async+threads) is predicted at ${fmtMs(offload.prediction.wallMs)}${offload.prediction.wallMs < prediction.wallMs ? '' : ', no faster'}.`
+        : '';
+      return `${busy}, and that is what limits the plan.${moved} ${SYNC_CALLS_STOP_THE_LOOP}`;
+    },
   },
   {
     id: 'timeouts-and-cancellation',

@@ -6,6 +6,7 @@ import { practicesFor } from '../../../src/advisor/explain/practices.js';
 import { predict } from '../../../src/advisor/model/estimate.js';
 import type { Plan } from '../../../src/advisor/plan.js';
 import { ProfileSchema, type ProfileInput } from '../../../src/advisor/profile.js';
+import { estimateAll } from '../../../src/advisor/recommend.js';
 import { resolveWork } from '../../../src/advisor/work.js';
 
 type InnerPlan = Plan & { inner?: 'threads' | 'async' };
@@ -15,7 +16,7 @@ function practices(input: ProfileInput, plan: InnerPlan) {
   const work = resolveWork(ProfileSchema.parse(input), 8);
   const costs = costsFor(work.runtime);
   const prediction = predict(work, plan, costs);
-  return practicesFor({ work, costs, kind: classify(work).kind, plan, prediction, sequentialMs: work.tasks * (work.cpuMs + work.waitMs) });
+  return practicesFor({ work, costs, kind: classify(work).kind, plan, prediction, sequentialMs: work.tasks * (work.cpuMs + work.waitMs), estimates: estimateAll(work, costs) });
 }
 const ids = (list: Array<{ id: string }>) => list.map((p) => p.id);
 const IO = { tasks: 2000, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8 } as const;

@@ -4,9 +4,9 @@ import { classify } from '../../../src/advisor/classify.js';
 import { costsFor } from '../../../src/advisor/costs/index.js';
 import { practicesFor } from '../../../src/advisor/explain/practices.js';
 import { predict } from '../../../src/advisor/model/estimate.js';
-import type { ExecutionModel, Plan } from '../../../src/advisor/plan.js';
+import type { ExecutionModel, InnerModel, Plan } from '../../../src/advisor/plan.js';
 import type { ProfileInput } from '../../../src/advisor/profile.js';
-import { sequentialWallMs } from '../../../src/advisor/recommend.js';
+import { estimateAll, sequentialWallMs } from '../../../src/advisor/recommend.js';
 import { workFor } from '../../helpers/advice.js';
 
 const PLANS: Record<ExecutionModel, Plan> = {
@@ -17,11 +17,11 @@ const PLANS: Record<ExecutionModel, Plan> = {
   hybrid: { model: 'hybrid', processes: 2, threadsPerProcess: 4, chunkSize: 5 },
 };
 
-/** The practices for a profile run on one model's plan, by id. */
-function practices(model: ExecutionModel, input: Partial<ProfileInput> = {}) {
+/** The practices for a profile run on one model's plan (with another inner model, if given), by id. */
+function practices(model: ExecutionModel, input: Partial<ProfileInput> = {}, inner?: InnerModel) {
   const work = workFor(input);
   const costs = costsFor(work.runtime);
-  const plan = PLANS[model];
+  const plan = inner ? { ...PLANS[model], inner } : PLANS[model];
   const found = practicesFor({
     work,
     costs,
@@ -29,6 +29,7 @@ function practices(model: ExecutionModel, input: Partial<ProfileInput> = {}) {
     plan,
     prediction: predict(work, plan, costs),
     sequentialMs: sequentialWallMs(work, costs),
+    estimates: estimateAll(work, costs),
   });
   return new Map(found.map((practice) => [practice.id, practice]));
 }
@@ -88,6 +89,25 @@ describe('practices', () => {
     assert.ok(!practices('threads').has('free-threaded-gil-check'));
     assert.ok(practices('threads', { gilReleasedShare: 0.5 }).has('gil-release-check'));
     assert.ok(!practices('threads', { runtime: 'node', gilReleasedShare: 0.5 }).has('gil-release-check'));
+  });
+
+  test("Node's event loop is kept free in the figures of the plan that runs tasks on it", () => {
+    const io: Partial<ProfileInput> = { runtime: 'node', tasks: 1000, cpuMsPerTask: 2, waitMsPerTask: 150 };
+    // 1,000 tasks of 2 ms of CPU hold one loop about 2 s, whatever runs beside them.
+    assert.match(practices('async', io).get('keep-event-loop-free')!.detail, /each task's 2 ms of CPU runs on the event loop.* the loop is busy 2(\.\d+)? s of the /);
+    assert.match(practices('hybrid', io, 'async').get('keep-event-loop-free')!.detail, /on its process's event loop.* each loop is busy 1(\.\d+)? s of the /);
+    const offloaded = practices('async', io, 'threads').get('keep-event-loop-free')!.detail;
+    assert.match(offloaded, /2 ms of CPU runs on a piscina thread, and the loop spends 0\.0\d+ ms handing it over/);
+    assert.doesNotMatch(offloaded, /busy/);
+    // Where the loop limits the plan, what moving the CPU off it gives, in the model's own figures.
+    const busy: Partial<ProfileInput> = { runtime: 'node', tasks: 1000, cpuMsPerTask: 10, waitMsPerTask: 50 };
+    assert.match(practices('async', { ...busy, cores: 4 }).get('keep-event-loop-free')!.detail, /busy 10(\.\d+)? s of the 10(\.\d+)? s, and that is what limits the plan\. Handing each task's CPU to a piscina pool instead \(async\+threads\) is predicted at \d(\.\d+)? s\. /);
+    // Tasks shorter than the hand-off to a thread: the loop limits, and moving their CPU costs more than it frees.
+    const tiny = practices('async', { runtime: 'node', tasks: 1000, cpuMsPerTask: 0.05, waitMsPerTask: 0.05 }).get('keep-event-loop-free')!.detail;
+    assert.match(tiny, /what limits the plan\. Handing .* is predicted at [\d.]+ ms, no faster\./);
+    for (const model of ['sequential', 'threads', 'processes', 'hybrid'] as const) {
+      assert.ok(!practices(model, io).has('keep-event-loop-free'), `${model}: the tasks' CPU does not share a loop with other tasks`);
+    }
   });
 
   test('tiny tasks are batched; waiting tasks get timeouts; very high fan-out hears of asyncio', () => {
