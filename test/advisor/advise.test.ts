@@ -42,6 +42,16 @@ describe('advice for the cases the issue names', () => {
     assert.ok(advice.rationale.some((s) => s.includes('releases the GIL')), 'the reply says why the rule of thumb loses');
   });
 
+  test('where an event loop beats the rule of thumb, the rationale says what holds the threads back', () => {
+    const advice = adviceFor({ runtime: 'node', tasks: 10_000, cpuMsPerTask: 0.3, waitMsPerTask: 4, maxConcurrency: 20, cores: 4 });
+    assert.equal(advice.recommendation.model, 'async');
+    const threads = advice.estimates.find((e) => e.model === 'threads')!;
+    // The row's reason without its leading time: "16 threads run one task each at a time, so ...".
+    const limit = threads.reason!.replace(/^[^:]+: /, '').replace(/\.$/, '');
+    const note = advice.rationale.find((s) => s.startsWith('The rule of thumb'))!;
+    assert.ok(note.endsWith(`overlaps the waits on one thread without a thread per task; with threads, ${limit}.`), note);
+  });
+
   test('tiny tasks: a short batch stays sequential; a long one is chunked, never dispatched one by one', () => {
     const short = adviceFor({ tasks: 2000, cpuMsPerTask: 0.005, waitMsPerTask: 0 });
     assert.equal(short.recommendation.model, 'sequential');

@@ -48,7 +48,17 @@ function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decis
       return `handing a task to a ${usesProcesses ? 'process' : 'thread'} costs ${fmtTaskMs(handOffMs)}, more than the ${fmtTaskMs(work.cpuMs + work.waitMs)} task itself`;
     }
   }
-  return `with ${ruleModel === 'hybrid' ? 'a hybrid' : ruleModel}, ${limitOf(rule, work, costs)}`;
+  return withRuleModel(rule, work, costs);
+}
+
+/**
+ * What limits the rule of thumb's model, in its own figures, with its pool's start-up where it has one: the
+ * sentence gives its time with the start-up included.
+ */
+function withRuleModel(rule: Estimate, work: Work, costs: Costs): string {
+  const { startupMs } = rule.prediction;
+  const model = rule.plan.model === 'hybrid' ? 'a hybrid' : rule.plan.model;
+  return `with ${model}, ${limitOf(rule, work, costs)}${startupMs > 0 ? `, after ${fmtMs(startupMs)} of pool start-up` : ''}`;
 }
 
 /** Where the article's rule of thumb and the numbers part, the reply says what decided. */
@@ -69,7 +79,7 @@ function ruleOfThumbNote(kind: WorkKind, decision: Decision): string | undefined
           : whyNotRule(rule, decision);
   } else if (chosen.plan.model === 'async' && rule.viable && work.tasks > 1 && work.maxConcurrency > 1) {
     const loop = RUNTIME_TRAITS[work.runtime].language === 'python' ? 'asyncio' : "Node's event loop";
-    why = `${loop} overlaps the waits on one thread without a thread per task, and ${ruleModel === 'hybrid' ? 'a hybrid' : ruleModel} would take ${fmtMs(rule.prediction.wallMs)}`;
+    why = `${loop} overlaps the waits on one thread without a thread per task; ${withRuleModel(rule, work, decision.costs)}`;
   } else {
     why = whyNotRule(rule, decision);
   }
