@@ -1,7 +1,7 @@
 import type { WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
-import { handOffMsPerTask, tasksInFlight, type Prediction } from '../model/estimate.js';
+import { BYTES_PER_MB, handOffMsPerTask, tasksInFlight, type Prediction } from '../model/estimate.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
@@ -49,6 +49,16 @@ const HAND_OFF_BUSY_SHARE = 0.25;
 function handOffMs(ctx: PracticeContext): number {
   const messageMs = usesProcesses(ctx) ? ctx.costs.processDispatchMs / ctx.plan.chunkSize : 0;
   return handOffMsPerTask(ctx.plan, ctx.costs) + messageMs;
+}
+
+/**
+ * What copying one task's payload to its worker costs the plan: serialising it to a process and back, or
+ * cloning it to a Node worker thread. A Python thread or an event loop gets a reference, and copies nothing.
+ */
+function payloadCopyMs(ctx: PracticeContext): number {
+  if (usesProcesses(ctx)) return ctx.prediction.payloadMsPerTask;
+  const nodeThreads = !isPython(ctx) && (ctx.plan.model === 'threads' || handsCpuToThreads(ctx));
+  return nodeThreads ? (ctx.work.payloadBytes / BYTES_PER_MB) * ctx.costs.threadSerializeMsPerMB : 0;
 }
 
 const SYNC_CALLS_STOP_THE_LOOP =
@@ -166,11 +176,17 @@ const RULES: PracticeRule[] = [
   {
     id: 'large-payloads-by-reference',
     title: 'Pass large data by reference, not by value',
-    applies: (ctx) => ctx.work.payloadBytes >= LARGE_PAYLOAD_BYTES,
-    detail: (ctx) =>
-      isPython(ctx)
-        ? `Each task moves ${fmtBytes(ctx.work.payloadBytes)}; to a process that is pickled, piped and unpickled. Pass file paths, a multiprocessing.shared_memory block or a memory-mapped file (joblib memory-maps arrays over 1 MB; Ray uses a shared object store over 100 KB).`
-        : `Each task moves ${fmtBytes(ctx.work.payloadBytes)}; send ArrayBuffers in the transfer list (moved without a copy) or a SharedArrayBuffer, not plain objects, which are structured-cloned.`,
+    applies: (ctx) => ctx.work.payloadBytes >= LARGE_PAYLOAD_BYTES && payloadCopyMs(ctx) > 0,
+    detail: (ctx) => {
+      const moves = `Each task moves ${fmtBytes(ctx.work.payloadBytes)}`;
+      const cost = `${fmtTaskMs(payloadCopyMs(ctx))} a task here`;
+      if (isPython(ctx)) {
+        return `${moves}; to a process it is pickled, piped and unpickled, ${cost}. Pass file paths, a multiprocessing.shared_memory block or a memory-mapped file (joblib memory-maps arrays over 1 MB; Ray uses a shared object store over 100 KB).`;
+      }
+      return usesProcesses(ctx)
+        ? `${moves}, serialised to a child process through its pipe, ${cost}. Pass a file path, or have the child read the data itself: a child process shares no memory with the parent.`
+        : `${moves}, structured-cloned to a worker thread, ${cost}. Send ArrayBuffers in the transfer list (moved without a copy) or a SharedArrayBuffer, not plain objects.`;
+    },
   },
   {
     id: 'start-method',

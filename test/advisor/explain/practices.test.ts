@@ -74,7 +74,12 @@ describe('practices', () => {
   test('a large payload is passed by reference, in the words of the runtime', () => {
     assert.ok(!practices('processes', { payloadBytesPerTask: 999_999 }).has('large-payloads-by-reference'));
     assert.match(practices('processes', { payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /shared_memory/);
-    assert.match(practices('processes', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /transfer list/);
+    assert.match(practices('processes', { payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /unpickled, \d+(\.\d+)? ms a task here/);
+    assert.match(practices('processes', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /child process through its pipe.*file path/);
+    assert.match(practices('threads', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /structured-cloned to a worker thread, [\d.]+ ms a task here.*transfer list/);
+    // Python threads and event loops hand each task a reference: there is nothing to copy.
+    assert.ok(!practices('threads', { payloadBytesPerTask: 1_000_000 }).has('large-payloads-by-reference'));
+    assert.ok(!practices('async', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).has('large-payloads-by-reference'));
   });
 
   test('native threads are capped to the cores each worker gets', () => {
