@@ -61,6 +61,14 @@ function payloadCopyMs(ctx: PracticeContext): number {
   return nodeThreads ? (ctx.work.payloadBytes / BYTES_PER_MB) * ctx.costs.threadSerializeMsPerMB : 0;
 }
 
+/** Connection pools sized to the plan's tasks in flight: one pool per process, since processes share none. */
+function connectionPools(ctx: PracticeContext): string {
+  const { plan, work } = ctx;
+  if (!usesProcesses(ctx) || plan.processes === 1) return `Size the connection pool to the ${fmt(tasksInFlight(plan, work))} in flight`;
+  const perProcess = plan.model === 'processes' ? 1 : plan.threadsPerProcess;
+  return `Size each process's connection pool to its ${fmt(perProcess)} (${fmt(tasksInFlight(plan, work))} in all): processes share no pool`;
+}
+
 const SYNC_CALLS_STOP_THE_LOOP =
   'A synchronous call on the loop (a large JSON.parse, the *Sync functions of zlib or crypto) stops every task in flight for as long as it runs.';
 
@@ -79,12 +87,14 @@ const RULES: PracticeRule[] = [
     id: 'bounded-downstream-concurrency',
     title: 'Bound concurrency to what the downstream allows',
     applies: ({ work, kind }) => Number.isFinite(work.maxConcurrency) || kind === 'io-bound',
-    detail: ({ work, plan }) =>
-      Number.isFinite(work.maxConcurrency)
+    detail: (ctx) => {
+      const { work, plan } = ctx;
+      return Number.isFinite(work.maxConcurrency)
         ? work.maxConcurrencyAssumed
-          ? `No maxConcurrency was given: ${count(work.maxConcurrency, 'task')} in flight at most are assumed (a default), and the plan keeps ${fmt(tasksInFlight(plan, work))}. A real API or database has its own limit: set maxConcurrency to it, size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
-          : `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(tasksInFlight(plan, work))} in flight; more workers would only queue at its limit. Size connection pools to the same number, and back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
-        : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.',
+          ? `No maxConcurrency was given: ${count(work.maxConcurrency, 'task')} in flight at most are assumed (a default), and the plan keeps ${fmt(tasksInFlight(plan, work))}. A real API or database has its own limit: set maxConcurrency to it. ${connectionPools(ctx)}. Back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+          : `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(tasksInFlight(plan, work))} in flight; more workers would only queue at its limit. ${connectionPools(ctx)}. Back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+        : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.';
+    },
   },
   {
     id: 'pace-to-the-rate-limit',

@@ -71,6 +71,13 @@ describe('practices', () => {
     assert.ok(!practices('processes', { runtime: 'node' }).has('start-method'), 'start methods are Python');
   });
 
+  test('connection pools are sized to the tasks in flight, one pool per process', () => {
+    const db: Partial<ProfileInput> = { cpuMsPerTask: 1, waitMsPerTask: 10, maxConcurrency: 20 };
+    assert.match(practices('threads', db).get('bounded-downstream-concurrency')!.detail, /Size the connection pool to the 8 in flight\./);
+    assert.match(practices('hybrid', db).get('bounded-downstream-concurrency')!.detail, /Size each process's connection pool to its 4 \(8 in all\): processes share no pool\./);
+    assert.match(practices('processes', db).get('bounded-downstream-concurrency')!.detail, /each process's connection pool to its 1 \(4 in all\)/);
+  });
+
   test('a large payload is passed by reference, in the words of the runtime', () => {
     assert.ok(!practices('processes', { payloadBytesPerTask: 999_999 }).has('large-payloads-by-reference'));
     assert.match(practices('processes', { payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /shared_memory/);
