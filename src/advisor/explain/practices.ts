@@ -276,7 +276,7 @@ const RULES: PracticeRule[] = [
       const { work, plan, prediction } = ctx;
       const cpu = fmtTaskMs(work.cpuMs);
       if (handsCpuToThreads(ctx)) {
-        return `The plan keeps the event loop for IO: each task's ${cpu} of CPU runs on a piscina thread, and the loop spends ${fmtTaskMs(handOffMs(ctx))} handing it over and then awaits its waits. ${SYNC_CALLS_STOP_THE_LOOP}`;
+        return `The plan keeps the event loop for IO: each task's ${cpu} of CPU runs on a piscina thread, and the loop spends ${fmtTaskMs(handOffMs(ctx))} handing it over and then awaits its waits. Only your own code's CPU moves (parsing a page, transforming rows): what the HTTP client or database driver spends decoding responses runs on the loop. ${SYNC_CALLS_STOP_THE_LOOP}`;
       }
       const hybrid = plan.model === 'hybrid';
       const busy = `Node overlaps the waits on one thread, with no thread per task; each task's ${cpu} of CPU runs on ${hybrid ? "its process's" : 'the'} event loop, and no other task's callbacks run meanwhile. Over the run ${hybrid ? 'each' : 'the'} loop is busy ${fmtMs(prediction.serialBusyMs)} of the ${fmtMs(prediction.wallMs)}`;

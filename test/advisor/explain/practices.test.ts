@@ -110,6 +110,7 @@ describe('practices', () => {
     assert.match(practices('hybrid', io, 'async').get('keep-event-loop-free')!.detail, /on its process's event loop.* each loop is busy 1(\.\d+)? s of the /);
     const offloaded = practices('async', io, 'threads').get('keep-event-loop-free')!.detail;
     assert.match(offloaded, /2 ms of CPU runs on a piscina thread, and the loop spends 0\.0\d+ ms handing it over/);
+    assert.match(offloaded, /Only your own code's CPU moves .*: what the HTTP client or database driver spends decoding responses runs on the loop\./);
     assert.doesNotMatch(offloaded, /busy/);
     // Where the loop limits the plan, what moving the CPU off it gives, in the model's own figures.
     const busy: Partial<ProfileInput> = { runtime: 'node', tasks: 1000, cpuMsPerTask: 10, waitMsPerTask: 50 };
