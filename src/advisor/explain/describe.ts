@@ -64,7 +64,7 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
           : plan.model === 'async'
             ? `the event loop keeps ${count(slots, 'task')} in flight`
             : `${describePlan(estimate)} hold ${count(slots, 'task')} at a time`;
-      return `${heldBy}, so the ${fmt(work.tasks)} tasks of ${taskMs} take ${busy}`;
+      return `${heldBy}, so ${tasksTake(work, slots, p)}`;
     }
     case 'gil':
     case 'event-loop':
@@ -81,10 +81,29 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
     case 'shared-state':
       return `every task waits its turn at the shared-state server (${fmtTaskMs(costs.sharedStateSyncMs)} a round trip), ${busy} in all`;
     case 'concurrency-limit':
-      return `${work.maxConcurrencyAssumed ? `the assumed limit (maxConcurrency was not given) keeps ${count(work.maxConcurrency, 'task')} in flight` : `the downstream's maxConcurrency allows ${count(work.maxConcurrency, 'task')} at a time`}, so the ${fmt(work.tasks)} tasks of ${taskMs} take ${busy}`;
+      return `${work.maxConcurrencyAssumed ? `the assumed limit (maxConcurrency was not given) keeps ${count(work.maxConcurrency, 'task')} in flight` : `the downstream's maxConcurrency allows ${count(work.maxConcurrency, 'task')} at a time`}, so ${tasksTake(work, slots, p)}`;
     case 'rate-limit':
       return `the downstream admits ${count(work.maxRatePerSecond, 'task')} a second, so the ${fmt(work.tasks)} tasks take ${busy} to admit`;
   }
+}
+
+/** A round this much longer than a task alone is worth naming: below it, the gap reads as rounding. */
+const ROUNDS_SHOW_ABOVE = 0.02;
+
+/**
+ * The batch's time on `slots` workers, in figures that add up: the tasks of their own time where that is what
+ * each round takes; otherwise the rounds, and what each takes against a task alone, where tasks queue for a
+ * core or a GIL, or messages and thread starts add up between them (9 processes on 8 cores), so that
+ * N x a task / slots would fall short of the time.
+ */
+function tasksTake(work: Work, slots: number, p: Estimate['prediction']): string {
+  const rounds = Math.ceil(work.tasks / slots);
+  const roundMs = p.bottleneckMs / rounds;
+  const taskMs = fmtTaskMs(p.taskLatencyMs);
+  if (rounds === 1 || roundMs <= p.taskLatencyMs * (1 + ROUNDS_SHOW_ABOVE)) {
+    return `the ${fmt(work.tasks)} tasks of ${taskMs} take ${fmtMs(p.bottleneckMs)}`;
+  }
+  return `the ${fmt(work.tasks)} tasks take ${fmtMs(p.bottleneckMs)}: ${count(rounds, 'round')} of ${fmtTaskMs(roundMs)}, where a task alone takes ${taskMs}`;
 }
 
 /**

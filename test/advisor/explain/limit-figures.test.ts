@@ -72,6 +72,11 @@ const CORES = new RegExp(
     String.raw`(?:, and ${FIGURE} more switching among more runnable threads than cores)?(?:, then the last task waits ${FIGURE})?\.$`,
 );
 
+const HELD_AT = String.raw`(?:([\d,]+) (?:process|processes|thread|threads) runs? one task(?: each)? at a time|([\d,]+) tasks? (?:at a time|in flight))`;
+const TASKS_TAKE = new RegExp(
+  String.raw`${HELD_AT}, so the ([\d,]+) tasks (?:of ${FIGURE} )?take ${FIGURE}(?:: ([\d,]+) rounds? of ${FIGURE}, where a task alone takes ${FIGURE})?\.$`,
+);
+
 describe('the figures of the limit each reason names', () => {
   test('over the corpus, each GIL or loop reason adds up: per task, over the tasks, and with the waits to the wall', () => {
     const rows = rowsNamed(['gil', 'event-loop']);
@@ -113,6 +118,32 @@ describe('the figures of the limit each reason names', () => {
       assertClose(busyMs, cpuMs / cores, `the CPU over the cores, ${where}`);
       assertWithinTie(busyMs + (m[9] ? ms(m[9], m[10]) : 0) + (m[11] ? ms(m[11], m[12]) : 0), wallMs, where);
     }
+  });
+
+  test('over the corpus, each workers or concurrency-limit reason adds up: the rounds of tasks on the slots to the wall', () => {
+    const rows = rowsNamed(['workers', 'concurrency-limit']).filter(({ reason }) => !/tasks run at once|the one task/.test(reason));
+    assert.ok(rows.length > 300, `${rows.length} rows`);
+    let withRounds = 0;
+    for (const { reason, where } of rows) {
+      const wallMs = wallOf(reason, where);
+      const m = TASKS_TAKE.exec(reason);
+      assert.ok(m, `unexpected sentence, ${where}`);
+      const slots = Number((m[1] ?? m[2] ?? '').replaceAll(',', ''));
+      const rounds = Math.ceil(tasksOf(m[3]) / slots);
+      const takesMs = ms(m[6], m[7]);
+      assertWithinTie(takesMs, wallMs, where);
+      if (m[8] === undefined) {
+        // A task's own time, round after round, is the batch's to within the 2% under which rounds are not named.
+        const taskMs = ms(m[4], m[5]);
+        assert.ok(takesMs <= rounds * taskMs * 1.031 + 0.1, `the tasks of their own time, ${where}`);
+        continue;
+      }
+      withRounds++;
+      assert.equal(Number(m[8].replaceAll(',', '')), rounds, `the rounds on ${slots} slots, ${where}`);
+      assertClose(rounds * ms(m[9], m[10]), takesMs, `the rounds, ${where}`);
+      assert.ok(ms(m[9], m[10]) > ms(m[11], m[12]), `a round takes longer than a task alone, ${where}`);
+    }
+    assert.ok(withRounds > 50, `${withRounds} rows name their rounds`);
   });
 
   test('200 calls of 0.1 ms CPU and 20 ms wait on asyncio: the loop time counts its own overhead, then the last wait', () => {
