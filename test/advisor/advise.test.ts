@@ -52,6 +52,19 @@ describe('advice for the cases the issue names', () => {
     assert.ok(note.endsWith(`overlaps the waits on one thread without a thread per task; with threads, ${limit}.`), note);
   });
 
+  test('a plan as simple and as fast on the other inner model is named, with what decides between them', () => {
+    const advice = adviceFor({ tasks: 500, cpuMsPerTask: 100, waitMsPerTask: 200, cores: 8 });
+    const { recommendation: rec } = advice;
+    assert.deepEqual([rec.model, rec.inner], ['hybrid', 'async']);
+    const peer = advice.estimates.find((e) => e.model === 'hybrid' && e.inner === 'threads')!;
+    assert.ok(Math.abs(peer.predictedWallMs - rec.predictedWallMs) <= 0.01 * rec.predictedWallMs, 'the two hybrids tie');
+    const note = advice.rationale.find((s) => s.includes(' too: '));
+    assert.match(note ?? '', new RegExp(`^Hybrid \\(${peer.processes} processes x ${peer.threadsPerProcess} threads\\) would take [\\d.]+ s too: threads run blocking clients`));
+    // Without waits, threads and a loop are no choice of code: no such sentence.
+    const computing = adviceFor({ tasks: 500, cpuMsPerTask: 100, waitMsPerTask: 0, cores: 8 });
+    assert.ok(!computing.rationale.some((s) => s.includes(' too: ')), computing.rationale.join(' | '));
+  });
+
   test('tiny tasks: a short batch stays sequential; a long one is chunked, never dispatched one by one', () => {
     const short = adviceFor({ tasks: 2000, cpuMsPerTask: 0.005, waitMsPerTask: 0 });
     assert.equal(short.recommendation.model, 'sequential');

@@ -2,9 +2,9 @@ import { RULE_OF_THUMB, type WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import { fastestOf, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN, type Estimate } from '../recommend.js';
-import { RUNTIME_TRAITS } from '../runtimes.js';
+import { RUNTIME_TRAITS, simplicityRank } from '../runtimes.js';
 import { computeWallMs, type Work } from '../work.js';
-import { describePlan, limitOf, MODEL_LABEL, speedup } from './describe.js';
+import { describePlan, innerOf, limitOf, MODEL_LABEL, speedup } from './describe.js';
 
 /** A task whose CPU on all the cores takes no more than this over its share of them keeps them all busy. */
 const ALL_CORES_BUSY = 1.05;
@@ -103,6 +103,38 @@ function verdict(decision: Decision, fastest: Estimate | undefined): string {
   return `${MODEL_LABEL[chosen.plan.model]} (${describePlan(chosen)}) is predicted at ${fmtMs(chosen.prediction.wallMs)}, ${speedup(chosen, sequentialMs)} faster than sequential${startup}; ${limitOf(chosen, work, costs)}.`;
 }
 
+/** Another plan as simple as the chosen one and this close to its time is as good a choice, for other code. */
+const PEER_WITHIN = 0.01;
+
+/**
+ * A plan as simple as the chosen one, as fast to within PEER_WITHIN, that runs its tasks on the other inner
+ * model (threads where the choice is an event loop, or the reverse): which of the two fits is a matter of the
+ * tasks' clients, which the profile does not say. Unnamed where that other model is not the runtime's own way
+ * to the same end (worker threads for the waits of a Node event loop).
+ */
+function peerNote(chosen: Estimate, others: Estimate[], work: Work): string | undefined {
+  const inner = innerOf(chosen.plan);
+  const peer = others.find(
+    (e) =>
+      e !== chosen &&
+      e.viable &&
+      innerOf(e.plan) !== inner &&
+      simplicityRank(e.plan) === simplicityRank(chosen.plan) &&
+      Math.abs(e.prediction.wallMs - chosen.prediction.wallMs) <= PEER_WITHIN * chosen.prediction.wallMs,
+  );
+  // Threads and a loop differ in how they wait: without waits, which one runs the tasks is no choice of code.
+  if (!peer || chosen.plan.model === 'sequential' || work.waitMs === 0) return undefined;
+  const python = RUNTIME_TRAITS[work.runtime].language === 'python';
+  const why = python
+    ? inner === 'async'
+      ? 'threads run blocking clients (requests, psycopg2) as they are, where an event loop needs async ones (aiohttp, asyncpg) end to end'
+      : 'an event loop fits where the tasks\' clients are async end to end (aiohttp, asyncpg)'
+    : inner === 'threads'
+      ? 'an event loop holds the waits with no worker thread, and no heap, per task'
+      : undefined;
+  return why && `${MODEL_LABEL[peer.plan.model]} (${describePlan(peer)}) would take ${fmtMs(peer.prediction.wallMs)} too: ${why}.`;
+}
+
 export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: number, chosen: Estimate, estimates: Estimate[], sequentialMs: number): string[] {
   const decision: Decision = { work, costs, chosen, estimates, sequentialMs };
   const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
@@ -135,6 +167,9 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
       `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmtTaskMs(costs.processDispatchMs)} message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmtTaskMs(perTaskMs)} task would cost more than the task` : ''}.`,
     );
   }
+  // The fastest is never a peer where it was not chosen: only a simpler plan is chosen over it.
+  const peer = fastest && chosen.viable ? peerNote(chosen, estimates, work) : undefined;
+  if (peer) sentences.push(peer);
   // A plan that breaks a constraint is not favoured by the numbers, only shown.
   const note = fastest && chosen.viable ? ruleOfThumbNote(kind, decision) : undefined;
   if (note) sentences.push(note);
