@@ -113,17 +113,17 @@ const PEER_WITHIN = 0.01;
  * to the same end (worker threads for the waits of a Node event loop).
  */
 function peerNote(chosen: Estimate, others: Estimate[], work: Work): string | undefined {
+  // Threads and a loop differ in how they wait: without waits, which one runs the tasks is no choice of code.
+  if (chosen.plan.model === 'sequential' || work.waitMs === 0) return undefined;
   const inner = innerOf(chosen.plan);
   const peer = others.find(
     (e) =>
-      e !== chosen &&
       e.viable &&
       innerOf(e.plan) !== inner &&
       simplicityRank(e.plan) === simplicityRank(chosen.plan) &&
       Math.abs(e.prediction.wallMs - chosen.prediction.wallMs) <= PEER_WITHIN * chosen.prediction.wallMs,
   );
-  // Threads and a loop differ in how they wait: without waits, which one runs the tasks is no choice of code.
-  if (!peer || chosen.plan.model === 'sequential' || work.waitMs === 0) return undefined;
+  if (!peer) return undefined;
   const python = RUNTIME_TRAITS[work.runtime].language === 'python';
   const why = python
     ? inner === 'async'
