@@ -264,9 +264,15 @@ const RULES: PracticeRule[] = [
   {
     id: 'libuv-threadpool',
     title: "Size libuv's thread pool for fs, dns, zlib and crypto",
-    applies: (ctx) => ctx.work.runtime === 'node' && ctx.work.waitMs > 0 && ctx.plan.threadsPerProcess > 4 && usesEventLoop(ctx),
-    detail: ({ plan }) =>
-      `The async functions of fs, zlib and crypto, and dns.lookup (which net, http and fetch call for each new connection), run on libuv's pool of 4 threads, not on the event loop: with ${fmt(plan.threadsPerProcess)} tasks in flight, such calls beyond 4 at once wait for a pool thread. Set UV_THREADPOOL_SIZE (up to 1,024) in the environment before Node starts; the sockets themselves do not use the pool.`,
+    // The pool is one per process, shared by its event loop and its worker threads alike.
+    applies: (ctx) =>
+      ctx.work.runtime === 'node' && ctx.work.waitMs > 0 && ctx.plan.model !== 'sequential' && ctx.plan.model !== 'processes' && ctx.plan.threadsPerProcess > 4,
+    detail: (ctx) => {
+      const { plan } = ctx;
+      const shared = usesThreads(ctx) ? ', one pool per process that its worker threads share' : '';
+      const where = plan.model === 'hybrid' ? ' in each process' : '';
+      return `The async functions of fs, zlib and crypto, and dns.lookup (which net, http and fetch call for each new connection), run on libuv's pool of 4 threads${shared}, not on the event loop: with ${fmt(plan.threadsPerProcess)} tasks in flight${where}, such calls beyond 4 at once wait for a pool thread. Set UV_THREADPOOL_SIZE (up to 1,024) in the environment before Node starts; the sockets themselves do not use the pool.`;
+    },
   },
   {
     id: 'keep-event-loop-free',

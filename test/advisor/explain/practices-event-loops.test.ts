@@ -49,5 +49,14 @@ describe('practices for event loops', () => {
     assert.match(node.find((p) => p.id === 'libuv-threadpool')!.detail, /UV_THREADPOOL_SIZE/);
     assert.ok(!ids(practices({ ...IO, runtime: 'node', waitMsPerTask: 0 }, asyncPlan)).includes('libuv-threadpool'));
     assert.ok(!ids(practices(IO, asyncPlan)).includes('libuv-threadpool'), 'not for Python');
+    // One pool per process: worker threads share it, an event loop that hands its CPU to threads too; a process of one task does not fill it.
+    const threads = practices({ ...IO, runtime: 'node' }, { model: 'threads', inner: 'threads', processes: 1, threadsPerProcess: 16, chunkSize: 1 });
+    assert.match(threads.find((p) => p.id === 'libuv-threadpool')!.detail, /one pool per process that its worker threads share.* with 16 tasks in flight, such calls/);
+    const offload = practices({ ...IO, runtime: 'node' }, { ...asyncPlan, inner: 'threads', threadsPerProcess: 34 });
+    assert.match(offload.find((p) => p.id === 'libuv-threadpool')!.detail, /with 34 tasks in flight, such calls beyond 4/);
+    const hybrid = practices({ ...IO, runtime: 'node' }, hybridAsync);
+    assert.match(hybrid.find((p) => p.id === 'libuv-threadpool')!.detail, /with 25 tasks in flight in each process/);
+    const processes = practices({ ...IO, runtime: 'node' }, { model: 'processes', processes: 8, threadsPerProcess: 1, chunkSize: 10 });
+    assert.ok(!ids(processes).includes('libuv-threadpool'));
   });
 });
