@@ -483,7 +483,7 @@ export default function cpuPart(i) {
 }
 
 ${rate ? nodePacer(rate) : ''}async function task(i, pool) {
-${nodeWait(work, rate)}  return pool.run(i);
+${nodeWait(work, rate)}  return pool.run(i); // pass what the CPU part needs (the page, the rows): it is copied to the thread
 }
 
 ${NODE_LANES}
