@@ -1,6 +1,7 @@
 import { RULE_OF_THUMB, type WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
+import type { Bottleneck } from '../model/estimate.js';
 import { fastestOf, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN, type Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS, simplicityRank } from '../runtimes.js';
 import { computeWallMs, type Work } from '../work.js';
@@ -103,6 +104,12 @@ function verdict(decision: Decision, fastest: Estimate | undefined): string {
   return `${MODEL_LABEL[chosen.plan.model]} (${describePlan(chosen)}) is predicted at ${fmtMs(chosen.prediction.wallMs)}, ${speedup(chosen, sequentialMs)} faster than sequential${startup}; ${limitOf(chosen, work, costs)}.`;
 }
 
+/** The downstream's limits that can set a plan's time, by the bottleneck each names. */
+const DOWNSTREAM_LIMITS = new Map<Bottleneck, string>([
+  ['rate-limit', 'rate'],
+  ['concurrency-limit', 'limit on tasks in flight'],
+]);
+
 /** Another plan as simple as the chosen one and this close to its time is as good a choice, for other code. */
 const PEER_WITHIN = 0.01;
 
@@ -148,7 +155,15 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
       : `One after another, the ${fmt(work.tasks)} tasks take ${fmtMs(sequentialMs)}.`,
     verdict(decision, fastest),
   ];
-  if (fastest && fastest !== chosen) {
+  // Where the downstream sets the time, every plan that keeps up with it ties: the pool does not matter.
+  const setByDownstream = DOWNSTREAM_LIMITS.get(chosen.prediction.bottleneck);
+  const tied = viable.filter((e) => fmtMs(e.prediction.wallMs) === fmtMs(chosen.prediction.wallMs));
+  const downstreamTie = setByDownstream !== undefined && tied.length > 1 && fastest !== undefined && tied.includes(fastest);
+  if (downstreamTie) {
+    sentences.push(
+      `${fmt(tied.length)} of the ${fmt(viable.length)} plans take the same ${fmtMs(chosen.prediction.wallMs)}: the downstream's ${setByDownstream}, not the pool, sets the time, so the simplest is preferred.`,
+    );
+  } else if (fastest && fastest !== chosen) {
     const gain = (1 - fastest.prediction.wallMs / chosen.prediction.wallMs) * 100;
     const withinWall = fastest.prediction.wallMs * (1 + SIMPLER_WITHIN) >= chosen.prediction.wallMs;
     const faster = `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)})`;
@@ -168,7 +183,7 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
     );
   }
   // The fastest is never a peer where it was not chosen: only a simpler plan is chosen over it.
-  const peer = fastest && chosen.viable ? peerNote(chosen, estimates, work) : undefined;
+  const peer = fastest && chosen.viable && !downstreamTie ? peerNote(chosen, estimates, work) : undefined;
   if (peer) sentences.push(peer);
   // A plan that breaks a constraint is not favoured by the numbers, only shown.
   const note = fastest && chosen.viable ? ruleOfThumbNote(kind, decision) : undefined;
