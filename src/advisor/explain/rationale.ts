@@ -23,7 +23,7 @@ interface Decision {
  * Why the rule's model loses to the chosen one, named by its cause: the one thing about the profile that makes
  * the rule wrong here, before falling back to the rule's own limit in numbers.
  */
-function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decision): string {
+function whyNotRule(rule: Estimate, { work, costs, chosen }: Decision): string {
   const ruleModel = rule.plan.model;
   const usesProcesses = ruleModel === 'processes' || ruleModel === 'hybrid';
   if (work.tasks === 1) return 'there is only the one task, so no pool has anything to run beside it';
@@ -41,7 +41,8 @@ function whyNotRule(rule: Estimate, { work, costs, chosen, sequentialMs }: Decis
     return `sending each task's ${fmtBytes(work.payloadBytes)} to a process and back costs ${fmtTaskMs(prediction.payloadMsPerTask)} of serialising, against ${fmtTaskMs(work.cpuMs)} of CPU in the task`;
   }
   if (prediction.startupMs > 0 && prediction.wallMs - prediction.startupMs <= chosen.prediction.wallMs) {
-    return `the batch is short (${fmtMs(sequentialMs)} one after another), and the ${fmtMs(prediction.startupMs)} it takes to start ${ruleModel === 'hybrid' ? 'a hybrid pool' : count(rule.plan.processes, 'process', 'processes')} costs more than they would save`;
+    const pool = ruleModel === 'hybrid' ? 'a hybrid pool' : count(rule.plan.processes, 'process', 'processes');
+    return `the ${fmtMs(prediction.startupMs)} it takes to start ${pool} costs more than ${ruleModel === 'hybrid' || rule.plan.processes === 1 ? 'it' : 'they'} would save`;
   }
   if (prediction.bottleneck === 'dispatcher' && prediction.payloadMsPerTask === 0) {
     const handOffMs = usesProcesses ? costs.processItemMs : costs.threadDispatchMs;
