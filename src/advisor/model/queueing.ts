@@ -86,7 +86,8 @@ function step(at: Stations, population: number, queues: Queues, seen: number, se
 /**
  * Every population's response time of one network. Exact MVA at population N passes through every smaller
  * one, so one solution, extended as larger populations are asked for, answers them all; Schweitzer's
- * fixed points are kept per population.
+ * fixed points (above MAX_EXACT_POPULATION, and for tasks bound to several processes' stations) are kept
+ * per population.
  */
 class Solution implements ResponseTimes {
   readonly net: ClosedNetwork;
@@ -101,8 +102,9 @@ class Solution implements ResponseTimes {
   /**
    * Each process's tasks queue only at its own serial station: single-class MVA over all the processes' tasks
    * would have an arriving task find (N - 1) / stations others at its station where it finds N / stations - 1,
-   * which made 2 threads of a pure-CPU GIL process 40% slower than 8. Such networks are solved per population by
-   * Schweitzer's approximation with each process's tasks seen apart (Bard-Schweitzer for identical classes).
+   * which put 5 processes x 2 threads of pure-CPU tasks 25% behind 5 x 8, where both take the same time. Such
+   * networks are solved per population by Schweitzer's approximation with each process's tasks seen apart
+   * (Bard-Schweitzer for identical classes).
    */
   readonly #tasksBoundToStations: boolean;
 
