@@ -19,3 +19,8 @@ export interface Plan {
   /** Set for threads, async and hybrid: what runs inside each process. */
   inner?: InnerModel;
 }
+
+/** An event loop that awaits the waits and hands each task's CPU to a pool of threads (async+threads). */
+export function handsCpuToThreads(plan: Pick<Plan, 'model' | 'inner'>): boolean {
+  return plan.model === 'async' && plan.inner === 'threads';
+}

@@ -1,4 +1,4 @@
-import type { ExecutionModel, InnerModel } from './plan.js';
+import { handsCpuToThreads, type ExecutionModel, type InnerModel } from './plan.js';
 import type { Runtime } from './profile.js';
 
 /** The languages the advice writes its code skeleton in. */
@@ -70,5 +70,5 @@ export const SIMPLICITY_RANK: Record<ExecutionModel, number> = {
  * mechanisms, as simple as processes, not as threads or a loop alone.
  */
 export function simplicityRank(plan: { model: ExecutionModel; inner?: InnerModel }): number {
-  return plan.model === 'async' && plan.inner === 'threads' ? SIMPLICITY_RANK.processes : SIMPLICITY_RANK[plan.model];
+  return handsCpuToThreads(plan) ? SIMPLICITY_RANK.processes : SIMPLICITY_RANK[plan.model];
 }

@@ -1,8 +1,8 @@
 import type { WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
-import { BYTES_PER_MB, handOffMsPerTask, tasksInFlight, type Prediction } from '../model/estimate.js';
-import type { Plan } from '../plan.js';
+import { handOffMsPerTask, payloadSendMs, tasksInFlight, type Prediction } from '../model/estimate.js';
+import { handsCpuToThreads, type Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
 import type { Estimate } from '../recommend.js';
@@ -33,8 +33,6 @@ const usesThreads = ({ plan }: PracticeContext) =>
   plan.model === 'threads' || (plan.model === 'hybrid' && innerOf(plan) === 'threads');
 /** The plan runs tasks on an event loop: async, or a hybrid whose processes each run one. */
 const usesEventLoop = ({ plan }: PracticeContext) => plan.model !== 'sequential' && plan.model !== 'processes' && innerOf(plan) === 'async';
-/** An event loop that awaits the waits and hands each task's CPU to a pool of threads (async+threads). */
-const handsCpuToThreads = ({ plan }: PracticeContext) => plan.model === 'async' && innerOf(plan) === 'threads';
 const usesProcesses = ({ plan }: PracticeContext) => plan.model === 'processes' || plan.model === 'hybrid';
 const isPython = ({ work }: PracticeContext) => RUNTIME_TRAITS[work.runtime].language === 'python';
 const workers = ({ plan }: PracticeContext) => plan.processes * plan.threadsPerProcess;
@@ -57,8 +55,8 @@ function handOffMs(ctx: PracticeContext): number {
  */
 function payloadCopyMs(ctx: PracticeContext): number {
   if (usesProcesses(ctx)) return ctx.prediction.payloadMsPerTask;
-  const nodeThreads = !isPython(ctx) && (ctx.plan.model === 'threads' || handsCpuToThreads(ctx));
-  return nodeThreads ? (ctx.work.payloadBytes / BYTES_PER_MB) * ctx.costs.threadSerializeMsPerMB : 0;
+  const nodeThreads = !isPython(ctx) && (ctx.plan.model === 'threads' || handsCpuToThreads(ctx.plan));
+  return nodeThreads ? payloadSendMs(ctx.work, ctx.plan, ctx.costs) : 0;
 }
 
 /** Connection pools sized to the plan's tasks in flight: one pool per process, since processes share none. */
@@ -277,18 +275,18 @@ const RULES: PracticeRule[] = [
   {
     id: 'keep-event-loop-free',
     title: 'Keep the event loop free',
-    applies: (ctx) => ctx.work.runtime === 'node' && (usesEventLoop(ctx) || handsCpuToThreads(ctx)),
+    applies: (ctx) => ctx.work.runtime === 'node' && (usesEventLoop(ctx) || handsCpuToThreads(ctx.plan)),
     detail: (ctx) => {
       const { work, plan, prediction } = ctx;
       const cpu = fmtTaskMs(work.cpuMs);
-      if (handsCpuToThreads(ctx)) {
+      if (handsCpuToThreads(ctx.plan)) {
         return `The plan keeps the event loop for IO: each task's ${cpu} of CPU runs on a piscina thread, and the loop spends ${fmtTaskMs(handOffMs(ctx))} handing it over and then awaits its waits. Only your own code's CPU moves (parsing a page, transforming rows): what the HTTP client or database driver spends decoding responses runs on the loop. ${SYNC_CALLS_STOP_THE_LOOP}`;
       }
       const hybrid = plan.model === 'hybrid';
       const busy = `Node overlaps the waits on one thread, with no thread per task; each task's ${cpu} of CPU runs on ${hybrid ? "its process's" : 'the'} event loop, and no other task's callbacks run meanwhile. Over the run ${hybrid ? 'each' : 'the'} loop is busy ${fmtMs(prediction.serialBusyMs)} of the ${fmtMs(prediction.wallMs)}`;
       if (prediction.bottleneck !== 'event-loop') return `${busy}. ${SYNC_CALLS_STOP_THE_LOOP}`;
       // The loop limits the plan: what moving the CPU off it is predicted to give, which is not always a gain.
-      const offload = ctx.estimates.find((e) => e.plan.model === 'async' && innerOf(e.plan) === 'threads' && e.viable);
+      const offload = ctx.estimates.find((e) => handsCpuToThreads(e.plan) && e.viable);
       const moved = offload
         ? ` Handing each task's CPU to a piscina pool instead (async+threads) is predicted at ${fmtMs(offload.prediction.wallMs)}${offload.prediction.wallMs < prediction.wallMs ? '' : ', no faster'}.`
         : '';

@@ -1,5 +1,5 @@
 import type { Costs } from '../costs/index.js';
-import type { Plan } from '../plan.js';
+import { handsCpuToThreads, type Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import { batchTime, batchTimeAtLeast, solve, type ClosedNetwork, type ResponseTimes } from './queueing.js';
 import { nativeThreadsPerTask, ownTaskMs } from './sizing.js';
@@ -158,16 +158,23 @@ function predictSequential(work: Work): Prediction {
 export function handOffMsPerTask(plan: Plan, costs: Costs): number {
   if (plan.model === 'processes' || plan.model === 'hybrid') return costs.processItemMs;
   if (plan.model === 'threads') return costs.threadDispatchMs;
-  if (plan.model === 'async' && plan.inner === 'threads') return costs.threadDispatchMs + costs.asyncDispatchMs;
+  if (handsCpuToThreads(plan)) return costs.threadDispatchMs + costs.asyncDispatchMs;
   return 0;
+}
+
+/**
+ * What the dispatcher spends serialising one task's payload for the worker it hands the task to: pickled or
+ * V8-serialised for a process, cloned for a thread.
+ */
+export function payloadSendMs(work: Work, plan: Plan, costs: Costs): number {
+  const payloadMb = work.payloadBytes / BYTES_PER_MB;
+  return payloadMb * (plan.model === 'processes' || plan.model === 'hybrid' ? costs.serializeMsPerMB : costs.threadSerializeMsPerMB);
 }
 
 /** The dispatcher's time per task: its hand-off, and serialising the payload where it crosses to a worker. */
 function dispatcherMsPerTask(work: Work, plan: Plan, costs: Costs): number {
   const handOffMs = handOffMsPerTask(plan, costs);
-  if (handOffMs === 0) return 0;
-  const payloadMb = work.payloadBytes / BYTES_PER_MB;
-  return handOffMs + payloadMb * (plan.model === 'processes' || plan.model === 'hybrid' ? costs.serializeMsPerMB : costs.threadSerializeMsPerMB);
+  return handOffMs === 0 ? 0 : handOffMs + payloadSendMs(work, plan, costs);
 }
 
 /**
@@ -216,7 +223,7 @@ class PoolCost implements PlanCost {
     // An event loop that runs every task's CPU itself; or one that awaits the waits and hands each task's CPU to
     // a pool of one thread per core (asyncio.to_thread, a small piscina pool), which then computes like threads.
     const loop = inner === 'async';
-    const offload = plan.model === 'async' && inner === 'threads';
+    const offload = handsCpuToThreads(plan);
     const threaded = inner === 'threads';
     const processes = crossesProcesses ? plan.processes : 1;
     const perProcess = inner ? plan.threadsPerProcess : 1;

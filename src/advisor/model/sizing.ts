@@ -1,7 +1,7 @@
 import type { Costs } from '../costs/index.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import { computeWallMs, type Work } from '../work.js';
-import type { Plan } from '../plan.js';
+import { handsCpuToThreads, type Plan } from '../plan.js';
 
 /** A chunk sent to a process should hold this much work, so one IPC round trip is amortised over it. */
 export const TARGET_CHUNK_MS = 50;
@@ -21,9 +21,14 @@ export function nativeThreadsPerTask(work: Work, workers: number): number {
   return Math.max(1, Math.min(work.threadsPerTask, share));
 }
 
-/** One task alone, on as many native threads as it runs and the cores allow: its CPU's wall time and its wait. */
+/** One task's CPU alone, on as many native threads as it runs and the cores allow: its wall time. */
+function ownComputeMs(work: Work): number {
+  return computeWallMs(work, Math.min(work.threadsPerTask, work.cores));
+}
+
+/** One task alone: its CPU's wall time on its own native threads, and its wait. */
 export function ownTaskMs(work: Work): number {
-  return computeWallMs(work, Math.min(work.threadsPerTask, work.cores)) + work.waitMs;
+  return ownComputeMs(work) + work.waitMs;
 }
 
 /**
@@ -37,8 +42,7 @@ export function goetzThreads(work: Work, coresForProcess: number): number {
   const gilLimit =
     RUNTIME_TRAITS[work.runtime].hasGil && gilHeldShare > 0 ? 1 / gilHeldShare : Number.POSITIVE_INFINITY;
   const usable = Math.min(tasksComputingAtOnce, gilLimit);
-  const computeMs = computeWallMs(work, Math.min(work.threadsPerTask, work.cores));
-  return Math.ceil(usable * (1 + waitComputeRatio(computeMs, work.waitMs)));
+  return Math.ceil(usable * (1 + waitComputeRatio(ownComputeMs(work), work.waitMs)));
 }
 
 /**
@@ -132,6 +136,6 @@ export function workerHeaps(plan: Plan, work: Pick<Work, 'runtime' | 'cores'>): 
   if (!isolates) return 1;
   if (plan.model === 'threads') return plan.threadsPerProcess;
   // An event loop that hands its tasks' CPU to a pool: a worker thread per core at most.
-  if (plan.model === 'async' && plan.inner === 'threads') return Math.min(work.cores, plan.threadsPerProcess);
+  if (handsCpuToThreads(plan)) return Math.min(work.cores, plan.threadsPerProcess);
   return 1;
 }
