@@ -107,7 +107,7 @@ function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: num
   if (profile.maxConcurrency !== undefined) return { limit: profile.maxConcurrency, assumed: false };
   if (cpuShare(perTask) > CPU_BOUND_ABOVE) return { limit: Number.POSITIVE_INFINITY, assumed: false };
   const known = profile.workload ? (WORKLOADS[profile.workload] as WorkloadAssumption).downstreamLimit : undefined;
-  const { inFlight, source } = known ?? DEFAULT_DOWNSTREAM_LIMIT;
+  const { inFlight, source } = known ?? { inFlight: DEFAULT_DOWNSTREAM_LIMIT.inFlight, source: DEFAULT_DOWNSTREAM_LIMIT.source[RUNTIME_TRAITS[profile.runtime].language] };
   if (profile.tasks > inFlight) {
     assumptions.push(
       `maxConcurrency was not given: at most ${fmt(inFlight)} tasks are kept in flight at once, ${source}${known ? `, typical of "${profile.workload}"` : ''}. Send maxConcurrency with what the downstream really allows (shared by every machine) to raise or lower it.`,

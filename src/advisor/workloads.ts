@@ -17,12 +17,16 @@ export interface WorkloadAssumption {
 /**
  * With no maxConcurrency, work that waits on a downstream holds at most this many tasks in flight: the
  * default connection limit of the common async HTTP clients. A plan of hundreds of simultaneous
- * connections, unasked, is a denial of service on someone's server.
+ * connections, unasked, is a denial of service on someone's server. Where it comes from is said in the
+ * client's own language: Node's clients set no limit, so there it is the code's to keep.
  */
 export const DEFAULT_DOWNSTREAM_LIMIT = {
   inFlight: 100,
-  source:
-    "the default connection limit of Python's async HTTP clients (aiohttp's TCPConnector limit=100, httpx's Limits(max_connections=100)); Node's fetch and http.Agent set none, so there the limit is the code's own (an undici Agent's connections, a p-limit)",
+  source: {
+    python: "the default connection limit of Python's async HTTP clients (aiohttp's TCPConnector limit=100, httpx's Limits(max_connections=100))",
+    javascript:
+      "the default connection limit of Python's async HTTP clients; Node's fetch and http.Agent set none, so keep it in the code (an undici Agent's connections, a p-limit)",
+  },
 } as const;
 
 export const WORKLOADS = {

@@ -31,6 +31,8 @@ describe('downstream limits when the profile gives none', () => {
     assert.match(warning, /at most 100 tasks/);
     assert.match(warning, /aiohttp/);
     assert.match(warning, /Send maxConcurrency/);
+    // A Python user is told of Python's clients only.
+    assert.doesNotMatch(warning, /Node|fetch|http\.Agent/);
     // Node's own clients have no such default: the warning does not pretend they do.
     const node = adviceFor({ tasks: 2000, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8, runtime: 'node' });
     assert.match(node.warnings.find((w) => w.startsWith('maxConcurrency was not given')) ?? '', /Node's fetch and http\.Agent set none/);
