@@ -196,6 +196,74 @@ const PYTHON_LANES = `async def run_lanes(items, in_flight, handle):
             group.create_task(lane())
 `;
 
+/**
+ * Processes that isolate their tasks: one task per message, and a worker's crash costs the tasks in flight with
+ * it, not the batch. A ProcessPoolExecutor whose worker dies is broken and fails every task it held, so those run
+ * again one at a time on a pool of one, where a crash names its own task.
+ */
+function pythonIsolatedProcesses(work: Work, plan: Plan, header: string, threading: string, rate: PacedRate | undefined): string {
+  return `${header}${threading}import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+TASKS = ${literal(work.tasks)}
+PROCESSES = ${plan.processes}
+WINDOW = 2 * PROCESSES  # tasks submitted ahead of the results, one per message
+
+
+${pythonTask(work, rate)}
+
+def run_pool(indices, workers):
+    # Runs the tasks on a fresh pool. A worker that dies breaks the pool and fails every task in flight, the
+    # culprit among them: returns how many finished, the tasks lost that way, and those not yet submitted.
+    done = 0
+    todo = deque(indices)
+    pending = deque()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        try:
+            while todo or pending:
+                while todo and len(pending) < WINDOW:
+                    pending.append((todo[0], pool.submit(task, todo[0])))
+                    todo.popleft()
+                pending[0][1].result()  # use each result here
+                pending.popleft()
+                done += 1
+        except BrokenProcessPool:
+            lost = []
+            for i, future in pending:
+                if future.exception() is None:
+                    future.result()  # finished before the crash: use it here too
+                    done += 1
+                else:
+                    lost.append(i)
+            return done, lost, list(todo)
+    return done, [], []
+
+
+def main():
+    start = time.perf_counter()
+    done = 0
+    crashed = []
+    todo = range(TASKS)
+    while todo:
+        finished, lost, todo = run_pool(todo, PROCESSES)
+        done += finished
+        # Each task lost with the pool runs again alone: one that crashes now is the culprit.
+        for i in lost:
+            finished, crashed_alone, _ = run_pool([i], 1)
+            done += finished
+            crashed += crashed_alone
+    print(f"{done} tasks in {time.perf_counter() - start:.3f} s")
+    if crashed:
+        print(f"{len(crashed)} crashed their worker: {crashed[:20]}")
+
+
+if __name__ == "__main__":
+    main()
+`;
+}
+
 function pythonMain(body: string, isAsync = false): string {
   const def = isAsync ? 'async def main():' : 'def main():';
   const run = isAsync ? 'asyncio.run(main())' : 'main()';
@@ -249,6 +317,7 @@ ${pythonMain(`    with ThreadPoolExecutor(max_workers=THREADS) as pool:
             done += 1  # use each result here; nothing keeps them all
 `)}`;
     case 'processes':
+      if (work.needsIsolation) return pythonIsolatedProcesses(work, plan, header, threading, rate);
       return `${header}${threading}import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -411,30 +480,41 @@ async function runLanes(first, last, lanes, run) {
 
 const NODE_REPORT = 'console.log(`${done} tasks in ${(performance.now() - start).toFixed(0)} ms`);\n';
 
-/** The parent side of a process pool: each child is sent [first, last) ranges one at a time and replies with their results. */
-function nodeParent(): string {
+/**
+ * The parent side of a process pool: each child is sent [first, last) ranges one at a time and replies with their
+ * results. Where the tasks need isolation a child holds one task, so a crash names it: the parent records it and
+ * forks a replacement, and the batch goes on.
+ */
+function nodeParent(isolated: boolean): string {
+  const onExit = isolated
+    ? `      child.on('exit', (code, signal) => {
+        if (held === undefined) return code === 0 ? resolve() : reject(new Error(\`worker exited: \${code ?? signal}\`));
+        crashed.push(held[0]); // the one task it held took it down: the others carry on
+        resolve(runChild());
+      });`
+    : `      child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(\`worker exited: \${code ?? signal}\`))));`;
+  const send = isolated ? '        held = [first, next];\n        child.send(held);\n' : '        child.send([first, next]);\n';
   return `  const start = performance.now();
   let next = 0;
   let done = 0;
-  const runChild = () =>
+${isolated ? '  const crashed = [];\n' : ''}  const runChild = () =>
     new Promise((resolve, reject) => {
       // 'advanced' serialisation sends Buffers and typed arrays without a JSON round trip.
       const child = fork(fileURLToPath(import.meta.url), { serialization: 'advanced' });
-      const sendNext = () => {
-        if (next >= TASKS) return void child.disconnect();
+${isolated ? '      let held; // the range the child is running\n' : ''}      const sendNext = () => {
+${isolated ? '        held = undefined;\n' : ''}        if (next >= TASKS) return void child.disconnect();
         const first = next;
         next = Math.min(next + CHUNK_SIZE, TASKS);
-        child.send([first, next]);
-      };
+${send}      };
       child.on('message', (results) => {
         done += results.length; // use each result here
         sendNext();
       });
-      child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(\`worker exited: \${code ?? signal}\`))));
+${onExit}
       sendNext();
     });
   await Promise.all(Array.from({ length: PROCESSES }, runChild));
-  ${NODE_REPORT}`;
+  ${NODE_REPORT}${isolated ? '  if (crashed.length > 0) console.log(`${crashed.length} crashed their worker: ${crashed.slice(0, 20)}`);\n' : ''}`;
 }
 
 function nodeSnippet(work: Work, plan: SnippetPlan): string {
@@ -572,7 +652,7 @@ if (isMainThread && process.send) {
   // A child: run each range it is sent, and send the results back.
 ${child}
 } else if (isMainThread) {
-${nodeParent()}}
+${nodeParent(work.needsIsolation)}}
 `;
 }
 

@@ -142,7 +142,14 @@ describe('practices', () => {
   });
 
   test('a crash-prone batch on processes learns to recover a worker', () => {
-    assert.match(practices('processes', { needsIsolation: true }).get('isolate-crashes')!.detail, /BrokenProcessPool/);
+    const cpython = practices('processes', { needsIsolation: true }).get('isolate-crashes')!.detail;
+    assert.match(cpython, /BrokenProcessPool, the culprit among them\. The skeleton runs those again one at a time/);
+    assert.match(cpython, /max_tasks_per_child \(3\.11\+\)/);
+    // An exception in a Python thread does not end its process: no claim that a thread crash takes one down.
+    assert.doesNotMatch(cpython, /thread crash/);
+    // PyPy implements Python 3.9 and 3.10, which have no max_tasks_per_child.
+    assert.doesNotMatch(practices('processes', { needsIsolation: true, runtime: 'pypy' }).get('isolate-crashes')!.detail, /max_tasks_per_child \(/);
+    assert.match(practices('processes', { needsIsolation: true, runtime: 'node' }).get('isolate-crashes')!.detail, /records the one task it held, forks a replacement/);
     assert.ok(!practices('processes').has('isolate-crashes'));
   });
 });

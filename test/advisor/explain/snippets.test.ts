@@ -92,6 +92,30 @@ describe("with the downstream's rate limit, every snippet paces its calls", () =
   });
 });
 
+describe('where the tasks need isolation, a crashed worker costs its own task, not the batch', () => {
+  // Task 7 kills its worker process; the other 11 still finish and the crash is named.
+  const crashOnSeven = (language: 'python' | 'javascript', code: string) =>
+    language === 'python'
+      ? code.replace('    return i * i\n', '    if i == 7:\n        import os\n        os._exit(1)\n    return i * i\n')
+      : code.replace('  return i * i;\n', '  if (i === 7) process.exit(1);\n  return i * i;\n');
+  const isolated = { ...PLANS.processes, chunkSize: 1 };
+
+  for (const runtime of ['cpython', 'node'] as const) {
+    test(runtime, async () => {
+      const { language, code } = snippet(runtime, isolated, { needsIsolation: true });
+      const crashing = crashOnSeven(language, code);
+      assert.notEqual(crashing, code, 'the stand-in task is where the crash goes');
+      const stdout = await runSnippet(language, `isolated-${runtime}`, crashing);
+      assert.match(stdout, /^11 tasks in /m);
+      assert.match(stdout, /^1 crashed their worker: \[?7\]?$/m);
+      // Without a crash every task finishes and nothing is reported.
+      const clean = await runSnippet(language, `isolated-clean-${runtime}`, code);
+      assert.match(clean, /^12 tasks in /m);
+      assert.doesNotMatch(clean, /crashed/);
+    });
+  }
+});
+
 describe('what the snippets hold', () => {
   test('waits are awaited in every Node snippet, never a blocking Atomics.wait', () => {
     for (const plan of Object.values(PLANS)) {
