@@ -19,7 +19,7 @@ export const PLAN_SIZES = {
     .int()
     .min(1)
     .max(LIMITS.maxTasks)
-    .describe('Threads per process; where `inner` is async, tasks in flight per event loop.'),
+    .describe('Threads per process; for async (whatever its inner) and a hybrid of event loops, tasks in flight per event loop.'),
   chunkSize: z
     .number()
     .int()
@@ -51,6 +51,15 @@ const planFields = {
     .min(1)
     .max(LIMITS.maxTasks)
     .describe('Most tasks the plan holds in flight at once: processes x threadsPerProcess, within the tasks and maxConcurrency.'),
+  cpuThreads: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.maxCores)
+    .optional()
+    .describe(
+      "Present where an event loop hands each task's CPU to a thread pool (async, inner threads): that pool's threads, one per core at most. threadsPerProcess is then the tasks in flight on the loop.",
+    ),
   predictedWallMs: z.number().min(0),
   predictedSpeedup: z.number().min(0).describe('Sequential wall time / predicted wall time.'),
 };

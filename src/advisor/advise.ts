@@ -6,7 +6,7 @@ import { practicesFor } from './explain/practices.js';
 import { rationaleFor } from './explain/rationale.js';
 import { snippetFor } from './explain/snippets.js';
 import { warningsFor } from './explain/warnings.js';
-import { tasksInFlight } from './model/estimate.js';
+import { cpuThreadsOf, tasksInFlight } from './model/estimate.js';
 import { choose, estimateAll, sequentialWallMs, type Estimate } from './recommend.js';
 import type { Advice, EstimateReply } from './advice.js';
 import type { Profile } from './profile.js';
@@ -31,6 +31,7 @@ function sizedPrediction({ plan, prediction }: Estimate, sequentialMs: number, w
     threadsPerProcess: plan.threadsPerProcess,
     chunkSize: plan.chunkSize,
     tasksInFlight: tasksInFlight(plan, work),
+    cpuThreads: cpuThreadsOf(plan, work),
     predictedWallMs: prediction.wallMs,
     predictedSpeedup: speedupOf(sequentialMs, prediction.wallMs),
   };

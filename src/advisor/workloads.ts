@@ -25,7 +25,7 @@ export const DEFAULT_DOWNSTREAM_LIMIT = {
   source: {
     python: "the default connection limit of Python's async HTTP clients (aiohttp's TCPConnector limit=100, httpx's Limits(max_connections=100))",
     javascript:
-      "the default connection limit of Python's async HTTP clients; Node's fetch and http.Agent set none, so keep it in the code (an undici Agent's connections, a p-limit)",
+      "a cautious default, since Node's fetch and http.Agent set no limit of their own (keep one in the code: an undici Agent's connections, a p-limit)",
   },
 } as const;
 

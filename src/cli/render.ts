@@ -23,7 +23,7 @@ const MIN_WIDTH = 60;
 /** Wider than this, lines are hard to follow: paragraphs wrap and bars stop here. */
 const MAX_WIDTH = 100;
 
-type Sized = Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize'> & { inner?: 'threads' | 'async' };
+type Sized = Pick<EstimateReply, 'model' | 'processes' | 'threadsPerProcess' | 'chunkSize' | 'cpuThreads'> & { inner?: 'threads' | 'async' };
 
 /** The model as the tables name it: async and hybrid come in two kinds, told apart by what runs inside. */
 function kindOf(e: Pick<EstimateReply, 'model' | 'inner'>): string {
@@ -42,7 +42,7 @@ function sizes(e: Sized): string {
     case 'threads':
       return count(e.threadsPerProcess, 'thread');
     case 'async':
-      return `${fmt(e.threadsPerProcess)} in flight`;
+      return `${fmt(e.threadsPerProcess)} in flight${e.cpuThreads === undefined ? '' : `, CPU on ${count(e.cpuThreads, 'thread')}`}`;
     case 'processes':
       return `${count(e.processes, 'process', 'processes')}, chunk ${fmt(e.chunkSize)}`;
     case 'hybrid':

@@ -185,7 +185,7 @@ describe('advice invariants', () => {
     );
   });
 
-  test('tasksInFlight is what the plan holds at once, and inner says what each process runs', () => {
+  test('tasksInFlight is what the plan holds at once, inner says what each process runs, and cpuThreads the CPU pool of a loop', () => {
     fc.assert(
       fc.property(anyProfile, (profile) => {
         const advice = adviceFor(profile);
@@ -196,6 +196,10 @@ describe('advice invariants', () => {
           const hasInner = plan.model === 'threads' || plan.model === 'async' || plan.model === 'hybrid';
           assert.equal(plan.inner !== undefined, hasInner, `${plan.model} inner ${plan.inner}`);
           if (plan.model === 'threads') assert.equal(plan.inner, 'threads');
+          // An event loop that hands its CPU to threads names that pool apart from the tasks it holds.
+          if (plan.model === 'async' && plan.inner === 'threads') {
+            assert.equal(plan.cpuThreads, Math.min(advice.resolved.cores, plan.tasksInFlight), `async+threads ${plan.tasksInFlight} in flight`);
+          } else assert.equal(plan.cpuThreads, undefined, `${plan.model} ${plan.inner}: cpuThreads`);
         }
       }),
       params,

@@ -35,7 +35,7 @@ describe('downstream limits when the profile gives none', () => {
     assert.doesNotMatch(warning, /Node|fetch|http\.Agent/);
     // Node's own clients have no such default: the warning does not pretend they do.
     const node = adviceFor({ tasks: 2000, cpuMsPerTask: 5, waitMsPerTask: 300, cores: 8, runtime: 'node' });
-    assert.match(node.warnings.find((w) => w.startsWith('maxConcurrency was not given')) ?? '', /Node's fetch and http\.Agent set none/);
+    assert.match(node.warnings.find((w) => w.startsWith('maxConcurrency was not given')) ?? '', /Node's fetch and http\.Agent set no limit of their own/);
     // Still far faster than one after another: 2,000 x 305 ms / 100 in flight is 6.1 s.
     assert.ok(advice.recommendation.predictedWallMs < 9_000, `${advice.recommendation.predictedWallMs} ms`);
     // The reasons call the limit what it is, an assumption, never the downstream's own.

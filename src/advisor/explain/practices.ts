@@ -7,7 +7,7 @@ import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
 import type { Estimate } from '../recommend.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
-import { innerOf } from './describe.js';
+import { describePlan, innerOf } from './describe.js';
 import { pacersOf } from './snippets.js';
 import type { Work } from '../work.js';
 
@@ -72,6 +72,25 @@ const SYNC_CALLS_STOP_THE_LOOP =
 
 /** Below this payload a copy is cheap next to dispatch; above it, pass a reference (joblib memory-maps from 1 MB). */
 const LARGE_PAYLOAD_BYTES = 1e6;
+
+/** A plan slower than another by this share is worth naming as what the other stands to lose. */
+const WORTH_NAMING = 0.05;
+
+/**
+ * Where an event loop hands its CPU to threads, what the plan becomes if that CPU is the client's or the
+ * driver's (TLS, signing, decoding) and cannot move: the loop alone's time, and a hybrid of event loops, which
+ * spreads it over processes without moving any, where it is much faster than the loop alone.
+ */
+function ifCpuStaysOnLoop({ work, prediction, estimates }: PracticeContext): string {
+  const loopAlone = estimates.find((e) => e.plan.model === 'async' && innerOf(e.plan) === 'async' && e.viable);
+  if (!loopAlone || loopAlone.prediction.wallMs <= prediction.wallMs * (1 + WORTH_NAMING)) return '';
+  const loops = estimates.find((e) => e.plan.model === 'hybrid' && innerOf(e.plan) === 'async' && e.viable);
+  const spread =
+    loops && loops.prediction.wallMs < loopAlone.prediction.wallMs * (1 - WORTH_NAMING)
+      ? `; a hybrid of ${describePlan(loops)} moves none and takes ${fmtMs(loops.prediction.wallMs)}`
+      : '';
+  return ` If most of the ${fmtTaskMs(work.cpuMs)} is theirs, it stays on the loop, and the batch takes ${fmtMs(loopAlone.prediction.wallMs)} as on the event loop alone${spread}.`;
+}
 
 const RULES: PracticeRule[] = [
   {
@@ -200,15 +219,19 @@ const RULES: PracticeRule[] = [
     id: 'start-method',
     title: 'Choose the process start method deliberately',
     applies: (ctx) => usesProcesses(ctx) && isPython(ctx),
-    detail: () =>
-      "fork in a parent that already runs threads can deadlock the child on a lock held at the fork; macOS defaults to spawn, and Python 3.14 moved POSIX to forkserver. Create the pool before starting threads, or pass mp_context=multiprocessing.get_context('forkserver'), and keep the worker function importable at module level.",
+    detail: ({ work }) =>
+      work.runtime === 'pypy'
+        ? "fork in a parent that already runs threads can deadlock the child on a lock held at the fork. PyPy's ProcessPoolExecutor runs with fork only (on PyPy 7.3.11, forkserver and spawn fail at the first submit), so create the pool before starting any thread, and keep the worker function importable at module level."
+        : "fork in a parent that already runs threads can deadlock the child on a lock held at the fork; macOS defaults to spawn, and Python 3.14 moved POSIX to forkserver. Create the pool before starting threads, or pass mp_context=multiprocessing.get_context('forkserver'), and keep the worker function importable at module level.",
   },
   {
     id: 'copy-on-write-read-only-state',
     title: 'Share read-only state copy-on-write',
     applies: (ctx) => usesProcesses(ctx) && isPython(ctx) && ctx.work.sharedState === 'read-only',
-    detail: () =>
-      'Load read-only data before the pool forks so the children share its pages; call gc.freeze() first, since reference-count updates otherwise dirty and copy the pages. With spawn or forkserver, load it once per worker in an initializer instead of sending it with every task.',
+    detail: ({ work }) =>
+      work.runtime === 'pypy'
+        ? 'Load read-only data before the pool forks so the children start with its pages. PyPy has no gc.freeze(), and its collector marks every object it visits in the object itself, so pages of many small objects are copied in each child as it collects; data kept in one large buffer (bytes, array, mmap) keeps its pages shared.'
+        : 'Load read-only data before the pool forks so the children share its pages; call gc.freeze() first, since reference-count updates otherwise dirty and copy the pages. With spawn or forkserver, load it once per worker in an initializer instead of sending it with every task.',
   },
   {
     id: 'cap-native-threads',
@@ -233,7 +256,7 @@ const RULES: PracticeRule[] = [
     title: 'Confirm the GIL stays off',
     applies: ({ work }) => work.runtime === 'cpython-free-threaded',
     detail: () =>
-      'Importing an extension not marked free-thread-safe turns the GIL back on for the whole process, silently. Check sys._is_gil_enabled() after your imports, or run with PYTHON_GIL=0 to refuse it.',
+      'Importing an extension not marked free-thread-safe turns the GIL back on for the whole process, with no more than a RuntimeWarning. Check sys._is_gil_enabled() after your imports. PYTHON_GIL=0 (or -X gil=0) keeps the GIL off anyway, at the risk of that extension\'s thread safety: prefer free-threaded builds (cp313t wheels) of your extensions.',
   },
   {
     id: 'isolate-crashes',
@@ -288,7 +311,7 @@ const RULES: PracticeRule[] = [
       const { work, plan, prediction } = ctx;
       const cpu = fmtTaskMs(work.cpuMs);
       if (handsCpuToThreads(ctx.plan)) {
-        return `The plan keeps the event loop for IO: each task's ${cpu} of CPU runs on a piscina thread, and the loop spends ${fmtTaskMs(handOffMs(ctx))} handing it over and then awaits its waits. Only your own code's CPU moves (parsing a page, transforming rows): what the HTTP client or database driver spends decoding responses runs on the loop. ${SYNC_CALLS_STOP_THE_LOOP}`;
+        return `The plan keeps the event loop for IO: each task's ${cpu} of CPU runs on a piscina thread, and the loop spends ${fmtTaskMs(handOffMs(ctx))} handing it over and then awaits its waits. Only your own code's CPU moves (parsing a page, transforming rows): what the HTTP client or database driver spends decoding responses runs on the loop.${ifCpuStaysOnLoop(ctx)} ${SYNC_CALLS_STOP_THE_LOOP}`;
       }
       const hybrid = plan.model === 'hybrid';
       const busy = `Node overlaps the waits on one thread, with no thread per task; each task's ${cpu} of CPU runs on ${hybrid ? "its process's" : 'the'} event loop, and no other task's callbacks run meanwhile. Over the run ${hybrid ? 'each' : 'the'} loop is busy ${fmtMs(prediction.serialBusyMs)} of the ${fmtMs(prediction.wallMs)}`;

@@ -1,6 +1,7 @@
 import { count, fmtTaskMs, roundSignificant } from '../format.js';
 import type { Plan } from '../plan.js';
 import { RUNTIME_TRAITS, type Language } from '../runtimes.js';
+import { cpuThreadsOf } from '../model/estimate.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
 import type { Work } from '../work.js';
 
@@ -36,6 +37,12 @@ export function snippetKind(plan: SnippetPlan): SnippetKind {
 function literal(n: number): string {
   const digits = String(Math.round(n));
   return digits.length > 4 ? digits.replace(/\B(?=(\d{3})+(?!\d))/g, '_') : digits;
+}
+
+/** Said beside a pool's size only where the downstream has a limit on tasks in flight. */
+function withinLimit(work: Work): string {
+  if (!Number.isFinite(work.maxConcurrency)) return '';
+  return `, within ${work.maxConcurrencyAssumed ? 'the assumed' : "the downstream's"} limit of ${literal(work.maxConcurrency)}`;
 }
 
 /** A stand-in wait in seconds, as Python writes it. */
@@ -304,7 +311,7 @@ ${pythonMain('    for i in range(TASKS):\n        task(i)  # use each result her
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
-${tasks}THREADS = ${plan.threadsPerProcess}  # cores x (1 + wait/compute), within the downstream's limit
+${tasks}THREADS = ${plan.threadsPerProcess}  # the advised pool size${withinLimit(work)}
 WINDOW = 2 * THREADS  # tasks submitted ahead of the results
 
 
@@ -381,7 +388,7 @@ ${pythonMain(`    with ProcessPoolExecutor(max_workers=PROCESSES) as pool:
       return `${header}import asyncio
 import time
 ${plan.inner === 'threads' ? 'from concurrent.futures import ThreadPoolExecutor\n' : ''}
-${tasks}IN_FLIGHT = ${plan.threadsPerProcess}  # tasks in flight on the event loop, within the downstream's limit
+${tasks}IN_FLIGHT = ${plan.threadsPerProcess}  # tasks in flight on the event loop${withinLimit(work)}
 ${plan.inner === 'threads' ? `THREADS = ${Math.max(1, Math.min(work.cores, plan.threadsPerProcess))}  # threads for the blocking parts\n` : ''}
 
 ${pythonAsyncTask(work, offload, rate)}
@@ -456,9 +463,12 @@ async function pace() {
 
 function nodeWait(work: Work, rate: PacedRate | undefined): string {
   const pace = rate ? `  await pace(); // ${PACE_NOTE}\n` : '';
+  // Node's timers count whole milliseconds (and fire no sooner than 1 ms): a stand-in off that grain says so.
+  const timerMs = Math.max(1, Math.round(work.waitMs));
+  const grain = timerMs === roundSignificant(work.waitMs) ? '' : ` (of ${fmtTaskMs(work.waitMs)}: timers count whole ms)`;
   const wait =
     work.waitMs > 0
-      ? `  await setTimeout(${Math.max(1, Math.round(work.waitMs))}); // stands for the wait: an awaited call (fetch, a query) with AbortSignal.timeout(ms)\n`
+      ? `  await setTimeout(${timerMs}); // stands for the wait${grain}: an awaited call (fetch, a query) with AbortSignal.timeout(ms)\n`
       : '';
   return pace + wait;
 }
@@ -537,7 +547,7 @@ for (let i = 0; i < TASKS; i++) {
 ${NODE_REPORT}`;
     case 'async':
       return `${nodeHeader(false)}${timers}
-${tasks}const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on the event loop, within the downstream's limit
+${tasks}const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on the event loop${withinLimit(work)}
 
 ${nodeTask(work, rate)}
 ${NODE_LANES}
@@ -549,12 +559,12 @@ await runLanes(0, TASKS, IN_FLIGHT, async (i) => {
 });
 ${NODE_REPORT}`;
     case 'async+threads': {
-      const cpuThreads = Math.max(1, Math.min(work.cores, plan.threadsPerProcess));
+      const cpuThreads = cpuThreadsOf(plan, work);
       return `${nodeHeader(true)}// The event loop holds the waits; a small piscina pool, loading this same file, runs the CPU part.
 import { isMainThread } from 'node:worker_threads';
 ${timers}import { Piscina } from 'piscina';
 
-${tasks}const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on the event loop, within the downstream's limit
+${tasks}const IN_FLIGHT = ${plan.threadsPerProcess}; // tasks in flight on the event loop${withinLimit(work)}
 const CPU_THREADS = ${cpuThreads}; // threads for the CPU part: no more than the cores
 
 // ${perTaskNote(work)} The CPU part runs on a pool thread:

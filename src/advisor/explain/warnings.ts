@@ -45,7 +45,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
   }
   if (work.runtime === 'cpython-free-threaded') {
     warnings.push(
-      'Free-threaded CPython re-enables the GIL when it imports an extension not marked free-thread-safe; check sys._is_gil_enabled(), or the thread estimates do not hold.',
+      'The thread estimates assume the GIL stays off: free-threaded CPython turns it back on when it imports an extension not marked free-thread-safe; check sys._is_gil_enabled() after your imports.',
     );
   }
   if (work.payloadBytes > 0 && (plan.model === 'processes' || plan.model === 'hybrid')) {

@@ -13,6 +13,14 @@ export function tasksInFlight(plan: Plan, work: Pick<Work, 'tasks' | 'maxConcurr
   return Math.max(1, Math.min(plan.processes * plan.threadsPerProcess, work.tasks, work.maxConcurrency));
 }
 
+/**
+ * The threads that run the tasks' CPU where an event loop hands it to a pool (async+threads): one per core at
+ * most, and no more than the tasks in flight; undefined for every other plan, whose threadsPerProcess says.
+ */
+export function cpuThreadsOf(plan: Plan, work: Pick<Work, 'tasks' | 'maxConcurrency' | 'cores'>): number | undefined {
+  return handsCpuToThreads(plan) ? Math.min(work.cores, tasksInFlight(plan, work)) : undefined;
+}
+
 /** What limits a plan: the resource whose total demand sets the wall time. */
 export const BOTTLENECKS = [
   'serial',

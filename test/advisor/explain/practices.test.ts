@@ -7,7 +7,7 @@ import { predict } from '../../../src/advisor/model/estimate.js';
 import type { ExecutionModel, InnerModel, Plan } from '../../../src/advisor/plan.js';
 import type { ProfileInput } from '../../../src/advisor/profile.js';
 import { estimateAll, sequentialWallMs } from '../../../src/advisor/recommend.js';
-import { workFor } from '../../helpers/advice.js';
+import { adviceFor, workFor } from '../../helpers/advice.js';
 
 const PLANS: Record<ExecutionModel, Plan> = {
   sequential: { model: 'sequential', processes: 1, threadsPerProcess: 1, chunkSize: 1 },
@@ -69,6 +69,12 @@ describe('practices', () => {
     assert.match(practices('processes', { runtime: 'node' }).get('chunk-small-tasks')!.detail, /\(the snippet sends each child a range of 5 tasks a message\)\.$/);
     assert.ok(processes.has('queues-for-ipc') && processes.has('start-method'));
     assert.ok(!practices('processes', { runtime: 'node' }).has('start-method'), 'start methods are Python');
+    // PyPy 7.3.11's ProcessPoolExecutor fails at the first submit with forkserver or spawn, and has no gc.freeze().
+    assert.match(processes.get('start-method')!.detail, /get_context\('forkserver'\)/);
+    const pypy = practices('processes', { runtime: 'pypy', sharedState: 'read-only' });
+    assert.doesNotMatch(pypy.get('start-method')!.detail, /get_context|3\.14/);
+    assert.match(pypy.get('start-method')!.detail, /fork only/);
+    assert.doesNotMatch(pypy.get('copy-on-write-read-only-state')!.detail, /call gc\.freeze/);
   });
 
   test('connection pools are sized to the tasks in flight, one pool per process', () => {
@@ -97,7 +103,9 @@ describe('practices', () => {
   test('runtime-specific advice reaches only its runtime', () => {
     assert.ok(practices('async', { runtime: 'node' }).has('keep-event-loop-free'));
     assert.ok(!practices('threads').has('keep-event-loop-free'));
-    assert.ok(practices('threads', { runtime: 'cpython-free-threaded' }).has('free-threaded-gil-check'));
+    const gilCheck = practices('threads', { runtime: 'cpython-free-threaded' }).get('free-threaded-gil-check');
+    // PYTHON_GIL=0 refuses nothing: it keeps the GIL off even for an extension that is not thread-safe.
+    assert.match(gilCheck?.detail ?? '', /PYTHON_GIL=0 \(or -X gil=0\) keeps the GIL off anyway, at the risk of that extension's thread safety/);
     assert.ok(!practices('threads').has('free-threaded-gil-check'));
     assert.ok(practices('threads', { gilReleasedShare: 0.5 }).has('gil-release-check'));
     assert.ok(!practices('threads', { runtime: 'node', gilReleasedShare: 0.5 }).has('gil-release-check'));
@@ -112,6 +120,13 @@ describe('practices', () => {
     assert.match(offloaded, /2 ms of CPU runs on a piscina thread, and the loop spends 0\.0\d+ ms handing it over/);
     assert.match(offloaded, /Only your own code's CPU moves .*: what the HTTP client or database driver spends decoding responses runs on the loop\./);
     assert.doesNotMatch(offloaded, /busy/);
+    // Uploads whose CPU is the SDK's (TLS, signing) cannot move it: the reply gives the plan that needs no move.
+    const advice = adviceFor({ runtime: 'node', tasks: 50_000, cpuMsPerTask: 2, waitMsPerTask: 120, cores: 8 });
+    assert.equal(advice.recommendation.cpuThreads, 8, 'async+threads, its CPU on a thread per core');
+    const uploads = advice.practices.find((p) => p.id === 'keep-event-loop-free')!.detail;
+    assert.match(uploads, /If most of the 2 ms is theirs, it stays on the loop, and the batch takes 100 s as on the event loop alone; a hybrid of \d+ processes x \d+ in flight on an event loop moves none and takes 6\d(\.\d)? s\./);
+    // Where the loop alone is about as fast, nothing is at stake and nothing is said.
+    assert.doesNotMatch(offloaded, /If most of/);
     // Where the loop limits the plan, what moving the CPU off it gives, in the model's own figures.
     const busy: Partial<ProfileInput> = { runtime: 'node', tasks: 1000, cpuMsPerTask: 10, waitMsPerTask: 50 };
     assert.match(practices('async', { ...busy, cores: 4 }).get('keep-event-loop-free')!.detail, /busy 10(\.\d+)? s of the 10(\.\d+)? s, and that is what limits the plan\. Handing each task's CPU to a piscina pool instead \(async\+threads\) is predicted at \d(\.\d+)? s\. /);

@@ -161,6 +161,18 @@ describe('what the snippets hold', () => {
     assert.match(snippet('node', { ...PLANS['async+threads'], threadsPerProcess: 50 }, { cores: 8 }).code, /const CPU_THREADS = 8;/);
   });
 
+  test('a Node stand-in wait off the timers\' whole milliseconds says what it stands for', () => {
+    assert.match(snippet('node', PLANS.async, { waitMsPerTask: 0.5 }).code, /await setTimeout\(1\); \/\/ stands for the wait \(of 0\.5 ms: timers count whole ms\)/);
+    assert.match(snippet('node', PLANS.async).code, /await setTimeout\(20\); \/\/ stands for the wait: /);
+  });
+
+  test("a pool's size names the downstream's limit only where there is one", () => {
+    assert.match(snippet('cpython', PLANS.threads, { maxConcurrency: 40 }).code, /^THREADS = 3  # the advised pool size, within the downstream's limit of 40$/m);
+    assert.match(snippet('node', PLANS.async, { tasks: 500 }).code, /^const IN_FLIGHT = 5; \/\/ tasks in flight on the event loop, within the assumed limit of 100$/m);
+    // Work that computes has no downstream to spare.
+    assert.match(snippet('cpython', PLANS.threads, { cpuMsPerTask: 50, waitMsPerTask: 0 }).code, /^THREADS = 3  # the advised pool size$/m);
+  });
+
   test('figures in the code are rounded: no 41.920899999999996', () => {
     const { code } = snippet('cpython', PLANS.threads, { cpuMsPerTask: 41.920899999999996, waitMsPerTask: 0.30000000000000004 });
     assert.match(code, /\(41\.9 ms CPU, 0\.3 ms wait per task\)/);
