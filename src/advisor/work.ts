@@ -116,6 +116,19 @@ function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: num
   return { limit: inFlight, assumed: true };
 }
 
+/**
+ * A GIL share given for a runtime without a GIL is said to be unused rather than dropped in silence. For Node it
+ * usually means CPU in async native calls, which run on libuv's pool beside the loop: the model does not count
+ * that pool, so the loop's figures are then an upper bound.
+ */
+function unusedGilShare(profile: Profile): string {
+  const runtime = profile.runtime === 'node' ? 'Node' : 'free-threaded CPython';
+  const given = `gilReleasedShare ${fmt(profile.gilReleasedShare ?? 0)} is not used: ${runtime} has no GIL, and the model runs each task's CPU on the thread that calls it.`;
+  return profile.runtime === 'node'
+    ? `${given} CPU inside Node's async native calls (zlib, crypto, fs) runs on libuv's pool of 4 threads a process instead, beside the event loop; the model does not count that pool, so where such calls are most of the CPU the event loop is busier in these estimates than it will be.`
+    : given;
+}
+
 export function resolveWork(profile: Profile, defaultCores: number): Work {
   const assumptions: string[] = [];
   const cores = profile.cores ?? defaultCores;
@@ -124,6 +137,7 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
   }
   const threadsPerTask = withWorkloadDefault(profile, 'threadsPerTask', 1, assumptions);
   const gilReleasedShare = withWorkloadDefault(profile, 'gilReleasedShare', 0, assumptions);
+  if (!RUNTIME_TRAITS[profile.runtime].hasGil && (profile.gilReleasedShare ?? 0) > 0) assumptions.push(unusedGilShare(profile));
   const payloadBytes = withWorkloadDefault(profile, 'payloadBytesPerTask', 0, assumptions);
   const { cpuMs, waitMs, basis } = perTaskCost(profile, threadsPerTask, gilReleasedShare, cores, assumptions);
   const downstream = downstreamLimit(profile, { cpuMs, waitMs }, assumptions);

@@ -29,6 +29,18 @@ describe('resolving a profile', () => {
     assert.ok(w.assumptions.some((a) => a.startsWith('The measured CPU time (3,000 ms) does not fit in the wall time (1,000 ms) on 1 thread a task:')), w.assumptions.join(' | '));
   });
 
+  test('a GIL share sent for a runtime without a GIL is said to be unused, not dropped in silence', () => {
+    const node = work({ runtime: 'node', tasks: 2000, cpuMsPerTask: 40, waitMsPerTask: 5, gilReleasedShare: 0.9 });
+    const said = node.assumptions.find((a) => a.startsWith('gilReleasedShare 0.9 is not used'));
+    assert.ok(said, node.assumptions.join(' | '));
+    assert.match(said, /Node has no GIL/);
+    assert.match(said, /libuv's pool of 4 threads/);
+    assert.match(work({ runtime: 'cpython-free-threaded', tasks: 10, cpuMsPerTask: 5, gilReleasedShare: 0.5 }).assumptions.join(' '), /free-threaded CPython has no GIL/);
+    // Not sent, or where the runtime has a GIL: nothing to say.
+    assert.ok(!work({ runtime: 'node', tasks: 10, cpuMsPerTask: 5 }).assumptions.some((a) => a.startsWith('gilReleasedShare')));
+    assert.ok(!work({ tasks: 10, cpuMsPerTask: 5, gilReleasedShare: 0.5 }).assumptions.some((a) => a.startsWith('gilReleasedShare')));
+  });
+
   test('explicit fields beat a workload\'s typical ones', () => {
     const w = work({ cpuMsPerTask: undefined, waitMsPerTask: undefined, workload: 'hashing', gilReleasedShare: 0.5 });
     assert.equal(w.gilReleasedShare, 0.5);

@@ -89,7 +89,7 @@ describe('practices', () => {
     assert.match(practices('processes', { payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /shared_memory/);
     assert.match(practices('processes', { payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /unpickled, \d+(\.\d+)? ms a task here/);
     assert.match(practices('processes', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /child process through its pipe.*file path/);
-    assert.match(practices('threads', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /structured-cloned to a worker thread, [\d.]+ ms a task here.*transfer list/);
+    assert.match(practices('threads', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).get('large-payloads-by-reference')!.detail, /structured-cloned to a worker thread, [\d.]+ ms a task here as bytes in a Buffer \(1\.1 ms per MiB\); a parsed object of records clones at 17-33 ms per MiB.*transfer list.*pass a file path/);
     // Python threads and event loops hand each task a reference: there is nothing to copy.
     assert.ok(!practices('threads', { payloadBytesPerTask: 1_000_000 }).has('large-payloads-by-reference'));
     assert.ok(!practices('async', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).has('large-payloads-by-reference'));
