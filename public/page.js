@@ -57,7 +57,7 @@ function sizes(plan) {
     case 'threads':
       return plural(plan.threadsPerProcess, 'thread');
     case 'async':
-      return `${plural(plan.threadsPerProcess, 'task')} in flight${plan.inner === 'threads' ? ', CPU on a thread per core' : ''}`;
+      return `${plural(plan.threadsPerProcess, 'task')} in flight${plan.cpuThreads ? `, CPU on ${plural(plan.cpuThreads, 'thread')}` : ''}`;
     case 'processes':
       return `${plural(plan.processes, 'process', 'processes')}, ${plural(plan.chunkSize, 'task')} per message`;
     case 'hybrid':
