@@ -112,7 +112,7 @@ export const AdviceSchema = z
       .object({
         language: z
           .enum(LANGUAGES)
-          .describe('python (3.11+) for the CPython and PyPy runtimes; javascript, an ES module for Node 20+, for node.'),
+          .describe('python for the CPython runtimes (3.11+) and PyPy (its Python 3.9+); javascript, an ES module for Node 20+, for node.'),
         code: z
           .string()
           .describe(

@@ -332,7 +332,9 @@ const RULES: PracticeRule[] = [
       !isPython(ctx)
         ? 'Pass an AbortSignal with a timeout (AbortSignal.timeout(ms)) to every fetch or query, and abort queued work on shutdown.'
         : usesEventLoop(ctx)
-          ? 'A wait with no timeout holds its place in flight forever: wrap each call in asyncio.timeout(seconds) (3.11+), or give the client a timeout; a TaskGroup cancels the other tasks when one fails, so catch the errors a task may survive inside it.'
+          ? ctx.work.runtime === 'pypy'
+            ? "A wait with no timeout holds its place in flight forever: wrap each call in asyncio.wait_for(call, seconds) (PyPy's Python has no asyncio.timeout, which is 3.11), or give the client a timeout; catch inside each task the errors it may survive, since the first one it lets out ends the batch."
+            : 'A wait with no timeout holds its place in flight forever: wrap each call in asyncio.timeout(seconds) (3.11+), or give the client a timeout; a TaskGroup cancels the other tasks when one fails, so catch the errors a task may survive inside it.'
           : 'A wait with no timeout can hold a worker forever: set timeouts on every network call, and on shutdown call executor.shutdown(cancel_futures=True) so queued tasks do not start.',
   },
 ];

@@ -189,7 +189,10 @@ const PYTHON_CHUNKS = `def chunks(total, size):
         yield range(first, min(first + size, total))
 `;
 
-const PYTHON_LANES = `async def run_lanes(items, in_flight, handle):
+/** Lanes that share one iterator, in a TaskGroup (3.11+); PyPy, whose Python is 3.9 or 3.10, gathers them. */
+function pythonLanes(work: Work): string {
+  const gather = work.runtime === 'pypy';
+  return `async def run_lanes(items, in_flight, handle):
     # \`in_flight\` lanes share one iterator: each takes the next task when its last one finishes, so no more
     # than \`in_flight\` run at once and no task object exists before its turn.
     items = iter(items)
@@ -198,10 +201,17 @@ const PYTHON_LANES = `async def run_lanes(items, in_flight, handle):
         for i in items:
             handle(await task(i))
 
-    async with asyncio.TaskGroup() as group:
+${
+  gather
+    ? `    # PyPy's Python has no TaskGroup (3.11+): gather runs the lanes and raises the first error a task lets out.
+    await asyncio.gather(*(lane() for _ in range(in_flight)))
+`
+    : `    async with asyncio.TaskGroup() as group:
         for _ in range(in_flight):
             group.create_task(lane())
-`;
+`
+}`;
+}
 
 /**
  * Processes that isolate their tasks: one task per message, and a worker's crash costs the tasks in flight with
@@ -393,7 +403,7 @@ ${plan.inner === 'threads' ? `THREADS = ${Math.max(1, Math.min(work.cores, plan.
 
 ${pythonAsyncTask(work, offload, rate)}
 
-${PYTHON_LANES}
+${pythonLanes(work)}
 
 ${pythonMain(
   `${pool}
@@ -420,7 +430,7 @@ WINDOW = 2 * PROCESSES  # chunks submitted ahead of the results
 
 ${pythonAsyncTask(work, work.gilReleasedShare > 0, rate)}
 
-${PYTHON_LANES}
+${pythonLanes(work)}
 
 def run_chunk(chunk):
     # Runs inside a worker process: its own GIL and its own event loop for the chunk's waits.

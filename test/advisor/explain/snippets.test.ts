@@ -37,7 +37,7 @@ const PLANS: Record<SnippetKind, SnippetPlan> = {
   'hybrid+async': { model: 'hybrid', inner: 'async', processes: 2, threadsPerProcess: 3, chunkSize: 4 },
 };
 
-function snippet(runtime: 'cpython' | 'node', plan: SnippetPlan, extra: Partial<ProfileInput> = {}) {
+function snippet(runtime: 'cpython' | 'pypy' | 'node', plan: SnippetPlan, extra: Partial<ProfileInput> = {}) {
   const work = resolveWork(ProfileSchema.parse({ runtime, tasks: 12, cpuMsPerTask: 1, waitMsPerTask: 20, cores: 2, ...extra }), 2);
   return snippetFor(work, plan);
 }
@@ -171,6 +171,18 @@ describe('what the snippets hold', () => {
     assert.match(snippet('node', PLANS.async, { tasks: 500 }).code, /^const IN_FLIGHT = 5; \/\/ tasks in flight on the event loop, within the assumed limit of 100$/m);
     // Work that computes has no downstream to spare.
     assert.match(snippet('cpython', PLANS.threads, { cpuMsPerTask: 50, waitMsPerTask: 0 }).code, /^THREADS = 3  # the advised pool size$/m);
+  });
+
+  test("PyPy's snippets keep to its Python 3.9: no TaskGroup or asyncio.timeout, and they run", async () => {
+    for (const [kind, plan] of Object.entries(PLANS) as Array<[SnippetKind, SnippetPlan]>) {
+      const { code } = snippet('pypy', plan);
+      assert.doesNotMatch(code, /TaskGroup\(|asyncio\.timeout\(|except\*|^\s*match /m, kind);
+      if (kind === 'async' || kind === 'hybrid+async') {
+        assert.match(code, /await asyncio\.gather\(\*\(lane\(\) for _ in range\(in_flight\)\)\)/);
+        // pypy3 may not be installed: the same code runs on CPython 3.11.
+        assert.match(await runSnippet('python', `pypy-${kind.replace('+', '-')}`, code), /^12 tasks in /m);
+      }
+    }
   });
 
   test('figures in the code are rounded: no 41.920899999999996', () => {
