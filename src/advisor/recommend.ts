@@ -9,6 +9,7 @@ import {
   processChunkSize,
   goetzThreads,
   processesWithinMemory,
+  rateConcurrency,
   threadCount,
   workerHeaps,
 } from './model/sizing.js';
@@ -113,15 +114,19 @@ function withHeadroom(base: number, most: number): number[] {
   return sizes;
 }
 
-/** Thread counts for one process: Goetz's, then with headroom, within the same limits. */
-function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurrencyLimit: number, least: number): number[] {
-  const base = Math.max(least, threadCount(work, costs, coresForProcess, concurrencyLimit));
+/**
+ * Thread counts for one process: Goetz's, then with headroom, within the same limits. Under a rate limit the
+ * first is no more than the process's share of what keeps up with the rate (`rateShare`), and the larger ones
+ * are still weighed.
+ */
+function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurrencyLimit: number, least: number, rateShare: number): number[] {
+  const base = Math.max(least, Math.min(threadCount(work, costs, coresForProcess, concurrencyLimit), rateShare));
   return withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit, costs.maxThreadsPerProcess)));
 }
 
 /** Tasks in flight for one event loop: Goetz's for one core, then with headroom; a loop needs no cap of its own. */
-function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, least: number): number[] {
-  const base = Math.max(least, asyncConcurrency(work, costs, concurrencyLimit));
+function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, least: number, rateShare: number): number[] {
+  const base = Math.max(least, Math.min(asyncConcurrency(work, costs, concurrencyLimit), rateShare));
   return withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit)));
 }
 
@@ -131,7 +136,7 @@ function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, l
  */
 function offloadConcurrencies(work: Work, concurrencyLimit: number): number[] {
   const limit = Math.min(work.tasks, concurrencyLimit);
-  return withHeadroom(Math.max(1, Math.min(goetzThreads(work, work.cores), limit)), limit);
+  return withHeadroom(Math.max(1, Math.min(goetzThreads(work, work.cores), limit, rateConcurrency(work))), limit);
 }
 
 /** Node worker threads the memory limit allows, each a V8 isolate with its own heap; unlimited elsewhere. */
@@ -168,11 +173,11 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs, counts:
     case 'sequential':
       return [sequentialPlan];
     case 'async':
-      return (inner === 'threads' ? offloadConcurrencies(work, work.maxConcurrency) : loopConcurrencies(work, costs, work.maxConcurrency, 1)).map(
+      return (inner === 'threads' ? offloadConcurrencies(work, work.maxConcurrency) : loopConcurrencies(work, costs, work.maxConcurrency, 1, rateConcurrency(work))).map(
         (inFlight) => ({ model, processes: 1, threadsPerProcess: inFlight, chunkSize: 1, inner: inner ?? 'async' }),
       );
     case 'threads':
-      return threadCounts(work, costs, work.cores, Math.min(work.maxConcurrency, isolateLimit(work)), 1).map((threads) => ({
+      return threadCounts(work, costs, work.cores, Math.min(work.maxConcurrency, isolateLimit(work)), 1, rateConcurrency(work)).map((threads) => ({
         model,
         processes: 1,
         threadsPerProcess: threads,
@@ -200,10 +205,11 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs, counts:
         if (processes > work.cores || processes * HYBRID_LEAST > work.maxConcurrency) break;
         // Its share of the limit, and no more than the tasks a process gets.
         const share = Math.min(Math.floor(work.maxConcurrency / processes), Math.ceil(work.tasks / processes));
+        const rateShare = Math.ceil(rateConcurrency(work) / processes);
         const perProcess =
           inner === 'async'
-            ? loopConcurrencies(work, costs, share, HYBRID_LEAST)
-            : threadCounts(work, costs, work.cores / processes, Math.min(share, Math.floor(isolateLimit(work) / processes)), HYBRID_LEAST);
+            ? loopConcurrencies(work, costs, share, HYBRID_LEAST, rateShare)
+            : threadCounts(work, costs, work.cores / processes, Math.min(share, Math.floor(isolateLimit(work) / processes)), HYBRID_LEAST, rateShare);
         for (const workers of perProcess) {
           plans.push({ model, processes, threadsPerProcess: workers, chunkSize: hybridChunkSize(work.tasks, processes, workers), inner: inner ?? 'threads' });
         }

@@ -152,6 +152,18 @@ describe('maxRatePerSecond', () => {
     assert.ok(advice.warnings.some((w) => w.includes('no number of machines') && w.includes('50 tasks a second')));
   });
 
+  test("the pool is sized to keep up with the rate, by Little's law with a quarter's headroom, not to the waits", () => {
+    // 50 calls a second of 152 ms need 7.6 in flight: 10, where Goetz's count for the waits was 76 (measured: 10
+    // threads and 76 took 20.13 and 20.14 s for 1,000 such calls; the other 66 only wait at the pacer).
+    const advice = adviceFor({ workload: 'api-calls', tasks: 10_000, runtime: 'cpython', cores: 4, maxRatePerSecond: 50 });
+    assert.equal(advice.recommendation.tasksInFlight, 10);
+    for (const e of advice.estimates.filter((row) => row.viable && row.model !== 'sequential' && row.model !== 'processes')) {
+      assert.ok(e.tasksInFlight <= 10, `${e.model} ${e.processes}x${e.threadsPerProcess}: ${e.tasksInFlight} in flight`);
+      assert.equal(e.bottleneck, 'rate-limit', `${e.model} ${e.processes}x${e.threadsPerProcess}`);
+    }
+    assert.ok(!advice.practices.some((p) => p.id === 'asyncio-for-high-fan-out'), 'no fan-out to warn of');
+  });
+
   test('the practices say how to pace the calls, each process at its share of the rate', () => {
     const pace = (profile: ProfileInput) => adviceFor(profile).practices.find((p) => p.id === 'pace-to-the-rate-limit')?.detail ?? '';
     const threads = pace({ tasks: 300, cpuMsPerTask: 2, waitMsPerTask: 50, cores: 2, blockingWaits: true, maxRatePerSecond: 40 });
