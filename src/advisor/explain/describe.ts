@@ -1,7 +1,7 @@
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
 import type { ExecutionModel, Plan } from '../plan.js';
-import { tasksInFlight } from '../model/estimate.js';
+import { payloadSendMs, tasksInFlight } from '../model/estimate.js';
 import type { Estimate } from '../recommend.js';
 import type { Work } from '../work.js';
 
@@ -72,9 +72,14 @@ export function limitOf(estimate: Estimate, work: Work, costs: Costs): string {
     case 'cores':
       return coresLimit(p, work);
     case 'dispatcher': {
-      if (p.payloadMsPerTask > 0 && work.payloadBytes > 0) {
-        const beyondTask = p.payloadMsPerTask > work.cpuMs ? `, more than the task's own ${fmtTaskMs(work.cpuMs)} of CPU` : '';
-        return `the dispatcher serialises ${fmtBytes(work.payloadBytes)} per task (${fmtTaskMs(p.payloadMsPerTask)} each${beyondTask}), one task at a time, ${busy} in all`;
+      // The dispatcher pays the sending side of a payload's copy; the worker pays the other.
+      const sendMs = payloadSendMs(work, plan, costs);
+      if (sendMs > 0) {
+        const copies = plan.model === 'processes' || plan.model === 'hybrid' ? 'serialises' : 'clones';
+        const beyondTask = sendMs > work.cpuMs ? `, more than the task's own ${fmtTaskMs(work.cpuMs)} of CPU` : '';
+        const eachMs = fmtTaskMs(p.bottleneckMs / work.tasks);
+        const each = eachMs === fmtTaskMs(sendMs) ? `, ${eachMs} each${beyondTask},` : ` (${fmtTaskMs(sendMs)}${beyondTask}) and spends ${eachMs} on each in all,`;
+        return `the dispatcher ${copies} ${fmtBytes(work.payloadBytes)} per task${each} one task at a time: ${busy} for the ${fmt(work.tasks)} tasks`;
       }
       return `the dispatcher hands out the ${fmt(work.tasks)} tasks one at a time, ${busy} in all`;
     }
