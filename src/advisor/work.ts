@@ -72,7 +72,9 @@ function perTaskCost(profile: Profile, threadsPerTask: number, gilReleasedShare:
   if (profile.workload) {
     const assumed = WORKLOADS[profile.workload];
     assumptions.push(
-      `Workload "${profile.workload}" assumes ${fmtMs(assumed.cpuMsPerTask)} of CPU and ${fmtMs(assumed.waitMsPerTask)} of wait per task: ${assumed.why}. Send cpuMsPerTask and waitMsPerTask, or a measurement, for advice on your own numbers.`,
+      `Workload "${profile.workload}" assumes ${fmtMs(assumed.cpuMsPerTask)} of CPU and ${fmtMs(assumed.waitMsPerTask)} of wait per task: ${assumed.why}${
+        RUNTIME_TRAITS[profile.runtime].hasGil && 'gilNote' in assumed ? `; ${assumed.gilNote}` : ''
+      }. Send cpuMsPerTask and waitMsPerTask, or a measurement, for advice on your own numbers.`,
     );
     return { cpuMs: assumed.cpuMsPerTask, waitMs: assumed.waitMsPerTask, basis: 'workload' };
   }
@@ -93,6 +95,8 @@ function withWorkloadDefault<K extends 'gilReleasedShare' | 'payloadBytesPerTask
   const given = profile[key];
   if (given !== undefined) return given;
   if (!profile.workload) return plainDefault;
+  // A GIL share means nothing to a runtime without a GIL: neither taken nor said.
+  if (key === 'gilReleasedShare' && !RUNTIME_TRAITS[profile.runtime].hasGil) return plainDefault;
   const typical = WORKLOADS[profile.workload][key];
   if (typical !== plainDefault) assumptions.push(`${key} is taken as ${fmt(typical)}, typical of "${profile.workload}".`);
   return typical;
@@ -116,17 +120,28 @@ function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: num
   return { limit: inFlight, assumed: true };
 }
 
+/** A workload whose native share is at least this is mostly native code, worth a word about where it runs in Node. */
+const MOSTLY_NATIVE = 0.5;
+
 /**
- * A GIL share given for a runtime without a GIL is said to be unused rather than dropped in silence. For Node it
- * usually means CPU in async native calls, which run on libuv's pool beside the loop: the model does not count
- * that pool, so the loop's figures are then an upper bound.
+ * What a GIL share says for a runtime without a GIL: a share sent is said to be unused rather than dropped in
+ * silence. In Node, native CPU (sent as a share, or a workload that is mostly native) usually runs in async
+ * native calls, on libuv's pool beside the loop: the model does not count that pool, so the loop's figures
+ * are then an upper bound.
  */
-function unusedGilShare(profile: Profile): string {
-  const runtime = profile.runtime === 'node' ? 'Node' : 'free-threaded CPython';
-  const given = `gilReleasedShare ${fmt(profile.gilReleasedShare ?? 0)} is not used: ${runtime} has no GIL, and the model runs each task's CPU on the thread that calls it.`;
-  return profile.runtime === 'node'
-    ? `${given} CPU inside Node's async native calls (zlib, crypto, fs) runs on libuv's pool of 4 threads a process instead, beside the event loop; the model does not count that pool, so where such calls are most of the CPU the event loop is busier in these estimates than it will be.`
-    : given;
+function gilShareWithoutGil(profile: Profile): string[] {
+  const said: string[] = [];
+  if ((profile.gilReleasedShare ?? 0) > 0) {
+    const runtime = profile.runtime === 'node' ? 'Node' : 'free-threaded CPython';
+    said.push(`gilReleasedShare ${fmt(profile.gilReleasedShare ?? 0)} is not used: ${runtime} has no GIL, and the model runs each task's CPU on the thread that calls it.`);
+  }
+  const native = profile.gilReleasedShare ?? (profile.workload ? WORKLOADS[profile.workload].gilReleasedShare : 0);
+  if (profile.runtime === 'node' && (native >= MOSTLY_NATIVE || (profile.gilReleasedShare ?? 0) > 0)) {
+    said.push(
+      "CPU inside Node's async native calls (zlib, crypto, fs, or a native module such as sharp) runs on libuv's pool of 4 threads a process, beside the event loop; the model does not count that pool, so where such calls are most of the CPU the event loop is busier in these estimates than it will be.",
+    );
+  }
+  return said;
 }
 
 export function resolveWork(profile: Profile, defaultCores: number): Work {
@@ -137,9 +152,9 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
   }
   const threadsPerTask = withWorkloadDefault(profile, 'threadsPerTask', 1, assumptions);
   const gilReleasedShare = withWorkloadDefault(profile, 'gilReleasedShare', 0, assumptions);
-  if (!RUNTIME_TRAITS[profile.runtime].hasGil && (profile.gilReleasedShare ?? 0) > 0) assumptions.push(unusedGilShare(profile));
   const payloadBytes = withWorkloadDefault(profile, 'payloadBytesPerTask', 0, assumptions);
   const { cpuMs, waitMs, basis } = perTaskCost(profile, threadsPerTask, gilReleasedShare, cores, assumptions);
+  if (!RUNTIME_TRAITS[profile.runtime].hasGil) assumptions.push(...gilShareWithoutGil(profile));
   const downstream = downstreamLimit(profile, { cpuMs, waitMs }, assumptions);
   return {
     runtime: profile.runtime,

@@ -10,6 +10,8 @@ export interface WorkloadAssumption {
   payloadBytesPerTask: number;
   threadsPerTask: number;
   why: string;
+  /** What of the work releases the GIL: said only where the runtime has one. */
+  gilNote?: string;
   /** Tasks in flight the downstream of this kind of work takes when the profile gives no maxConcurrency. */
   downstreamLimit?: { inFlight: number; source: string };
 }
@@ -36,7 +38,8 @@ export const WORKLOADS = {
     gilReleasedShare: 0.2,
     payloadBytesPerTask: 100_000,
     threadsPerTask: 1,
-    why: 'a page fetch over the internet (~300 ms) and an HTML parse (~5 ms, partly in lxml)',
+    why: 'a page fetch over the internet (~300 ms) and an HTML parse (~5 ms)',
+    gilNote: 'lxml parses partly outside the GIL',
   },
   'api-calls': {
     cpuMsPerTask: 2,
@@ -73,7 +76,8 @@ export const WORKLOADS = {
     gilReleasedShare: 0.6,
     payloadBytesPerTask: 3_000_000,
     threadsPerTask: 1,
-    why: 'decode, resize and encode a photo (~150 ms; Pillow releases the GIL in most filters)',
+    why: 'decode, resize and encode a photo (~150 ms)',
+    gilNote: 'Pillow releases the GIL in most filters',
   },
   'video-encoding': {
     cpuMsPerTask: 5_000,
@@ -89,7 +93,8 @@ export const WORKLOADS = {
     gilReleasedShare: 0.3,
     payloadBytesPerTask: 2_000_000,
     threadsPerTask: 1,
-    why: 'a pandas group-by over a few MB (~200 ms; much of pandas holds the GIL)',
+    why: 'a pandas group-by over a few MB (~200 ms)',
+    gilNote: 'much of pandas holds the GIL',
   },
   'scientific-computing': {
     cpuMsPerTask: 500,
@@ -113,7 +118,8 @@ export const WORKLOADS = {
     gilReleasedShare: 0.95,
     payloadBytesPerTask: 8_000_000,
     threadsPerTask: 1,
-    why: 'vectorised NumPy over a ~8 MB array (~50 ms); NumPy releases the GIL inside its loops',
+    why: 'vectorised NumPy over a ~8 MB array (~50 ms)',
+    gilNote: 'NumPy releases the GIL inside its loops',
   },
   compression: {
     cpuMsPerTask: 40,
@@ -121,7 +127,8 @@ export const WORKLOADS = {
     gilReleasedShare: 0.9,
     payloadBytesPerTask: 2_000_000,
     threadsPerTask: 1,
-    why: 'zlib/lzma on ~1 MB in, less out (~40 ms); both release the GIL while they compress',
+    why: 'zlib at level 6 on ~1 MB in, less out (~40 ms; lzma takes 6-20 times as long, so send cpuMsPerTask for it)',
+    gilNote: 'zlib and lzma release the GIL while they compress',
   },
   hashing: {
     cpuMsPerTask: 10,
@@ -129,7 +136,8 @@ export const WORKLOADS = {
     gilReleasedShare: 0.95,
     payloadBytesPerTask: 4_000_000,
     threadsPerTask: 1,
-    why: 'SHA-256 over ~4 MB (~10 ms); hashlib releases the GIL for inputs over 2 KB',
+    why: 'SHA-256 over ~4 MB (~10 ms)',
+    gilNote: 'hashlib releases the GIL for inputs over 2 KB',
   },
 } as const satisfies Record<string, WorkloadAssumption>;
 
