@@ -31,6 +31,8 @@ export interface Work {
   memoryLimitMb?: number;
   deadlineMs?: number;
   basis: CostBasis;
+  /** The tasks may call BLAS or OpenMP code: a profile of numbers may; a named workload says whether it does. */
+  mayCallBlas: boolean;
   assumptions: string[];
 }
 
@@ -175,6 +177,7 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
     memoryLimitMb: profile.memoryLimitMb,
     deadlineMs: profile.deadlineMs,
     basis,
+    mayCallBlas: profile.workload === undefined || 'callsBlas' in WORKLOADS[profile.workload],
     assumptions,
   };
 }

@@ -12,6 +12,8 @@ export interface WorkloadAssumption {
   why: string;
   /** What of the work releases the GIL: said only where the runtime has one. */
   gilNote?: string;
+  /** The work calls BLAS or OpenMP code, which starts a thread per core in each worker unless capped. */
+  callsBlas?: true;
   /** Tasks in flight the downstream of this kind of work takes when the profile gives no maxConcurrency. */
   downstreamLimit?: { inFlight: number; source: string };
 }
@@ -88,6 +90,7 @@ export const WORKLOADS = {
     why: 'encoding a clip in native code (~5 s) that keeps ~2 threads busy; files passed by path, not by value',
   },
   'data-analysis': {
+    callsBlas: true,
     cpuMsPerTask: 200,
     waitMsPerTask: 20,
     gilReleasedShare: 0.3,
@@ -97,6 +100,7 @@ export const WORKLOADS = {
     gilNote: 'much of pandas holds the GIL',
   },
   'scientific-computing': {
+    callsBlas: true,
     cpuMsPerTask: 500,
     waitMsPerTask: 5,
     gilReleasedShare: 0.8,
@@ -105,6 +109,7 @@ export const WORKLOADS = {
     why: 'a NumPy/SciPy kernel (~500 ms) with some Python glue between calls',
   },
   'ml-training': {
+    callsBlas: true,
     cpuMsPerTask: 30_000,
     waitMsPerTask: 500,
     gilReleasedShare: 0.9,
@@ -113,6 +118,7 @@ export const WORKLOADS = {
     why: 'fitting one model (~30 s) whose BLAS keeps several threads busy, on a ~50 MB data set',
   },
   'numpy-vectorized': {
+    callsBlas: true,
     cpuMsPerTask: 50,
     waitMsPerTask: 0,
     gilReleasedShare: 0.95,

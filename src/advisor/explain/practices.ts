@@ -162,8 +162,8 @@ const RULES: PracticeRule[] = [
     applies: usesProcesses,
     detail: (ctx) =>
       isPython(ctx)
-        ? 'Send work and results through the pool (concurrent.futures) or a multiprocessing.Queue; do not share objects by global variables, which each process copies.'
-        : "Send work and results as messages (process.send with serialization: 'advanced'); keep no shared globals between processes.",
+        ? "Send work and results through the pool (concurrent.futures) or a multiprocessing.Queue: each worker has its own copy of the module's globals (shared read-only after a fork, private once written), so a change one process makes to a global reaches neither the others nor the parent."
+        : "Send work and results as messages (process.send with serialization: 'advanced'): each child has its own globals, so a change one makes reaches neither the others nor the parent.",
   },
   {
     id: 'chunk-small-tasks',
@@ -235,12 +235,18 @@ const RULES: PracticeRule[] = [
   },
   {
     id: 'cap-native-threads',
-    title: 'Cap BLAS/OpenMP threads in each worker',
-    // One worker may use every core for its native threads; the cap matters where workers share the cores.
-    applies: (ctx) => workers(ctx) > 1 && (ctx.work.threadsPerTask > 1 || (usesProcesses(ctx) && ctx.work.gilReleasedShare > 0)),
+    title: 'Cap the native threads of each worker',
+    // One worker may use every core for its native threads; the cap matters where workers share the cores. Native
+    // code that releases the GIL may be BLAS, unless a named workload says it is not (a driver, zlib, hashlib).
+    applies: (ctx) =>
+      workers(ctx) > 1 && (ctx.work.threadsPerTask > 1 || (usesProcesses(ctx) && ctx.work.gilReleasedShare > 0 && ctx.work.mayCallBlas)),
     detail: (ctx) => {
       const perWorker = nativeThreadsPerTask(ctx.work, workers(ctx));
-      return `NumPy/BLAS and OpenMP start a thread per core in every worker; ${count(workers(ctx), 'worker')} would start ${fmt(workers(ctx) * ctx.work.cores)} threads on ${count(ctx.work.cores, 'core')}. Set OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS and NUMEXPR_NUM_THREADS to ${perWorker} in each worker (joblib does the same: cores / workers), or use threadpoolctl.`;
+      const ownSetting = "torch.set_num_threads, ffmpeg's -threads, an encoder's thread count";
+      if (!ctx.work.mayCallBlas) {
+        return `Each task runs ${count(ctx.work.threadsPerTask, 'native thread')}, and ${count(workers(ctx), 'worker')} share ${count(ctx.work.cores, 'core')}: set each one's thread count to ${perWorker} with the library's own setting (${ownSetting}); the prediction assumes it.`;
+      }
+      return `If the tasks call NumPy/BLAS or OpenMP code, it starts a thread per core in every worker unless capped: ${count(workers(ctx), 'worker')} would start ${fmt(workers(ctx) * ctx.work.cores)} threads on ${count(ctx.work.cores, 'core')}. Set OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS and NUMEXPR_NUM_THREADS to ${perWorker} in each worker (joblib does the same: cores / workers), or use threadpoolctl; other native libraries have a setting of their own (${ownSetting}).`;
     },
   },
   {

@@ -104,8 +104,10 @@ function pythonNativeThreadCap(work: Work, plan: Plan): string {
   // One worker may have every core for its native threads: nothing to share out.
   if (workers === 1 && work.threadsPerTask <= work.cores) return '';
   const cap = nativeThreadsPerTask(work, workers);
-  const lines = NATIVE_THREAD_VARS.map((name) => `os.environ.setdefault("${name}", "${cap}")`);
   const why = workers === 1 ? `one worker on ${count(work.cores, 'core')}` : `${workers} workers share ${count(work.cores, 'core')}`;
+  // Work that calls no BLAS (an encoder) is capped by its own library, which these variables do not reach.
+  if (!work.mayCallBlas) return `# ${why}: give each task's native code ${count(cap, 'thread')} with its own setting (ffmpeg's -threads ${cap}).\n\n`;
+  const lines = NATIVE_THREAD_VARS.map((name) => `os.environ.setdefault("${name}", "${cap}")`);
   return `import os\n\n# ${why}: cap each one's BLAS/OpenMP threads before NumPy loads.\n${lines.join('\n')}\n\n`;
 }
 

@@ -19,7 +19,11 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
   if (work.threadsPerTask > 1 && workers * work.threadsPerTask > work.cores) {
     const cap = Math.max(1, Math.floor(work.cores / Math.min(workers, work.cores)));
     warnings.push(
-      `Oversubscription: ${count(workers, 'worker')} x ${fmt(work.threadsPerTask)} native threads each would be ${fmt(workers * work.threadsPerTask)} threads on ${count(work.cores, 'core')}. Cap each worker's BLAS/OpenMP threads at ${cap} (OMP_NUM_THREADS=${cap}; the snippet does); the prediction assumes that cap.`,
+      `Oversubscription: ${count(workers, 'worker')} x ${fmt(work.threadsPerTask)} native threads each would be ${fmt(workers * work.threadsPerTask)} threads on ${count(work.cores, 'core')}. ${
+        work.mayCallBlas
+          ? `Cap each worker's BLAS/OpenMP threads at ${cap} (OMP_NUM_THREADS=${cap}; the snippet does)`
+          : `Cap each worker's native threads at ${cap} with the library's own setting (ffmpeg's -threads, an encoder's thread count)`
+      }; the prediction assumes that cap.`,
     );
   }
   if (chosen.prediction.runnableThreads > work.cores * 1.5) {

@@ -68,6 +68,8 @@ describe('practices', () => {
     // Node has no executor.map: the reply names what its snippet does.
     assert.match(practices('processes', { runtime: 'node' }).get('chunk-small-tasks')!.detail, /\(the snippet sends each child a range of 5 tasks a message\)\.$/);
     assert.ok(processes.has('queues-for-ipc') && processes.has('start-method'));
+    // Globals are shared copy-on-write after a fork, which the read-only practice relies on: only writes stay private.
+    assert.match(processes.get('queues-for-ipc')!.detail, /shared read-only after a fork, private once written/);
     assert.ok(!practices('processes', { runtime: 'node' }).has('start-method'), 'start methods are Python');
     // PyPy 7.3.11's ProcessPoolExecutor fails at the first submit with forkserver or spawn, and has no gc.freeze().
     assert.match(processes.get('start-method')!.detail, /get_context\('forkserver'\)/);
@@ -98,6 +100,15 @@ describe('practices', () => {
   test('native threads are capped to the cores each worker gets', () => {
     const found = practices('processes', { threadsPerTask: 4, cores: 8 });
     assert.match(found.get('cap-native-threads')!.detail, /4 workers would start 32 threads on 8 cores.* to 2 in each worker/);
+    // A named workload that calls no BLAS hears of its own library's setting, or nothing: a database driver or
+    // zlib starts no thread pool, and OMP_NUM_THREADS does not cap an encoder.
+    const named = (workload: ProfileInput['workload'], model: ExecutionModel) =>
+      practices(model, { workload, cpuMsPerTask: undefined, waitMsPerTask: undefined, cores: 16 }).get('cap-native-threads')?.detail;
+    assert.equal(named('database-queries', 'processes'), undefined);
+    assert.equal(named('compression', 'processes'), undefined);
+    assert.match(named('video-encoding', 'processes') ?? '', /^Each task runs 2 native threads, .* with the library's own setting \(.*ffmpeg's -threads/);
+    assert.doesNotMatch(named('video-encoding', 'processes') ?? '', /OMP_NUM_THREADS/);
+    assert.match(named('data-analysis', 'processes') ?? '', /^If the tasks call NumPy\/BLAS or OpenMP code, .*OMP_NUM_THREADS/);
   });
 
   test('runtime-specific advice reaches only its runtime', () => {

@@ -185,6 +185,14 @@ describe('what the snippets hold', () => {
     }
   });
 
+  test('native threads are capped in the words of the library that starts them', () => {
+    // Declared numbers may be NumPy: the BLAS/OpenMP variables. An encoder is not reached by them.
+    assert.match(snippet('cpython', PLANS.threads, { threadsPerTask: 2 }).code, /os\.environ\.setdefault\("OMP_NUM_THREADS", "1"\)/);
+    const encoder = snippet('cpython', PLANS.threads, { workload: 'video-encoding', cpuMsPerTask: undefined, waitMsPerTask: undefined }).code;
+    assert.doesNotMatch(encoder, /OMP_NUM_THREADS/);
+    assert.match(encoder, /^# 3 workers share 2 cores: give each task's native code 1 thread with its own setting \(ffmpeg's -threads 1\)\.$/m);
+  });
+
   test('figures in the code are rounded: no 41.920899999999996', () => {
     const { code } = snippet('cpython', PLANS.threads, { cpuMsPerTask: 41.920899999999996, waitMsPerTask: 0.30000000000000004 });
     assert.match(code, /\(41\.9 ms CPU, 0\.3 ms wait per task\)/);
