@@ -96,9 +96,17 @@ const RULES: PracticeRule[] = [
   {
     id: 'measure-baseline-first',
     title: 'Measure a sequential baseline first',
-    applies: () => true,
+    // A profile built from a measured run has its baseline already.
+    applies: ({ work }) => work.basis === 'declared' || work.basis === 'workload',
     detail: ({ sequentialMs, prediction }) =>
       `Time one sequential run (wall and CPU, e.g. with \`time\`) before tuning: the model predicts ${fmtMs(sequentialMs)} sequentially and ${fmtMs(prediction.wallMs)} with this plan. Send the measured totals back as \`measurement\` to get advice on real numbers.`,
+  },
+  {
+    id: 'time-the-plan',
+    title: 'Time the plan against the measured run',
+    applies: ({ work }) => work.basis === 'measured' || work.basis === 'probed',
+    detail: ({ sequentialMs, prediction }) =>
+      `The per-task figures come from a measured run: time the batch again on this plan, which the model predicts at ${fmtMs(prediction.wallMs)} (${fmtMs(sequentialMs)} one task after another). A gap of more than about 20% means the tasks cost more together than alone: a lock they share, a downstream that slows under load, or memory bandwidth.`,
   },
   {
     id: 'bounded-downstream-concurrency',

@@ -39,6 +39,10 @@ describe('practices', () => {
     const found = practices('threads', { cpuMsPerTask: 10, waitMsPerTask: 90 });
     const [first] = found.values();
     assert.equal(first?.id, 'measure-baseline-first');
+    // A profile that is a measured run is not asked to measure one: it is asked to time the plan.
+    const measured = practices('threads', { cpuMsPerTask: undefined, waitMsPerTask: undefined, measurement: { wallMs: 10_000, cpuMs: 1_000 } });
+    assert.ok(!measured.has('measure-baseline-first'));
+    assert.match(measured.get('time-the-plan')?.detail ?? '', /^The per-task figures come from a measured run: time the batch again on this plan, which the model predicts at /);
     assert.match(first!.detail, /predicts 10 s sequentially and 1.49 s with this plan/);
     for (const practice of found.values()) {
       assert.ok(practice.title.length > 0 && practice.detail.length > 0, practice.id);
