@@ -5,9 +5,9 @@ import { handOffMsPerTask, payloadSendMs, tasksInFlight, type Prediction } from 
 import { handsCpuToThreads, type Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
-import type { Estimate } from '../recommend.js';
+import { choose, estimateAll, sequentialWallMs, type Estimate } from '../recommend.js';
 import { nativeThreadsPerTask } from '../model/sizing.js';
-import { describePlan, innerOf } from './describe.js';
+import { describePlan, innerOf, MODEL_LABEL } from './describe.js';
 import { pacersOf } from './snippets.js';
 import type { Work } from '../work.js';
 
@@ -57,6 +57,22 @@ function payloadCopyMs(ctx: PracticeContext): number {
   if (usesProcesses(ctx)) return ctx.prediction.payloadMsPerTask;
   const nodeThreads = !isPython(ctx) && (ctx.plan.model === 'threads' || handsCpuToThreads(ctx.plan));
   return nodeThreads ? payloadSendMs(ctx.work, ctx.plan, ctx.costs) : 0;
+}
+
+/** A copy is worth naming by what it costs the plan when it takes this share of the plan's time or more. */
+const COPY_WORTH_NAMING = 0.05;
+
+/**
+ * The advice without the payload's copy, where it is a gain worth naming: what the copy costs the batch. Without
+ * it the best plan may be another (a dispatcher busy copying holds a process pool to a few processes).
+ */
+function withoutCopy(ctx: PracticeContext): string {
+  // Copies that add up to less than the share named cannot have bound the plan: no need to advise again.
+  if (ctx.work.tasks * payloadCopyMs(ctx) < COPY_WORTH_NAMING * ctx.prediction.wallMs) return '';
+  const uncopied = { ...ctx.work, payloadBytes: 0 };
+  const best = choose(estimateAll(uncopied, ctx.costs), sequentialWallMs(uncopied, ctx.costs));
+  if (best.prediction.wallMs > ctx.prediction.wallMs * (1 - COPY_WORTH_NAMING)) return '';
+  return ` Without the copy (the data passed by reference, or read where it is used), the best plan is ${MODEL_LABEL[best.plan.model]} (${describePlan(best)}) at ${fmtMs(best.prediction.wallMs)}, against ${fmtMs(ctx.prediction.wallMs)} with it.`;
 }
 
 /** Connection pools sized to the plan's tasks in flight: one pool per process, since processes share none. */
@@ -216,11 +232,11 @@ const RULES: PracticeRule[] = [
       const moves = `Each task moves ${fmtBytes(ctx.work.payloadBytes)}`;
       const cost = `${fmtTaskMs(payloadCopyMs(ctx))} a task here`;
       if (isPython(ctx)) {
-        return `${moves}; to a process it is pickled, piped and unpickled, ${cost}. Pass file paths, a multiprocessing.shared_memory block or a memory-mapped file (joblib memory-maps arrays over 1 MB; Ray uses a shared object store over 100 KB).`;
+        return `${moves}; to a process it is pickled, piped and unpickled, ${cost}. Pass file paths, a multiprocessing.shared_memory block or a memory-mapped file (joblib memory-maps arrays over 1 MB; Ray uses a shared object store over 100 KB).${withoutCopy(ctx)}`;
       }
       return usesProcesses(ctx)
-        ? `${moves}, serialised to a child process through its pipe, ${cost}. Pass a file path, or have the child read the data itself: a child process shares no memory with the parent.`
-        : `${moves}, structured-cloned to a worker thread, ${cost} as bytes in a Buffer (${fmtTaskMs(ctx.costs.threadSerializeMsPerMB)} per MiB); a parsed object of records clones at 17-33 ms per MiB (measured with the calibration). Send ArrayBuffers in the transfer list (moved without a copy) or a SharedArrayBuffer, or pass a file path and have the thread read and reduce the data, returning only what the main thread needs.`;
+        ? `${moves}, serialised to a child process through its pipe, ${cost}. Pass a file path, or have the child read the data itself: a child process shares no memory with the parent.${withoutCopy(ctx)}`
+        : `${moves}, structured-cloned to a worker thread, ${cost} as bytes in a Buffer (${fmtTaskMs(ctx.costs.threadSerializeMsPerMB)} per MiB); a parsed object of records clones at 17-33 ms per MiB (measured with the calibration). Send ArrayBuffers in the transfer list (moved without a copy) or a SharedArrayBuffer, or pass a file path and have the thread read and reduce the data, returning only what the main thread needs.${withoutCopy(ctx)}`;
     },
   },
   {
