@@ -1,5 +1,5 @@
 import type { Costs } from './costs/index.js';
-import { planCost, predict, type Prediction } from './model/estimate.js';
+import { handOffMsPerTask, payloadSendMs, planCost, predict, type Prediction } from './model/estimate.js';
 import type { ExecutionModel, InnerModel, Plan } from './plan.js';
 import { RUNTIME_TRAITS, simplicityRank } from './runtimes.js';
 import {
@@ -8,7 +8,9 @@ import {
   nativeThreadsPerTask,
   processChunkSize,
   goetzThreads,
+  ownTaskMs,
   processesWithinMemory,
+  RATE_HEADROOM,
   rateConcurrency,
   threadCount,
   workerHeaps,
@@ -115,19 +117,28 @@ function withHeadroom(base: number, most: number): number[] {
 }
 
 /**
- * Thread counts for one process: Goetz's, then with headroom, within the same limits. Under a rate limit the
- * first is no more than the process's share of what keeps up with the rate (`rateShare`), and the larger ones
- * are still weighed.
+ * `sizes` with `fewer` first where it is smaller: the tasks in flight that keep up with a rate limit or a
+ * dispatcher (`fewer`) are weighed beside the sizes for the waits, and win where they are as fast (within
+ * LARGER_SIZE_GAIN). Weighed beside, not instead: where they are slower the usual sizes still stand.
  */
-function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurrencyLimit: number, least: number, rateShare: number): number[] {
-  const base = Math.max(least, Math.min(threadCount(work, costs, coresForProcess, concurrencyLimit), rateShare));
-  return withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit, costs.maxThreadsPerProcess)));
+function withFewer(sizes: number[], fewer: number, least: number): number[] {
+  const capped = Math.max(least, fewer);
+  return capped < sizes[0]! ? [capped, ...sizes] : sizes;
+}
+
+/**
+ * Thread counts for one process: Goetz's, then with headroom, within the same limits; and the process's share
+ * of what keeps up with a rate limit or its dispatcher (`fewer`), where that is less.
+ */
+function threadCounts(work: Work, costs: Costs, coresForProcess: number, concurrencyLimit: number, least: number, fewer: number): number[] {
+  const base = Math.max(least, threadCount(work, costs, coresForProcess, concurrencyLimit));
+  return withFewer(withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit, costs.maxThreadsPerProcess))), fewer, least);
 }
 
 /** Tasks in flight for one event loop: Goetz's for one core, then with headroom; a loop needs no cap of its own. */
-function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, least: number, rateShare: number): number[] {
-  const base = Math.max(least, Math.min(asyncConcurrency(work, costs, concurrencyLimit), rateShare));
-  return withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit)));
+function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, least: number, fewer: number): number[] {
+  const base = Math.max(least, asyncConcurrency(work, costs, concurrencyLimit));
+  return withFewer(withHeadroom(base, Math.max(least, Math.min(work.tasks, concurrencyLimit))), fewer, least);
 }
 
 /**
@@ -136,7 +147,19 @@ function loopConcurrencies(work: Work, costs: Costs, concurrencyLimit: number, l
  */
 function offloadConcurrencies(work: Work, concurrencyLimit: number): number[] {
   const limit = Math.min(work.tasks, concurrencyLimit);
-  return withHeadroom(Math.max(1, Math.min(goetzThreads(work, work.cores), limit, rateConcurrency(work))), limit);
+  return withFewer(withHeadroom(Math.max(1, Math.min(goetzThreads(work, work.cores), limit)), limit), rateConcurrency(work), 1);
+}
+
+/**
+ * Threads one dispatcher keeps busy, by Little's law with RATE_HEADROOM: it hands out a task every hand-off
+ * and payload copy, each task takes its own time, and more threads only wait for it. Node threads sent 4 MB
+ * a task (4.3 ms of cloning) for 12 ms of work keep 4 busy, not 10; a Python pool, which copies nothing,
+ * keeps thousands.
+ */
+function dispatcherFeeds(work: Work, costs: Costs): number {
+  const plan: Plan = { model: 'threads', inner: 'threads', processes: 1, threadsPerProcess: 1, chunkSize: 1 };
+  const perTaskMs = handOffMsPerTask(plan, costs) + payloadSendMs(work, plan, costs);
+  return perTaskMs > 0 ? Math.max(1, Math.ceil((RATE_HEADROOM * ownTaskMs(work)) / perTaskMs)) : Number.POSITIVE_INFINITY;
 }
 
 /** Node worker threads the memory limit allows, each a V8 isolate with its own heap; unlimited elsewhere. */
@@ -177,7 +200,7 @@ function plansFor({ model, inner }: Candidate, work: Work, costs: Costs, counts:
         (inFlight) => ({ model, processes: 1, threadsPerProcess: inFlight, chunkSize: 1, inner: inner ?? 'async' }),
       );
     case 'threads':
-      return threadCounts(work, costs, work.cores, Math.min(work.maxConcurrency, isolateLimit(work)), 1, rateConcurrency(work)).map((threads) => ({
+      return threadCounts(work, costs, work.cores, Math.min(work.maxConcurrency, isolateLimit(work)), 1, Math.min(rateConcurrency(work), dispatcherFeeds(work, costs))).map((threads) => ({
         model,
         processes: 1,
         threadsPerProcess: threads,
