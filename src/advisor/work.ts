@@ -128,8 +128,8 @@ const MOSTLY_NATIVE = 0.5;
 /**
  * What a GIL share says for a runtime without a GIL: a share sent is said to be unused rather than dropped in
  * silence. In Node, native CPU (sent as a share, or a workload that is mostly native) usually runs in async
- * native calls, on libuv's pool beside the loop: the model does not count that pool, so the loop's figures
- * are then an upper bound.
+ * native calls on libuv's pool, 4 threads a process by default, which the model does not count: its estimates
+ * hold only with the pool sized to the calls in flight.
  */
 function gilShareWithoutGil(profile: Profile): string[] {
   const said: string[] = [];
@@ -140,7 +140,7 @@ function gilShareWithoutGil(profile: Profile): string[] {
   const native = profile.gilReleasedShare ?? (profile.workload ? WORKLOADS[profile.workload].gilReleasedShare : 0);
   if (profile.runtime === 'node' && (native >= MOSTLY_NATIVE || (profile.gilReleasedShare ?? 0) > 0)) {
     said.push(
-      "CPU inside Node's async native calls (zlib, crypto, fs, or a native module such as sharp) runs on libuv's pool of 4 threads a process, beside the event loop; the model does not count that pool, so where such calls are most of the CPU the event loop is busier in these estimates than it will be.",
+      "Node's async native calls (fs, zlib, crypto, dns.lookup, or a native module such as sharp) run on libuv's pool, 4 threads a process unless UV_THREADPOOL_SIZE says more, beside the event loop. The model does not count that pool: its estimates hold where UV_THREADPOOL_SIZE is at least the calls in flight; left at 4, such calls run 4 at a time and the batch takes longer than they show.",
     );
   }
   return said;

@@ -34,12 +34,12 @@ describe('resolving a profile', () => {
     const said = node.assumptions.find((a) => a.startsWith('gilReleasedShare 0.9 is not used'));
     assert.ok(said, node.assumptions.join(' | '));
     assert.match(said, /Node has no GIL/);
-    assert.ok(node.assumptions.some((a) => /^CPU inside Node's async native calls .* runs on libuv's pool of 4 threads a process/.test(a)), node.assumptions.join(' | '));
+    assert.ok(node.assumptions.some((a) => /^Node's async native calls .* run on libuv's pool, 4 threads a process unless UV_THREADPOOL_SIZE says more.*left at 4, such calls run 4 at a time and the batch takes longer than they show\.$/.test(a)), node.assumptions.join(' | '));
     // A named workload that is mostly native gets the same word about libuv, and no GIL share taken or said.
     const images = work({ runtime: 'node', tasks: 2000, workload: 'image-processing', cpuMsPerTask: undefined, waitMsPerTask: undefined });
     assert.equal(images.gilReleasedShare, 0);
     assert.ok(!images.assumptions.some((a) => /GIL|Pillow/.test(a)), images.assumptions.join(' | '));
-    assert.ok(images.assumptions.some((a) => a.startsWith("CPU inside Node's async native calls")));
+    assert.ok(images.assumptions.some((a) => a.startsWith("Node's async native calls")));
     // Python hears which library releases the GIL.
     assert.ok(work({ tasks: 2000, workload: 'image-processing', cpuMsPerTask: undefined, waitMsPerTask: undefined }).assumptions.some((a) => a.includes('(~150 ms); Pillow releases the GIL in most filters.')));
     assert.match(work({ runtime: 'cpython-free-threaded', tasks: 10, cpuMsPerTask: 5, gilReleasedShare: 0.5 }).assumptions.join(' '), /free-threaded CPython has no GIL/);

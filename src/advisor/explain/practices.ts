@@ -1,7 +1,7 @@
 import type { WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
-import { handOffMsPerTask, payloadSendMs, tasksInFlight, type Prediction } from '../model/estimate.js';
+import { cpuThreadsOf, handOffMsPerTask, payloadSendMs, tasksInFlight, type Prediction } from '../model/estimate.js';
 import { handsCpuToThreads, type Plan } from '../plan.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
 import type { Practice } from '../advice.js';
@@ -33,9 +33,12 @@ const usesThreads = ({ plan }: PracticeContext) =>
   plan.model === 'threads' || (plan.model === 'hybrid' && innerOf(plan) === 'threads');
 /** The plan runs tasks on an event loop: async, or a hybrid whose processes each run one. */
 const usesEventLoop = ({ plan }: PracticeContext) => plan.model !== 'sequential' && plan.model !== 'processes' && innerOf(plan) === 'async';
+/** The tasks await their waits on an event loop: one that runs their CPU too, or one that hands it to threads. */
+const awaitsOnLoop = (ctx: PracticeContext) => usesEventLoop(ctx) || handsCpuToThreads(ctx.plan);
 const usesProcesses = ({ plan }: PracticeContext) => plan.model === 'processes' || plan.model === 'hybrid';
 const isPython = ({ work }: PracticeContext) => RUNTIME_TRAITS[work.runtime].language === 'python';
-const workers = ({ plan }: PracticeContext) => plan.processes * plan.threadsPerProcess;
+/** Workers that run tasks' code at once: a loop that hands its CPU to threads runs it on those threads alone. */
+const workers = ({ plan, work }: PracticeContext) => cpuThreadsOf(plan, work) ?? plan.processes * plan.threadsPerProcess;
 
 /** The dispatcher busy this share of the run handing out tasks one by one is worth batching them for. */
 const HAND_OFF_BUSY_SHARE = 0.25;
@@ -133,7 +136,11 @@ const RULES: PracticeRule[] = [
       return Number.isFinite(work.maxConcurrency)
         ? work.maxConcurrencyAssumed
           ? `No maxConcurrency was given: ${count(work.maxConcurrency, 'task')} in flight at most are assumed (a default), and the plan keeps ${fmt(tasksInFlight(plan, work))}. A real API or database has its own limit: set maxConcurrency to it. ${connectionPools(ctx)}. Back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
-          : `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(tasksInFlight(plan, work))} in flight; more workers would only queue at its limit. ${connectionPools(ctx)}. Back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+          : `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(tasksInFlight(plan, work))} in flight; ${
+              tasksInFlight(plan, work) < work.maxConcurrency && Number.isFinite(work.maxRatePerSecond)
+                ? 'its rate limit, not this one, sets the pace'
+                : 'more workers would only queue at its limit'
+            }. ${connectionPools(ctx)}. Back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
         : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.';
     },
   },
@@ -151,7 +158,7 @@ const RULES: PracticeRule[] = [
           : '';
       const library = !isPython(ctx)
         ? ' A library does the same: Bottleneck (minTime: the milliseconds between calls) or p-throttle.'
-        : usesEventLoop(ctx)
+        : awaitsOnLoop(ctx)
           ? " A library does the same: aiolimiter's AsyncLimiter(rate, 1), entered before each call."
           : '';
       return `The downstream admits ${count(work.maxRatePerSecond, 'task')} a second, shared by every machine. The predicted time assumes each call waits its turn, and the code to start from paces them: pace() before each call takes the next free slot, 1 / rate after the last${share}.${library} Unpaced, the calls beyond the rate come back as 429s, and their retries add to the load.`;
@@ -195,7 +202,13 @@ const RULES: PracticeRule[] = [
     applies: (ctx) => usesProcesses(ctx) && ctx.plan.chunkSize > 1,
     detail: (ctx) => {
       const { plan, work } = ctx;
-      const how = isPython(ctx) ? `executor.map(fn, items, chunksize=${plan.chunkSize})` : `the snippet sends each child a range of ${fmt(plan.chunkSize)} tasks a message`;
+      // executor.map's chunksize runs a chunk's tasks one after another: right for processes, not for a hybrid,
+      // whose chunk is spread over its process's threads or loop.
+      const how = !isPython(ctx)
+        ? `the snippet sends each child a range of ${fmt(plan.chunkSize)} tasks a message`
+        : plan.model === 'hybrid'
+          ? `the snippet submits each chunk to run_chunk, which spreads it over the process's ${innerOf(plan) === 'async' ? 'event loop' : 'threads'}`
+          : `executor.map(fn, items, chunksize=${plan.chunkSize})`;
       return `Each message to a worker process costs a round trip; a chunk of ${fmt(plan.chunkSize)} tasks holds about ${fmtMs(plan.chunkSize * (work.cpuMs + work.waitMs))} of work, which amortises it (${how}).`;
     },
   },
@@ -316,7 +329,7 @@ const RULES: PracticeRule[] = [
   {
     id: 'asyncio-end-to-end',
     title: 'Await every wait: async clients end to end, blocking calls on a thread',
-    applies: (ctx) => isPython(ctx) && usesEventLoop(ctx),
+    applies: (ctx) => isPython(ctx) && awaitsOnLoop(ctx),
     detail: ({ plan }) =>
       `One blocking call (requests, time.sleep, a sync database driver) stalls every task on the loop. Use async clients (aiohttp, httpx.AsyncClient, asyncpg) with their own limit set to the plan's ${fmt(plan.threadsPerProcess)} in flight per loop (aiohttp's TCPConnector(limit=...), httpx.Limits(max_connections=...)), and send the blocking calls that remain through asyncio.to_thread.`,
   },
@@ -330,7 +343,7 @@ const RULES: PracticeRule[] = [
       const { plan } = ctx;
       const shared = usesThreads(ctx) ? ', one pool per process that its worker threads share' : '';
       const where = plan.model === 'hybrid' ? ' in each process' : '';
-      return `The async functions of fs, zlib and crypto, and dns.lookup (which net, http and fetch call for each new connection), run on libuv's pool of 4 threads${shared}, not on the event loop: with ${fmt(plan.threadsPerProcess)} tasks in flight${where}, such calls beyond 4 at once wait for a pool thread. Set UV_THREADPOOL_SIZE (up to 1,024) in the environment before Node starts; the sockets themselves do not use the pool.`;
+      return `The async functions of fs, zlib and crypto, and dns.lookup (which net, http and fetch call for each new connection), run on libuv's pool of 4 threads${shared}, not on the event loop: with ${fmt(plan.threadsPerProcess)} tasks in flight${where}, such calls beyond 4 at once wait for a pool thread. Where the tasks' waits or CPU are such calls, set UV_THREADPOOL_SIZE=${Math.min(1024, plan.threadsPerProcess)} (at most 1,024) in the environment before Node starts: the estimates assume it; the sockets themselves do not use the pool.`;
     },
   },
   {
@@ -361,7 +374,7 @@ const RULES: PracticeRule[] = [
     detail: (ctx) =>
       !isPython(ctx)
         ? 'Pass an AbortSignal with a timeout (AbortSignal.timeout(ms)) to every fetch or query, and abort queued work on shutdown.'
-        : usesEventLoop(ctx)
+        : awaitsOnLoop(ctx)
           ? ctx.work.runtime === 'pypy'
             ? "A wait with no timeout holds its place in flight forever: wrap each call in asyncio.wait_for(call, seconds) (PyPy's Python has no asyncio.timeout, which is 3.11), or give the client a timeout; catch inside each task the errors it may survive, since the first one it lets out ends the batch."
             : 'A wait with no timeout holds its place in flight forever: wrap each call in asyncio.timeout(seconds) (3.11+), or give the client a timeout; a TaskGroup cancels the other tasks when one fails, so catch the errors a task may survive inside it.'

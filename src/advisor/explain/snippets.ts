@@ -99,13 +99,15 @@ const NATIVE_THREAD_VARS = ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_
 
 /** Caps BLAS/OpenMP pools before any numeric library loads; only where tasks run native threads or native code. */
 function pythonNativeThreadCap(work: Work, plan: Plan): string {
-  const workers = plan.model === 'sequential' ? 1 : plan.processes * plan.threadsPerProcess;
+  const workers = plan.model === 'sequential' ? 1 : (cpuThreadsOf(plan, work) ?? plan.processes * plan.threadsPerProcess);
   if (work.threadsPerTask <= 1 && (workers === 1 || work.gilReleasedShare === 0)) return '';
   // One worker may have every core for its native threads: nothing to share out.
   if (workers === 1 && work.threadsPerTask <= work.cores) return '';
   const cap = nativeThreadsPerTask(work, workers);
   const why = workers === 1 ? `one worker on ${count(work.cores, 'core')}` : `${workers} workers share ${count(work.cores, 'core')}`;
-  // Work that calls no BLAS (an encoder) is capped by its own library, which these variables do not reach.
+  // Work that calls no BLAS starts native threads only where its tasks run several (an encoder), which its own
+  // library caps: these variables do not reach it.
+  if (!work.mayCallBlas && work.threadsPerTask <= 1) return '';
   if (!work.mayCallBlas) return `# ${why}: give each task's native code ${count(cap, 'thread')} with its own setting (ffmpeg's -threads ${cap}).\n\n`;
   const lines = NATIVE_THREAD_VARS.map((name) => `os.environ.setdefault("${name}", "${cap}")`);
   return `import os\n\n# ${why}: cap each one's BLAS/OpenMP threads before NumPy loads.\n${lines.join('\n')}\n\n`;

@@ -57,7 +57,9 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
     const perTask = mb * (costs.serializeMsPerMB + costs.deserializeMsPerMB);
     if (perTask > 0.1 * (work.cpuMs + work.waitMs)) {
       warnings.push(
-        `Serialising ${fmtBytes(work.payloadBytes)} per task costs ${fmtTaskMs(perTask)}, over a tenth of the task itself: pass references (shared memory, file paths) to win it back.`,
+        `Serialising ${fmtBytes(work.payloadBytes)} per task and reading it back in the worker costs ${fmtTaskMs(perTask)}, ${
+          perTask > work.cpuMs + work.waitMs ? `more than the task's own ${fmtTaskMs(work.cpuMs + work.waitMs)}` : 'over a tenth of the task itself'
+        }: pass references (shared memory, file paths) to win it back.`,
       );
     }
   }

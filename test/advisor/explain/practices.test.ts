@@ -101,11 +101,32 @@ describe('practices', () => {
     assert.ok(!practices('async', { runtime: 'node', payloadBytesPerTask: 1_000_000 }).has('large-payloads-by-reference'));
   });
 
+  test('practices follow the plan they are read with', () => {
+    // A Python loop that hands its CPU to threads awaits its waits like any loop: asyncio's practices, not a pool's.
+    const offload = practices('async', { cpuMsPerTask: 4, waitMsPerTask: 500, gilReleasedShare: 0.9, cores: 8 }, 'threads');
+    assert.ok(offload.has('asyncio-end-to-end'));
+    assert.match(offload.get('timeouts-and-cancellation')!.detail, /asyncio\.timeout\(seconds\)/);
+    assert.doesNotMatch(offload.get('timeouts-and-cancellation')!.detail, /executor\.shutdown/);
+    // executor.map's chunksize runs a chunk's tasks one after another: a hybrid spreads its chunk instead.
+    assert.match(practices('hybrid', { tasks: 2_000, cpuMsPerTask: 0.5, waitMsPerTask: 300 }, 'async').get('chunk-small-tasks')!.detail, /run_chunk, which spreads it over the process's event loop\)\.$/);
+    assert.match(practices('processes', { tasks: 2_000, cpuMsPerTask: 0.5 }).get('chunk-small-tasks')!.detail, /executor\.map\(fn, items, chunksize=/);
+    // Node's libuv pool: a size to set, which the estimates assume.
+    assert.match(practices('async', { runtime: 'node', tasks: 2_000, cpuMsPerTask: 0.3, waitMsPerTask: 3 }).get('libuv-threadpool')!.detail, /set UV_THREADPOOL_SIZE=8 \(at most 1,024\).*the estimates assume it/);
+  });
+
+  test('under a rate limit, the concurrency practice does not blame the limit on tasks in flight', () => {
+    const advice = adviceFor({ tasks: 10_000, cpuMsPerTask: 2, waitMsPerTask: 150, cores: 4, maxConcurrency: 1_000, maxRatePerSecond: 50 });
+    assert.match(advice.practices.find((p) => p.id === 'bounded-downstream-concurrency')!.detail, /so the plan keeps 10 in flight; its rate limit, not this one, sets the pace\./);
+  });
+
   test("a payload's copy is priced by the advice without it", () => {
     // 2,000 tasks of 20 ms with 8 MB each: the dispatcher's pickling holds the pool to 2 processes (27.7 s);
     // passed by reference, 8 processes take about 5 s.
     const advice = adviceFor({ tasks: 2_000, cpuMsPerTask: 20, payloadBytesPerTask: 8_000_000, cores: 8 });
     const detail = advice.practices.find((p) => p.id === 'large-payloads-by-reference')?.detail ?? '';
+    // The warning compares the copy with the task it rides with.
+    const huge = adviceFor({ tasks: 1_000, cpuMsPerTask: 100, payloadBytesPerTask: 50_000_000, cores: 8 });
+    assert.ok(huge.warnings.some((w) => /^Serialising 50 MB per task and reading it back in the worker costs [\d.]+ ms, more than the task's own 100 ms:/.test(w)), huge.warnings.join(' | '));
     assert.match(detail, /Without the copy \(the data passed by reference, or read where it is used\), the best plan is Processes \(8 processes\) at 5(\.\d+)? s, against 27\.7 s with it\.$/);
     // Where the copy costs the plan little, nothing is said of it.
     const cheap = adviceFor({ tasks: 200, cpuMsPerTask: 500, payloadBytesPerTask: 1_000_000, cores: 8 });

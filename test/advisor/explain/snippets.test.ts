@@ -191,6 +191,9 @@ describe('what the snippets hold', () => {
     const encoder = snippet('cpython', PLANS.threads, { workload: 'video-encoding', cpuMsPerTask: undefined, waitMsPerTask: undefined }).code;
     assert.doesNotMatch(encoder, /OMP_NUM_THREADS/);
     assert.match(encoder, /^# 3 workers share 2 cores: give each task's native code 1 thread with its own setting \(ffmpeg's -threads 1\)\.$/m);
+    // A driver or a parser that releases the GIL on one thread a task starts no threads to cap.
+    const driver = snippet('cpython', PLANS.threads, { workload: 'database-queries', cpuMsPerTask: undefined, waitMsPerTask: undefined }).code;
+    assert.doesNotMatch(driver, /native code|OMP_NUM_THREADS/);
   });
 
   test('figures in the code are rounded: no 41.920899999999996', () => {
