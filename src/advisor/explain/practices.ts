@@ -309,13 +309,15 @@ const RULES: PracticeRule[] = [
       isPython(ctx)
         ? `A worker killed by a crash or the OOM killer breaks a ProcessPoolExecutor: every task in flight fails with BrokenProcessPool, the culprit among them. ${
             ctx.plan.model === 'processes' ? 'The skeleton runs' : 'Catch it and run'
-          } those again one at a time on a pool of one, where a crash names its own task, and ${ctx.plan.model === 'processes' ? 'goes' : 'go'} on with a fresh pool.${
+          } those again one at a time on a pool of one, where a crash names its own task, and ${ctx.plan.model === 'processes' ? 'goes' : 'go'} on with a fresh pool; ${
+            ctx.plan.model === 'processes' ? 'a task that raises is caught in its worker and recorded as failed' : 'catch what a task raises in its worker, so that it fails alone'
+          }.${
             ctx.work.runtime === 'pypy'
               ? ' To recycle workers that leak, restart the pool every few hundred tasks (PyPy has no max_tasks_per_child).'
               : ' max_tasks_per_child (3.11+) recycles workers that leak; it starts them with spawn rather than fork, so each pays an interpreter start-up.'
           }`
         : ctx.plan.model === 'processes'
-          ? 'A child that dies exits with a code or a signal: the skeleton records the one task it held, forks a replacement and goes on. Recycle a child after a few hundred tasks if it leaks.'
+          ? 'A child that dies exits with a code or a signal: the skeleton records the one task it held, forks a replacement and goes on, and a task that throws is caught in its child and reported. Recycle a child after a few hundred tasks if it leaks.'
           : 'A child that dies exits with a code or a signal, and every task it held is lost: record them, fork a replacement and go on. Recycle a child after a few hundred tasks if it leaks.',
   },
   {

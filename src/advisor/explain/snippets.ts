@@ -235,27 +235,43 @@ WINDOW = 2 * PROCESSES  # tasks submitted ahead of the results, one per message
 
 ${pythonTask(work, rate)}
 
-def run_pool(indices, workers):
-    # Runs the tasks on a fresh pool. A worker that dies breaks the pool and fails every task in flight, the
-    # culprit among them: returns how many finished, the tasks lost that way, and those not yet submitted.
+def guarded(i):
+    # Runs in the worker: an exception is this task's failure, returned, so it ends neither the worker nor the batch.
+    try:
+        return task(i), None
+    except Exception as error:
+        return None, repr(error)
+
+
+def run_pool(indices, workers, failed):
+    # Runs the tasks on a fresh pool, adding those that raised to \`failed\`. A worker that dies breaks the pool
+    # and fails every task in flight, the culprit among them: returns how many finished, the tasks lost that
+    # way, and those not yet submitted.
     done = 0
     todo = deque(indices)
     pending = deque()
+
+    def collect(i, outcome):
+        nonlocal done
+        result, error = outcome  # use each result here
+        if error is None:
+            done += 1
+        else:
+            failed.append((i, error))
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         try:
             while todo or pending:
                 while todo and len(pending) < WINDOW:
-                    pending.append((todo[0], pool.submit(task, todo[0])))
+                    pending.append((todo[0], pool.submit(guarded, todo[0])))
                     todo.popleft()
-                pending[0][1].result()  # use each result here
+                collect(pending[0][0], pending[0][1].result())
                 pending.popleft()
-                done += 1
         except BrokenProcessPool:
             lost = []
             for i, future in pending:
                 if future.exception() is None:
-                    future.result()  # finished before the crash: use it here too
-                    done += 1
+                    collect(i, future.result())  # finished before the crash
                 else:
                     lost.append(i)
             return done, lost, list(todo)
@@ -266,18 +282,21 @@ def main():
     start = time.perf_counter()
     done = 0
     crashed = []
+    failed = []
     todo = range(TASKS)
     while todo:
-        finished, lost, todo = run_pool(todo, PROCESSES)
+        finished, lost, todo = run_pool(todo, PROCESSES, failed)
         done += finished
-        # Each task lost with the pool runs again alone: one that crashes now is the culprit.
+        # Each task lost with the pool runs again alone, one after another: one that crashes now is the culprit.
         for i in lost:
-            finished, crashed_alone, _ = run_pool([i], 1)
+            finished, crashed_alone, _ = run_pool([i], 1, failed)
             done += finished
             crashed += crashed_alone
     print(f"{done} tasks in {time.perf_counter() - start:.3f} s")
     if crashed:
         print(f"{len(crashed)} crashed their worker: {crashed[:20]}")
+    if failed:
+        print(f"{len(failed)} raised: {failed[:5]}")
 
 
 if __name__ == "__main__":
@@ -521,7 +540,7 @@ function nodeParent(isolated: boolean): string {
   return `  const start = performance.now();
   let next = 0;
   let done = 0;
-${isolated ? '  const crashed = [];\n' : ''}  const runChild = () =>
+${isolated ? '  const crashed = [];\n  const failed = [];\n' : ''}  const runChild = () =>
     new Promise((resolve, reject) => {
       // 'advanced' serialisation sends Buffers and typed arrays without a JSON round trip.
       const child = fork(fileURLToPath(import.meta.url), { serialization: 'advanced' });
@@ -530,15 +549,19 @@ ${isolated ? '        held = undefined;\n' : ''}        if (next >= TASKS) retur
         const first = next;
         next = Math.min(next + CHUNK_SIZE, TASKS);
 ${send}      };
-      child.on('message', (results) => {
+      child.on('message', ${isolated ? '({ results, failed: raised })' : '(results)'} => {
         done += results.length; // use each result here
-        sendNext();
+${isolated ? '        failed.push(...raised);\n' : ''}        sendNext();
       });
 ${onExit}
       sendNext();
     });
   await Promise.all(Array.from({ length: PROCESSES }, runChild));
-  ${NODE_REPORT}${isolated ? '  if (crashed.length > 0) console.log(`${crashed.length} crashed their worker: ${crashed.slice(0, 20)}`);\n' : ''}`;
+  ${NODE_REPORT}${
+    isolated
+      ? '  if (crashed.length > 0) console.log(`${crashed.length} crashed their worker: ${crashed.slice(0, 20)}`);\n  if (failed.length > 0) console.log(`${failed.length} raised: ${JSON.stringify(failed.slice(0, 5))}`);\n'
+      : ''
+  }`;
 }
 
 function nodeSnippet(work: Work, plan: SnippetPlan): string {
@@ -626,11 +649,31 @@ if (isMainThread) {
   ${NODE_REPORT}}
 `;
     case 'processes':
-      return nodeProcessSnippet(work, plan, rate, timers, `  process.on('message', async ([first, last]) => {
+      return nodeProcessSnippet(
+        work,
+        plan,
+        rate,
+        timers,
+        work.needsIsolation
+          ? `  process.on('message', async ([first, last]) => {
+    // An exception is this task's failure, sent back: it ends neither the child nor the batch.
+    const results = [];
+    const failed = [];
+    for (let i = first; i < last; i++) {
+      try {
+        results.push(await task(i));
+      } catch (error) {
+        failed.push([i, String(error)]);
+      }
+    }
+    process.send({ results, failed });
+  });`
+          : `  process.on('message', async ([first, last]) => {
     const results = [];
     for (let i = first; i < last; i++) results.push(await task(i));
     process.send(results);
-  });`);
+  });`,
+      );
     case 'hybrid+async':
       return nodeProcessSnippet(work, plan, rate, timers, `  process.on('message', async ([first, last]) => {
     const results = new Array(last - first);

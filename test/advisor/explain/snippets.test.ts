@@ -93,11 +93,11 @@ describe("with the downstream's rate limit, every snippet paces its calls", () =
 });
 
 describe('where the tasks need isolation, a crashed worker costs its own task, not the batch', () => {
-  // Task 7 kills its worker process; the other 11 still finish and the crash is named.
+  // Task 7 kills its worker process and task 9 raises; the other 10 still finish, and both are named.
   const crashOnSeven = (language: 'python' | 'javascript', code: string) =>
     language === 'python'
-      ? code.replace('    return i * i\n', '    if i == 7:\n        import os\n        os._exit(1)\n    return i * i\n')
-      : code.replace('  return i * i;\n', '  if (i === 7) process.exit(1);\n  return i * i;\n');
+      ? code.replace('    return i * i\n', '    if i == 7:\n        import os\n        os._exit(1)\n    if i == 9:\n        raise ValueError(i)\n    return i * i\n')
+      : code.replace('  return i * i;\n', '  if (i === 7) process.exit(1);\n  if (i === 9) throw new Error(`bad ${i}`);\n  return i * i;\n');
   const isolated = { ...PLANS.processes, chunkSize: 1 };
 
   for (const runtime of ['cpython', 'node'] as const) {
@@ -106,8 +106,9 @@ describe('where the tasks need isolation, a crashed worker costs its own task, n
       const crashing = crashOnSeven(language, code);
       assert.notEqual(crashing, code, 'the stand-in task is where the crash goes');
       const stdout = await runSnippet(language, `isolated-${runtime}`, crashing);
-      assert.match(stdout, /^11 tasks in /m);
+      assert.match(stdout, /^10 tasks in /m);
       assert.match(stdout, /^1 crashed their worker: \[?7\]?$/m);
+      assert.match(stdout, /^1 raised: \[\[?\(?9, ?["']?(ValueError\(9\)|Error: bad 9)/m);
       // Without a crash every task finishes and nothing is reported.
       const clean = await runSnippet(language, `isolated-clean-${runtime}`, code);
       assert.match(clean, /^12 tasks in /m);
