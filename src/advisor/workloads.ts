@@ -69,7 +69,7 @@ export const WORKLOADS = {
     downstreamLimit: {
       inFlight: 20,
       source:
-        "a typical connection pool (SQLAlchemy's 5 + 10 overflow, HikariCP's 10, asyncpg's 10, pgbouncer's 20 per database); PostgreSQL's max_connections is 100 by default, shared by every client",
+        "a typical connection pool (SQLAlchemy's 5 + 10 overflow, asyncpg's 10, node-postgres' pg.Pool 10, HikariCP's 10, pgbouncer's 20 per database); PostgreSQL's max_connections is 100 by default, shared by every client",
     },
   },
   'image-processing': {

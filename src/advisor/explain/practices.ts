@@ -135,12 +135,12 @@ const RULES: PracticeRule[] = [
       const { work, plan } = ctx;
       return Number.isFinite(work.maxConcurrency)
         ? work.maxConcurrencyAssumed
-          ? `No maxConcurrency was given: ${count(work.maxConcurrency, 'task')} in flight at most are assumed (a default), and the plan keeps ${fmt(tasksInFlight(plan, work))}. A real API or database has its own limit: set maxConcurrency to it. ${connectionPools(ctx)}. Back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+          ? `No maxConcurrency was given: ${count(work.maxConcurrency, 'task')} in flight at most are assumed (a default), and the plan keeps ${fmt(tasksInFlight(plan, work))}. A real API or database has its own limit: set maxConcurrency to it. ${connectionPools(ctx)}. Back off when the downstream pushes back (an HTTP 429 or 503, a pool's acquire timeout); adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency.`
           : `The downstream allows ${count(work.maxConcurrency, 'task')} at once, so the plan keeps ${fmt(tasksInFlight(plan, work))} in flight; ${
               tasksInFlight(plan, work) < work.maxConcurrency && Number.isFinite(work.maxRatePerSecond)
                 ? 'its rate limit, not this one, sets the pace'
                 : 'more workers would only queue at its limit'
-            }. ${connectionPools(ctx)}. Back off on 429/503 (adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency).`
+            }. ${connectionPools(ctx)}. Back off when the downstream pushes back (an HTTP 429 or 503, a pool's acquire timeout); adaptive limits such as Netflix's concurrency-limits grow and shrink it from measured latency.`
         : 'Nothing limits concurrency in this profile; a real API or database does. Set maxConcurrency to its connection-pool size or rate limit, and guard calls with a Semaphore so a burst cannot exceed it.';
     },
   },
