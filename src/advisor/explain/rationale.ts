@@ -70,14 +70,25 @@ function ruleOfThumbNote(kind: WorkKind, decision: Decision): string | undefined
   if (chosen.plan.model === ruleModel) return undefined;
   const rule = estimates.find((e) => e.plan.model === ruleModel);
   if (!rule) return undefined;
+  const ruleTime = rule.viable ? ` (${fmtMs(rule.prediction.wallMs)}, ${speedup(rule, sequentialMs)})` : '';
+  // A rule model faster than the choice lost only to simplicity: the numbers do not favour the choice, but
+  // where threads do about as well on CPU-bound work, why they can is worth saying.
+  const ruleFaster = rule.viable && rule.prediction.wallMs < chosen.prediction.wallMs;
   const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
+  if (ruleFaster) {
+    if (kind !== 'cpu-bound' || chosen.plan.model !== 'threads' || (hasGil && work.gilReleasedShare === 0)) return undefined;
+    const why = hasGil
+      ? `${fmt(work.gilReleasedShare * 100)}% of the CPU time runs in native code that releases the GIL, so threads compute in parallel without process start-up and serialisation`
+      : `${work.runtime === 'node' ? 'Node' : 'free-threaded CPython'} has no GIL, so threads compute in parallel and start faster than processes`;
+    return `The rule of thumb for ${kind} work is ${ruleModel}${ruleTime}, and threads do about as well: ${why}.`;
+  }
   let why: string;
   if (kind === 'cpu-bound' && chosen.plan.model === 'threads' && rule.viable && work.cores > 1) {
     why =
       hasGil && work.gilReleasedShare > 0
         ? `${fmt(work.gilReleasedShare * 100)}% of the CPU time runs in native code that releases the GIL, so threads compute in parallel without process start-up and serialisation`
         : !hasGil
-          ? `${work.runtime} has no GIL, so threads compute in parallel and start faster than processes`
+          ? `${work.runtime === 'node' ? 'Node' : 'free-threaded CPython'} has no GIL, so threads compute in parallel and start faster than processes`
           : whyNotRule(rule, decision);
   } else if (chosen.plan.model === 'async' && rule.viable && work.tasks > 1 && work.maxConcurrency > 1) {
     const loop = RUNTIME_TRAITS[work.runtime].language === 'python' ? 'asyncio' : "Node's event loop";
@@ -85,7 +96,6 @@ function ruleOfThumbNote(kind: WorkKind, decision: Decision): string | undefined
   } else {
     why = whyNotRule(rule, decision);
   }
-  const ruleTime = rule.viable ? ` (${fmtMs(rule.prediction.wallMs)}, ${speedup(rule, sequentialMs)})` : '';
   return `The rule of thumb for ${kind} work is ${ruleModel}${ruleTime}, but the numbers favour ${chosen.plan.model}: ${why}.`;
 }
 
