@@ -67,7 +67,7 @@ function adviceFor(profile: Profile, work: Work): Omit<Advice, 'resolved'> {
   const { kind, cpuShare } = classify(work);
   const estimates = estimateAll(work, costs);
   const sequentialMs = sequentialWallMs(work, costs);
-  const chosen = choose(estimates, sequentialMs);
+  const chosen = choose(estimates, sequentialMs, work);
   const { plan, prediction } = chosen;
   return {
     name: profile.name,

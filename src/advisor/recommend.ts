@@ -1,6 +1,6 @@
 import type { Costs } from './costs/index.js';
 import { handOffMsPerTask, payloadSendMs, planCost, predict, type Prediction } from './model/estimate.js';
-import type { ExecutionModel, InnerModel, Plan } from './plan.js';
+import { handsCpuToThreads, type ExecutionModel, type InnerModel, type Plan } from './plan.js';
 import { RUNTIME_TRAITS, simplicityRank } from './runtimes.js';
 import {
   asyncConcurrency,
@@ -265,6 +265,9 @@ function constraintViolation(model: ExecutionModel, plan: Plan, work: Work): str
   if (work.needsIsolation && model === 'hybrid') {
     return 'needsIsolation: a process that holds several tasks at once loses them all in one crash; isolation is one task per process at a time.';
   }
+  if (work.cpuInClient && handsCpuToThreads(plan)) {
+    return "the tasks' CPU is their client's (decoding a reply, a driver's rows), which runs on the event loop that awaits the call: a thread pool cannot take it.";
+  }
   if (work.blockingWaits && work.waitMs > 0 && (model === 'async' || plan.inner === 'async')) {
     return 'blockingWaits: the tasks block while they wait, and an event loop would stall on every wait; rewritten to await (asyncio, aiohttp, an async driver), they could run this way.';
   }
@@ -331,19 +334,22 @@ export function closeEnough(candidate: Estimate, best: Estimate, sequentialMs: n
 }
 
 /**
- * The fastest viable estimate, unless a simpler one is close enough to it.
+ * The fastest viable estimate, unless a simpler one is close enough to it. Of the simplest close enough, the
+ * fastest; but for Node, where tasks wait, an event loop is kept within SIMPLER_WITHIN of worker threads of
+ * the same rank: the loop is how Node waits, and a worker thread needs a heap and a client of its own. Python
+ * gets no such rule: near a tie its loops measured faster than its thread pools (docs/benchmarks.md).
  * With nothing viable, the fastest of all, so that the client still gets sizes to start from.
  */
-export function choose(estimates: Estimate[], sequentialMs: number): Estimate {
+export function choose(estimates: Estimate[], sequentialMs: number, work?: Pick<Work, 'runtime' | 'waitMs'>): Estimate {
   const viable = estimates.filter((e) => e.viable);
   const pool = viable.length > 0 ? viable : estimates;
   const best = fastestOf(pool);
-  return pool
-    .filter((e) => closeEnough(e, best, sequentialMs))
-    .reduce((a, b) => {
-      const rankA = simplicityRank(a.plan);
-      const rankB = simplicityRank(b.plan);
-      if (rankA !== rankB) return rankB < rankA ? b : a;
-      return b.prediction.wallMs < a.prediction.wallMs ? b : a;
-    });
+  const close = pool.filter((e) => closeEnough(e, best, sequentialMs));
+  const rank = Math.min(...close.map((e) => simplicityRank(e.plan)));
+  const fastestSimplest = fastestOf(close.filter((e) => simplicityRank(e.plan) === rank));
+  if (work?.runtime !== 'node' || work.waitMs === 0 || fastestSimplest.plan.inner !== 'threads') return fastestSimplest;
+  const loops = close.filter((e) => simplicityRank(e.plan) === rank && e.plan.inner === 'async');
+  if (loops.length === 0) return fastestSimplest;
+  const loop = fastestOf(loops);
+  return loop.prediction.wallMs <= fastestSimplest.prediction.wallMs * (1 + SIMPLER_WITHIN) ? loop : fastestSimplest;
 }

@@ -33,6 +33,8 @@ export interface Work {
   basis: CostBasis;
   /** The tasks may call BLAS or OpenMP code: a profile of numbers may; a named workload says whether it does. */
   mayCallBlas: boolean;
+  /** A named workload's CPU is its client's, run where the call is awaited (see WorkloadAssumption). */
+  cpuInClient: boolean;
   assumptions: string[];
 }
 
@@ -178,6 +180,7 @@ export function resolveWork(profile: Profile, defaultCores: number): Work {
     deadlineMs: profile.deadlineMs,
     basis,
     mayCallBlas: profile.workload === undefined || 'callsBlas' in WORKLOADS[profile.workload],
+    cpuInClient: profile.workload !== undefined && 'cpuInClient' in WORKLOADS[profile.workload],
     assumptions,
   };
 }

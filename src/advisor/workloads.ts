@@ -14,6 +14,11 @@ export interface WorkloadAssumption {
   gilNote?: string;
   /** The work calls BLAS or OpenMP code, which starts a thread per core in each worker unless capped. */
   callsBlas?: true;
+  /**
+   * The tasks' CPU is their client's (decoding a reply, a driver's rows), which runs where the call is
+   * awaited: an event loop cannot hand it to a thread pool.
+   */
+  cpuInClient?: true;
   /** Tasks in flight the downstream of this kind of work takes when the profile gives no maxConcurrency. */
   downstreamLimit?: { inFlight: number; source: string };
 }
@@ -44,6 +49,7 @@ export const WORKLOADS = {
     gilNote: 'lxml parses partly outside the GIL',
   },
   'api-calls': {
+    cpuInClient: true,
     cpuMsPerTask: 2,
     waitMsPerTask: 150,
     gilReleasedShare: 0,
@@ -60,6 +66,7 @@ export const WORKLOADS = {
     why: 'reading or writing a ~1 MB file (~20 ms on network or cold storage) with light handling',
   },
   'database-queries': {
+    cpuInClient: true,
     cpuMsPerTask: 3,
     waitMsPerTask: 50,
     gilReleasedShare: 0.3,

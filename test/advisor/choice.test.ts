@@ -98,3 +98,27 @@ describe('the rule of thumb, where the choice is not it', () => {
     assert.ok(advice.rationale.some((s) => /^Processes \(4 processes\) would be [\d.]+% faster .*within the 5% margin where the simpler model is preferred\.$/.test(s)), advice.rationale.join(' | '));
   });
 });
+
+describe("Node's event loop, and a client's own CPU", () => {
+  test('Node keeps a loop over worker threads of the same rank within 5%, and says what the threads would ask', () => {
+    // 10,000 queries on 8 cores: 2 processes x 10 worker threads at 26.9 s, 4 x 5 on loops at 27.4 s.
+    const advice = adviceFor({ workload: 'database-queries', tasks: 10_000, runtime: 'node', cores: 8 });
+    assert.equal(advice.recommendation.model, 'hybrid');
+    assert.equal(advice.recommendation.inner, 'async');
+    assert.ok(
+      advice.rationale.some((s) => /^Hybrid \(2 processes x 10 threads\) would be [\d.]+% faster \([\d.]+ s\), but worker threads each need a V8 heap and a client of their own.*within 5% the loop is kept\.$/.test(s)),
+      advice.rationale.join(' | '),
+    );
+  });
+
+  test("a client's decoding stays on the loop that awaits it: no thread pool takes it", () => {
+    for (const runtime of ['node', 'cpython'] as const) {
+      const advice = adviceFor({ workload: 'api-calls', tasks: 2_000, runtime, cores: 8 });
+      const offload = advice.estimates.find((e) => e.model === 'async' && e.inner === 'threads')!;
+      assert.equal(offload.viable, false, runtime);
+      assert.match(offload.reason ?? '', /the tasks' CPU is their client's \(decoding a reply, a driver's rows\)/);
+    }
+    // Numbers of one's own may be one's own code: the plan stays open.
+    assert.equal(adviceFor({ tasks: 2_000, cpuMsPerTask: 2, waitMsPerTask: 150, runtime: 'node', cores: 8 }).estimates.find((e) => e.model === 'async' && e.inner === 'threads')!.viable, true);
+  });
+});

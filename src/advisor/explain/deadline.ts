@@ -65,7 +65,7 @@ export function machinesForDeadline(work: Work, costs: Costs, deadlineMs: number
   const most = Math.min(work.tasks, MAX_MACHINES, work.maxConcurrency);
   const weigh = (machines: number): Weighed => {
     const share = shareOf(work, machines);
-    return { machines, ms: choose(estimateAll(share, costs), sequentialWallMs(share, costs)).prediction.wallMs };
+    return { machines, ms: choose(estimateAll(share, costs), sequentialWallMs(share, costs), share).prediction.wallMs };
   };
   let missing = oneMachineMs === undefined ? weigh(1) : { machines: 1, ms: oneMachineMs };
   if (missing.ms <= deadlineMs) return { kind: 'machines', machines: 1 };

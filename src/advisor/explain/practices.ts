@@ -73,7 +73,7 @@ function withoutCopy(ctx: PracticeContext): string {
   // Copies that add up to less than the share named cannot have bound the plan: no need to advise again.
   if (ctx.work.tasks * payloadCopyMs(ctx) < COPY_WORTH_NAMING * ctx.prediction.wallMs) return '';
   const uncopied = { ...ctx.work, payloadBytes: 0 };
-  const best = choose(estimateAll(uncopied, ctx.costs), sequentialWallMs(uncopied, ctx.costs));
+  const best = choose(estimateAll(uncopied, ctx.costs), sequentialWallMs(uncopied, ctx.costs), uncopied);
   if (best.prediction.wallMs > ctx.prediction.wallMs * (1 - COPY_WORTH_NAMING)) return '';
   return ` Without the copy (the data passed by reference, or read where it is used), the best plan is ${MODEL_LABEL[best.plan.model]} (${describePlan(best)}) at ${fmtMs(best.prediction.wallMs)}, against ${fmtMs(ctx.prediction.wallMs)} with it.`;
 }

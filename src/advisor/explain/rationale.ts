@@ -1,6 +1,6 @@
 import { RULE_OF_THUMB, type WorkKind } from '../classify.js';
 import type { Costs } from '../costs/index.js';
-import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
+import { count, fmt, fmtBytes, fmtMs, fmtTaskMs, roundSignificant } from '../format.js';
 import type { Bottleneck } from '../model/estimate.js';
 import { fastestOf, NEGLIGIBLE_GAIN_OF_SEQUENTIAL, SIMPLER_WITHIN, type Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS, simplicityRank } from '../runtimes.js';
@@ -174,6 +174,15 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
     sentences.push(
       `${fmt(tied.length)} of the ${fmt(viable.length)} plans take the same ${fmtMs(chosen.prediction.wallMs)}: the downstream's ${setByDownstream}, not the pool, sets the time, so the simplest is preferred.`,
     );
+  } else if (fastest && fastest !== chosen && simplicityRank(fastest.plan) === simplicityRank(chosen.plan)) {
+    // Node's loop kept over worker threads of the same rank (see choose).
+    sentences.push(
+      `${MODEL_LABEL[fastest.plan.model]} (${describePlan(fastest)}) ${
+        fmtMs(fastest.prediction.wallMs) === fmtMs(chosen.prediction.wallMs)
+          ? `would take the same ${fmtMs(fastest.prediction.wallMs)}`
+          : `would be ${fmt(roundSignificant((1 - fastest.prediction.wallMs / chosen.prediction.wallMs) * 100, 2))}% faster (${fmtMs(fastest.prediction.wallMs)})`
+      }, but worker threads each need a V8 heap and a client of their own, where the event loop holds every wait on one thread: within ${SIMPLER_WITHIN * 100}% the loop is kept.`,
+    );
   } else if (fastest && fastest !== chosen) {
     const gain = (1 - fastest.prediction.wallMs / chosen.prediction.wallMs) * 100;
     const withinWall = fastest.prediction.wallMs * (1 + SIMPLER_WITHIN) >= chosen.prediction.wallMs;
@@ -193,8 +202,8 @@ export function rationaleFor(work: Work, costs: Costs, kind: WorkKind, share: nu
       `Tasks go to the processes in chunks of ${fmt(chosen.plan.chunkSize)} (${fmtMs(chosen.plan.chunkSize * perTaskMs)} of work each), so one ${fmtTaskMs(costs.processDispatchMs)} message round trip is shared by the chunk${perTaskMs < costs.processDispatchMs ? `; one message per ${fmtTaskMs(perTaskMs)} task would cost more than the task` : ''}.`,
     );
   }
-  // The fastest is never a peer where it was not chosen: only a simpler plan is chosen over it.
-  const peer = fastest && chosen.viable && !downstreamTie ? peerNote(chosen, estimates, work) : undefined;
+  // The fastest is named above where it was not chosen; a peer is another plan.
+  const peer = fastest === chosen && chosen.viable && !downstreamTie ? peerNote(chosen, estimates, work) : undefined;
   if (peer) sentences.push(peer);
   // A plan that breaks a constraint is not favoured by the numbers, only shown.
   const note = fastest && chosen.viable ? ruleOfThumbNote(kind, decision) : undefined;
