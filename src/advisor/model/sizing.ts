@@ -31,6 +31,9 @@ export function ownTaskMs(work: Work): number {
   return ownComputeMs(work) + work.waitMs;
 }
 
+/** What a count may exceed a whole number by and still be that number: far below any real wait's share. */
+const ROUNDING_NOISE = 1e-9;
+
 /**
  * Threads that keep one process's usable cores busy: Goetz's cores x (1 + wait / compute).
  * The usable cores are the process's share of the machine, divided among a task's native threads,
@@ -42,7 +45,8 @@ export function goetzThreads(work: Work, coresForProcess: number): number {
   const gilLimit =
     RUNTIME_TRAITS[work.runtime].hasGil && gilHeldShare > 0 ? 1 / gilHeldShare : Number.POSITIVE_INFINITY;
   const usable = Math.min(tasksComputingAtOnce, gilLimit);
-  return Math.ceil(usable * (1 + waitComputeRatio(ownComputeMs(work), work.waitMs)));
+  // Rounded up, but not for a wait of floating-point noise: 3 x (1 + 1e-16) threads are 3, not 4.
+  return Math.ceil(usable * (1 + waitComputeRatio(ownComputeMs(work), work.waitMs)) - ROUNDING_NOISE);
 }
 
 /** Tasks in flight beyond Little's law under a rate limit, for the tasks whose time runs over the mean. */
