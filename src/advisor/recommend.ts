@@ -8,9 +8,8 @@ import {
   nativeThreadsPerTask,
   processChunkSize,
   goetzThreads,
-  ownTaskMs,
+  inFlightToKeepUp,
   processesWithinMemory,
-  RATE_HEADROOM,
   rateConcurrency,
   threadCount,
   workerHeaps,
@@ -162,15 +161,14 @@ function offloadConcurrencies(work: Work, concurrencyLimit: number): number[] {
 }
 
 /**
- * Threads one dispatcher keeps busy, by Little's law with RATE_HEADROOM: it hands out a task every hand-off
- * and payload copy, each task takes its own time, and more threads only wait for it. Node threads sent 4 MB
- * a task (4.3 ms of cloning) for 12 ms of work keep 4 busy, not 10; a Python pool, which copies nothing,
- * keeps thousands.
+ * Threads one dispatcher keeps busy: it hands out a task every hand-off and payload copy, and more threads only
+ * wait for it. Node threads sent 4 MB a task (4.3 ms of cloning) for 12 ms of work keep 4 busy, not 10; a
+ * Python pool, which copies nothing, keeps thousands.
  */
 function dispatcherFeeds(work: Work, costs: Costs): number {
   const plan: Plan = { model: 'threads', inner: 'threads', processes: 1, threadsPerProcess: 1, chunkSize: 1 };
   const perTaskMs = handOffMsPerTask(plan, costs) + payloadSendMs(work, plan, costs);
-  return perTaskMs > 0 ? Math.max(1, Math.ceil((RATE_HEADROOM * ownTaskMs(work)) / perTaskMs)) : Number.POSITIVE_INFINITY;
+  return inFlightToKeepUp(work, perTaskMs > 0 ? 1000 / perTaskMs : Number.POSITIVE_INFINITY);
 }
 
 /** Node worker threads the memory limit allows, each a V8 isolate with its own heap; unlimited elsewhere. */

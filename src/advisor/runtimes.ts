@@ -6,6 +6,8 @@ export const LANGUAGES = ['python', 'javascript'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export interface RuntimeTraits {
+  /** The runtime as a sentence names it. */
+  name: string;
   /** Threads of one process run GIL-held code one at a time. */
   hasGil: boolean;
   language: Language;
@@ -27,6 +29,7 @@ const PYTHON_MODELS = ['sequential', 'async', 'threads', 'processes', 'hybrid'] 
 
 export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
   cpython: {
+    name: 'CPython',
     hasGil: true,
     language: 'python',
     models: PYTHON_MODELS,
@@ -34,6 +37,7 @@ export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
     threadsStartInParallel: false,
   },
   'cpython-free-threaded': {
+    name: 'free-threaded CPython',
     hasGil: false,
     language: 'python',
     models: PYTHON_MODELS,
@@ -41,6 +45,7 @@ export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
     threadsStartInParallel: false,
   },
   pypy: {
+    name: 'PyPy',
     hasGil: true,
     language: 'python',
     models: PYTHON_MODELS,
@@ -48,6 +53,7 @@ export const RUNTIME_TRAITS: Record<Runtime, RuntimeTraits> = {
     threadsStartInParallel: false,
   },
   node: {
+    name: 'Node',
     hasGil: false,
     language: 'javascript',
     models: ['sequential', 'async', 'threads', 'processes', 'hybrid'],

@@ -136,8 +136,7 @@ const MOSTLY_NATIVE = 0.5;
 function gilShareWithoutGil(profile: Profile): string[] {
   const said: string[] = [];
   if ((profile.gilReleasedShare ?? 0) > 0) {
-    const runtime = profile.runtime === 'node' ? 'Node' : 'free-threaded CPython';
-    said.push(`gilReleasedShare ${fmt(profile.gilReleasedShare ?? 0)} is not used: ${runtime} has no GIL, and the model runs each task's CPU on the thread that calls it.`);
+    said.push(`gilReleasedShare ${fmt(profile.gilReleasedShare ?? 0)} is not used: ${RUNTIME_TRAITS[profile.runtime].name} has no GIL, and the model runs each task's CPU on the thread that calls it.`);
   }
   const native = profile.gilReleasedShare ?? (profile.workload ? WORKLOADS[profile.workload].gilReleasedShare : 0);
   if (profile.runtime === 'node' && (native >= MOSTLY_NATIVE || (profile.gilReleasedShare ?? 0) > 0)) {

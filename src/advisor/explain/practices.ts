@@ -62,8 +62,8 @@ function payloadCopyMs(ctx: PracticeContext): number {
   return nodeThreads ? payloadSendMs(ctx.work, ctx.plan, ctx.costs) : 0;
 }
 
-/** A copy is worth naming by what it costs the plan when it takes this share of the plan's time or more. */
-const COPY_WORTH_NAMING = 0.05;
+/** A difference of this share of a plan's time is worth naming: what a copy costs it, or another plan. */
+const WORTH_NAMING = 0.05;
 
 /**
  * The advice without the payload's copy, where it is a gain worth naming: what the copy costs the batch. Without
@@ -71,10 +71,10 @@ const COPY_WORTH_NAMING = 0.05;
  */
 function withoutCopy(ctx: PracticeContext): string {
   // Copies that add up to less than the share named cannot have bound the plan: no need to advise again.
-  if (ctx.work.tasks * payloadCopyMs(ctx) < COPY_WORTH_NAMING * ctx.prediction.wallMs) return '';
+  if (ctx.work.tasks * payloadCopyMs(ctx) < WORTH_NAMING * ctx.prediction.wallMs) return '';
   const uncopied = { ...ctx.work, payloadBytes: 0 };
   const best = choose(estimateAll(uncopied, ctx.costs), sequentialWallMs(uncopied, ctx.costs), uncopied);
-  if (best.prediction.wallMs > ctx.prediction.wallMs * (1 - COPY_WORTH_NAMING)) return '';
+  if (best.prediction.wallMs > ctx.prediction.wallMs * (1 - WORTH_NAMING)) return '';
   return ` Without the copy (the data passed by reference, or read where it is used), the best plan is ${MODEL_LABEL[best.plan.model]} (${describePlan(best)}) at ${fmtMs(best.prediction.wallMs)}, against ${fmtMs(ctx.prediction.wallMs)} with it.`;
 }
 
@@ -91,9 +91,6 @@ const SYNC_CALLS_STOP_THE_LOOP =
 
 /** Below this payload a copy is cheap next to dispatch; above it, pass a reference (joblib memory-maps from 1 MB). */
 const LARGE_PAYLOAD_BYTES = 1e6;
-
-/** A plan slower than another by this share is worth naming as what the other stands to lose. */
-const WORTH_NAMING = 0.05;
 
 /**
  * Where an event loop hands its CPU to threads, what the plan becomes if that CPU is the client's or the

@@ -64,6 +64,15 @@ function withRuleModel(rule: Estimate, work: Work, costs: Costs): string {
 }
 
 /** Where the article's rule of thumb and the numbers part, the reply says what decided. */
+/** Why threads compute side by side, where they do: a GIL the CPU releases, or none; undefined under a held GIL. */
+function threadsComputeInParallel(work: Work): string | undefined {
+  const { hasGil, name } = RUNTIME_TRAITS[work.runtime];
+  if (!hasGil) return `${name} has no GIL, so threads compute in parallel and start faster than processes`;
+  return work.gilReleasedShare > 0
+    ? `${fmt(work.gilReleasedShare * 100)}% of the CPU time runs in native code that releases the GIL, so threads compute in parallel without process start-up and serialisation`
+    : undefined;
+}
+
 function ruleOfThumbNote(kind: WorkKind, decision: Decision): string | undefined {
   const { work, chosen, estimates, sequentialMs } = decision;
   const ruleModel = RULE_OF_THUMB[kind];
@@ -74,22 +83,14 @@ function ruleOfThumbNote(kind: WorkKind, decision: Decision): string | undefined
   // A rule model faster than the choice lost only to simplicity: the numbers do not favour the choice, but
   // where threads do about as well on CPU-bound work, why they can is worth saying.
   const ruleFaster = rule.viable && rule.prediction.wallMs < chosen.prediction.wallMs;
-  const hasGil = RUNTIME_TRAITS[work.runtime].hasGil;
   if (ruleFaster) {
-    if (kind !== 'cpu-bound' || chosen.plan.model !== 'threads' || (hasGil && work.gilReleasedShare === 0)) return undefined;
-    const why = hasGil
-      ? `${fmt(work.gilReleasedShare * 100)}% of the CPU time runs in native code that releases the GIL, so threads compute in parallel without process start-up and serialisation`
-      : `${work.runtime === 'node' ? 'Node' : 'free-threaded CPython'} has no GIL, so threads compute in parallel and start faster than processes`;
-    return `The rule of thumb for ${kind} work is ${ruleModel}${ruleTime}, and threads do about as well: ${why}.`;
+    const parallel = threadsComputeInParallel(work);
+    if (kind !== 'cpu-bound' || chosen.plan.model !== 'threads' || !parallel) return undefined;
+    return `The rule of thumb for ${kind} work is ${ruleModel}${ruleTime}, and threads do about as well: ${parallel}.`;
   }
   let why: string;
   if (kind === 'cpu-bound' && chosen.plan.model === 'threads' && rule.viable && work.cores > 1) {
-    why =
-      hasGil && work.gilReleasedShare > 0
-        ? `${fmt(work.gilReleasedShare * 100)}% of the CPU time runs in native code that releases the GIL, so threads compute in parallel without process start-up and serialisation`
-        : !hasGil
-          ? `${work.runtime === 'node' ? 'Node' : 'free-threaded CPython'} has no GIL, so threads compute in parallel and start faster than processes`
-          : whyNotRule(rule, decision);
+    why = threadsComputeInParallel(work) ?? whyNotRule(rule, decision);
   } else if (chosen.plan.model === 'async' && rule.viable && work.tasks > 1 && work.maxConcurrency > 1) {
     const loop = RUNTIME_TRAITS[work.runtime].language === 'python' ? 'asyncio' : "Node's event loop";
     why = `${loop} overlaps the waits on one thread without a thread per task; ${withRuleModel(rule, work, decision.costs)}`;

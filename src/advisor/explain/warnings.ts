@@ -1,6 +1,5 @@
 import type { Costs } from '../costs/index.js';
 import { count, fmt, fmtBytes, fmtMs, fmtTaskMs } from '../format.js';
-import { BYTES_PER_MB } from '../model/estimate.js';
 import { goetzThreads, ownTaskMs, processesWithinMemory } from '../model/sizing.js';
 import type { Estimate } from '../recommend.js';
 import { RUNTIME_TRAITS } from '../runtimes.js';
@@ -53,8 +52,7 @@ export function warningsFor(work: Work, costs: Costs, chosen: Estimate, estimate
     );
   }
   if (work.payloadBytes > 0 && (plan.model === 'processes' || plan.model === 'hybrid')) {
-    const mb = work.payloadBytes / BYTES_PER_MB;
-    const perTask = mb * (costs.serializeMsPerMB + costs.deserializeMsPerMB);
+    const perTask = chosen.prediction.payloadMsPerTask;
     if (perTask > 0.1 * (work.cpuMs + work.waitMs)) {
       warnings.push(
         `Serialising ${fmtBytes(work.payloadBytes)} per task and reading it back in the worker costs ${fmtTaskMs(perTask)}, ${

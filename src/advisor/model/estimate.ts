@@ -229,15 +229,15 @@ class PoolCost implements PlanCost {
     const crossesProcesses = plan.model === 'processes' || plan.model === 'hybrid';
     const inner = plan.model === 'processes' ? undefined : (plan.inner ?? (plan.model === 'async' ? 'async' : 'threads'));
     // An event loop that runs every task's CPU itself; or one that awaits the waits and hands each task's CPU to
-    // a pool of one thread per core (asyncio.to_thread, a small piscina pool), which then computes like threads.
+    // a pool of one thread per core (asyncio.to_thread, a small piscina pool: cpuThreadsOf), which then computes
+    // like threads.
     const loop = inner === 'async';
-    const offload = handsCpuToThreads(plan);
     const threaded = inner === 'threads';
     const processes = crossesProcesses ? plan.processes : 1;
     const perProcess = inner ? plan.threadsPerProcess : 1;
     const slots = Math.min(processes * perProcess, work.maxConcurrency, tasks);
     const slotsPerProcess = Math.max(1, Math.min(perProcess, Math.floor(slots / processes)));
-    const poolThreads = offload ? Math.min(cores, slotsPerProcess) : slotsPerProcess;
+    const poolThreads = cpuThreadsOf(plan, work) ?? slotsPerProcess;
     // An event loop computes one task at a time, so only one task per process keeps native threads busy.
     const nativeThreads = nativeThreadsPerTask(work, loop ? processes : processes * poolThreads);
     const computeMs = computeWallMs(work, nativeThreads);

@@ -53,14 +53,21 @@ export function goetzThreads(work: Work, coresForProcess: number): number {
 export const RATE_HEADROOM = 1.25;
 
 /**
- * Tasks in flight that keep up with the downstream's rate limit, by Little's law (rate x a task's time) with
- * RATE_HEADROOM: more only wait their turn at the pacer. 50 calls a second of 152 ms need 7.6 in flight, so 10;
- * 1,000 such calls took 20.13 s on the advised 10 threads and 20.14 s on Goetz's 76 (the snippet, TASKS cut to 1,000).
- * Unbounded without a rate limit.
+ * Tasks in flight that keep up with tasks admitted at `perSecond`, by Little's law (rate x a task's time) with
+ * RATE_HEADROOM: more only wait for their turn. Unbounded where nothing limits the rate.
+ */
+export function inFlightToKeepUp(work: Work, perSecond: number): number {
+  if (!Number.isFinite(perSecond)) return Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.ceil((RATE_HEADROOM * perSecond * ownTaskMs(work)) / 1000));
+}
+
+/**
+ * Tasks in flight that keep up with the downstream's rate limit: more only wait their turn at the pacer. 50
+ * calls a second of 152 ms need 7.6 in flight, so 10; 1,000 such calls took 20.13 s on the advised 10 threads and
+ * 20.14 s on Goetz's 76 (the snippet, TASKS cut to 1,000).
  */
 export function rateConcurrency(work: Work): number {
-  if (!Number.isFinite(work.maxRatePerSecond)) return Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.ceil((RATE_HEADROOM * work.maxRatePerSecond * ownTaskMs(work)) / 1000));
+  return inFlightToKeepUp(work, work.maxRatePerSecond);
 }
 
 /**
