@@ -124,22 +124,20 @@ function downstreamLimit(profile: Profile, perTask: { cpuMs: number; waitMs: num
   return { limit: inFlight, assumed: true };
 }
 
-/** A workload whose native share is at least this is mostly native code, worth a word about where it runs in Node. */
-const MOSTLY_NATIVE = 0.5;
-
 /**
  * What a GIL share says for a runtime without a GIL: a share sent is said to be unused rather than dropped in
- * silence. In Node, native CPU (sent as a share, or a workload that is mostly native) usually runs in async
- * native calls on libuv's pool, 4 threads a process by default, which the model does not count: its estimates
- * hold only with the pool sized to the calls in flight.
+ * silence. In Node, native CPU (sent as a share, or a workload known to run there: fs, zlib, sharp) usually
+ * runs in async native calls on libuv's pool, 4 threads a process by default, which the model does not count:
+ * its estimates hold only with the pool sized to the calls in flight. A hash, computed where it is called
+ * (createHash), is not such a call.
  */
 function gilShareWithoutGil(profile: Profile): string[] {
   const said: string[] = [];
   if ((profile.gilReleasedShare ?? 0) > 0) {
     said.push(`gilReleasedShare ${fmt(profile.gilReleasedShare ?? 0)} is not used: ${RUNTIME_TRAITS[profile.runtime].name} has no GIL, and the model runs each task's CPU on the thread that calls it.`);
   }
-  const native = profile.gilReleasedShare ?? (profile.workload ? WORKLOADS[profile.workload].gilReleasedShare : 0);
-  if (profile.runtime === 'node' && (native >= MOSTLY_NATIVE || (profile.gilReleasedShare ?? 0) > 0)) {
+  const onLibuv = (profile.gilReleasedShare ?? 0) > 0 || (profile.workload !== undefined && 'libuvInNode' in WORKLOADS[profile.workload]);
+  if (profile.runtime === 'node' && onLibuv) {
     said.push(
       "Node's async native calls (fs, zlib, crypto, dns.lookup, or a native module such as sharp) run on libuv's pool, 4 threads a process unless UV_THREADPOOL_SIZE says more, beside the event loop. The model does not count that pool: its estimates hold where UV_THREADPOOL_SIZE is at least the calls in flight; left at 4, such calls run 4 at a time and the batch takes longer than they show.",
     );

@@ -19,6 +19,8 @@ export interface WorkloadAssumption {
    * awaited: an event loop cannot hand it to a thread pool.
    */
   cpuInClient?: true;
+  /** In Node the work runs in async native calls on libuv's thread pool (fs, zlib, sharp), not on the caller's thread. */
+  libuvInNode?: true;
   /** Tasks in flight the downstream of this kind of work takes when the profile gives no maxConcurrency. */
   downstreamLimit?: { inFlight: number; source: string };
 }
@@ -58,6 +60,7 @@ export const WORKLOADS = {
     why: 'a JSON API round trip (~150 ms) and decoding a small reply (~2 ms)',
   },
   'file-io': {
+    libuvInNode: true,
     cpuMsPerTask: 2,
     waitMsPerTask: 20,
     gilReleasedShare: 0.5,
@@ -80,6 +83,7 @@ export const WORKLOADS = {
     },
   },
   'image-processing': {
+    libuvInNode: true,
     cpuMsPerTask: 150,
     waitMsPerTask: 10,
     gilReleasedShare: 0.6,
@@ -135,6 +139,7 @@ export const WORKLOADS = {
     gilNote: 'NumPy releases the GIL inside its loops',
   },
   compression: {
+    libuvInNode: true,
     cpuMsPerTask: 40,
     waitMsPerTask: 5,
     gilReleasedShare: 0.9,

@@ -40,6 +40,9 @@ describe('resolving a profile', () => {
     assert.equal(images.gilReleasedShare, 0);
     assert.ok(!images.assumptions.some((a) => /GIL|Pillow/.test(a)), images.assumptions.join(' | '));
     assert.ok(images.assumptions.some((a) => a.startsWith("Node's async native calls")));
+    // A hash is computed where createHash is called, not on libuv's pool: no word of the pool for it.
+    const hashes = work({ runtime: 'node', tasks: 2000, workload: 'hashing', cpuMsPerTask: undefined, waitMsPerTask: undefined });
+    assert.ok(!hashes.assumptions.some((a) => a.startsWith("Node's async native calls")), hashes.assumptions.join(' | '));
     // Python hears which library releases the GIL.
     assert.ok(work({ tasks: 2000, workload: 'image-processing', cpuMsPerTask: undefined, waitMsPerTask: undefined }).assumptions.some((a) => a.includes('(~150 ms); Pillow releases the GIL in most filters.')));
     assert.match(work({ runtime: 'cpython-free-threaded', tasks: 10, cpuMsPerTask: 5, gilReleasedShare: 0.5 }).assumptions.join(' '), /free-threaded CPython has no GIL/);
